@@ -1,0 +1,3 @@
+"""Micro-Drama Studio."""
+
+__version__ = "0.1.0"

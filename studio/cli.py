@@ -1,0 +1,316 @@
+"""The ``studio`` command: parses arguments, calls core services, prints tables or JSON.
+
+Imports stay light (no Qt, no torch) so ``studio --help`` answers at once. Every failure a
+user can cause ends as one line on stderr and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from studio import __version__
+from studio.core.model import Project, Shot
+from studio.core.script.elements import ScriptError
+from studio.core.store import StoreError
+
+SCRIPT_REL = "script/script.fountain"
+EXIT_USAGE_ERROR = 1
+EXIT_INTERNAL_ERROR = 70
+
+
+class CliError(Exception):
+    """A request the project cannot satisfy (no such episode, …)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except (CliError, ScriptError, StoreError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except BrokenPipeError:  # `studio shots … | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # a bug: one line, the traceback only on request
+        if os.environ.get("STUDIO_DEBUG"):
+            traceback.print_exc()
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set STUDIO_DEBUG=1 for details)")
+        return EXIT_INTERNAL_ERROR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studio",
+        description="Micro-Drama Studio: write, generate, review and ship vertical micro-dramas.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.set_defaults(command=None)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> Any:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(command=name, run=run)
+        return p
+
+    p = command("new", cmd_new, "create a project from a Fountain or Final Draft script")
+    p.add_argument("project", help="project folder (NAME or NAME.mdstudio)")
+    p.add_argument("--script", required=True, help="script file (.fountain or .fdx)")
+    p.add_argument("--fps", default="30", help="frame rate: 30, 25, 24 or 24000/1001 (30)")
+    p.add_argument("--title", help="project title (default: the script's title page)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    p = command("import", cmd_import, "re-import an edited script, keeping shot ids and takes")
+    p.add_argument("project", help="project folder")
+    p.add_argument("script", help="script file (.fountain or .fdx)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    p = command("shots", cmd_shots, "list the shots of the breakdown")
+    p.add_argument("project", help="project folder")
+    p.add_argument("--episode", type=int, metavar="N", help="only episode N (1-based)")
+    p.add_argument("--json", action="store_true", help="print a JSON list of shots")
+
+    p = command("info", cmd_info, "summarise a project: episodes, shots, durations, characters")
+    p.add_argument("project", help="project folder")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p = command("demo", cmd_demo, "build the demo project from the bundled sample script")
+    p.add_argument("dir", nargs="?", default="demo", help="where to put it (./demo)")
+    return parser
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from studio.core.script.importer import apply_script, read_script_text
+    from studio.core.store import create_project, resolve_root
+    from studio.core.time import FrameRate
+
+    root = resolve_root(args.project)
+    try:
+        fps = FrameRate.parse(args.fps)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    text = read_script_text(args.script)
+    project = Project(title=args.title or "", fps=fps, script=SCRIPT_REL)
+    report = apply_script(project, text)
+    project.title = project.title or root.name.removesuffix(".mdstudio")
+    with create_project(root, project) as folder:
+        folder.write_text(SCRIPT_REL, text)
+        folder.save()
+    summary = project_summary(project)
+    if args.json:
+        _print_json({"project": str(root), **summary, "import": vars(report)})
+    else:
+        print(f"Created {root}: {_counts(summary)}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from studio.core.script.importer import apply_script, read_script_text
+    from studio.core.store import open_project, resolve_root
+
+    text = read_script_text(args.script)
+    with open_project(resolve_root(args.project)) as folder:
+        folder.autosave()  # the state before the import stays recoverable
+        project = folder.project
+        report = apply_script(project, text)
+        project.script = project.script or SCRIPT_REL
+        folder.write_text(project.script, text)
+        folder.save()
+    if args.json:
+        _print_json({"project": str(folder.root), "import": vars(report)})
+    else:
+        print(f"Imported {Path(args.script).name}: {report.summary()}")
+    return 0
+
+
+def cmd_shots(args: argparse.Namespace) -> int:
+    project = _open_for_reading(args.project)
+    records = shot_records(project, args.episode)
+    if args.json:
+        _print_json(records)
+    else:
+        print(shots_table(records, project))
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    project = _open_for_reading(args.project)
+    summary = project_summary(project)
+    if args.json:
+        _print_json(summary)
+    else:
+        print(info_text(summary))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from studio.core.script.importer import apply_script, read_script_text
+    from studio.core.store import PROJECT_SUFFIX, create_project, open_project
+    from studio.resources import SAMPLE_SCRIPT, resource
+
+    script = resource(SAMPLE_SCRIPT)
+    root = Path(args.dir) / f"{script.stem}{PROJECT_SUFFIX}"
+    text = read_script_text(script)
+    if (root / "project.json").exists():
+        with open_project(root) as folder:
+            report = apply_script(folder.project, text)
+            folder.write_text(folder.project.script or SCRIPT_REL, text)
+            folder.save()
+        project = folder.project
+        print(f"Demo project {root} re-imported: {report.summary()}\n")
+    else:
+        project = Project(title="", script=SCRIPT_REL)
+        apply_script(project, text)
+        with create_project(root, project) as folder:
+            folder.write_text(SCRIPT_REL, text)
+            folder.save()
+        print(f"Demo project created: {root}\n")
+    print(info_text(project_summary(project)))
+    print()
+    print(shots_table(shot_records(project, None), project))
+    return 0
+
+
+def _open_for_reading(path: str) -> Project:
+    from studio.core.store import open_project, resolve_root
+
+    with open_project(resolve_root(path), read_only=True) as folder:
+        for problem in folder.problems:
+            print(f"studio: warning: {problem}", file=sys.stderr)
+        return folder.project
+
+
+def shot_records(project: Project, episode: int | None) -> list[dict[str, Any]]:
+    """The shots as plain dicts (the ``studio shots --json`` format)."""
+    if episode is not None:
+        try:
+            episodes = [project.episode(episode)]
+        except KeyError as exc:
+            raise CliError(exc.args[0]) from None
+    else:
+        episodes = project.episodes
+    return [
+        _shot_record(shot, ep.number, scene.index, scene.heading)
+        for ep in episodes
+        for scene in ep.scenes
+        for shot in scene.shots
+    ]
+
+
+def _shot_record(shot: Shot, episode: int, scene: int, heading: str) -> dict[str, Any]:
+    return {
+        "id": shot.id,
+        "episode": episode,
+        "scene": scene,
+        "scene_heading": heading,
+        "kind": shot.kind.value,
+        "description": shot.description,
+        "framing": shot.framing,
+        "characters": list(shot.characters),
+        "dialogue": [line.to_json() for line in shot.dialogue],
+        "duration_frames": shot.duration_frames,
+        "duration_locked": shot.duration_locked,
+        "source_lines": list(shot.source_lines),
+        "changed": shot.changed,
+        "takes": [{"id": t.id, "state": t.state.value, "media": t.media} for t in shot.takes],
+        "approved_take": shot.approved_take,
+    }
+
+
+def shots_table(records: list[dict[str, Any]], project: Project) -> str:
+    from studio.table import clip, render
+
+    rows = []
+    for r in records:
+        if r["dialogue"]:
+            what = " / ".join(f"{d['character']}: {d['text']}" for d in r["dialogue"])
+        else:
+            what = r["description"]
+        seconds = float(project.fps.seconds(r["duration_frames"]))
+        lines = r["source_lines"]
+        rows.append(
+            [
+                f"{r['episode']}.{r['scene']}",
+                r["id"],
+                r["kind"] + ("*" if r["changed"] else ""),
+                f"{seconds:5.1f}s",
+                f"{lines[0]}-{lines[1]}" if lines[0] != lines[1] else str(lines[0]),
+                f"{len(r['takes'])}",
+                clip(what, 64),
+            ]
+        )
+    return render(["EP.SC", "SHOT", "KIND", "DUR", "LINES", "TAKES", "CONTENT"], rows)
+
+
+def project_summary(project: Project) -> dict[str, Any]:
+    episodes = []
+    for ep in project.episodes:
+        frames = ep.duration_frames()
+        episodes.append(
+            {
+                "number": ep.number,
+                "title": ep.title,
+                "scenes": len(ep.scenes),
+                "shots": sum(len(s.shots) for s in ep.scenes),
+                "duration_frames": frames,
+                "duration": project.fps.clock(frames),
+            }
+        )
+    frames = sum(e["duration_frames"] for e in episodes)
+    return {
+        "title": project.title,
+        "fps": str(project.fps),
+        "resolution": [project.width, project.height],
+        "episodes": episodes,
+        "shots": sum(e["shots"] for e in episodes),
+        "duration_frames": frames,
+        "duration": project.fps.clock(frames),
+        "characters": [c.name for c in project.characters],
+        "archived_shots": len(project.archived_shots),
+    }
+
+
+def info_text(summary: dict[str, Any]) -> str:
+    from studio.table import clip, render
+
+    head = (
+        f"{summary['title']}  ·  {summary['resolution'][0]}×{summary['resolution'][1]} at "
+        f"{summary['fps']} fps  ·  {_counts(summary)}"
+    )
+    rows = [
+        [str(e["number"]), clip(e["title"], 40), str(e["scenes"]), str(e["shots"]), e["duration"]]
+        for e in summary["episodes"]
+    ]
+    table = render(["EP", "TITLE", "SCENES", "SHOTS", "DURATION"], rows)
+    cast = ", ".join(summary["characters"]) or "none"
+    return f"{head}\n\n{table}\n\nCharacters: {cast}"
+
+
+def _counts(summary: dict[str, Any]) -> str:
+    n = len(summary["episodes"])
+    return (
+        f"{n} episode{'s' * (n != 1)}, {summary['shots']} shots, "
+        f"{len(summary['characters'])} characters, {summary['duration']} in all"
+    )
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _fail(message: str) -> int:
+    print(f"studio: error: {message}", file=sys.stderr)
+    return EXIT_USAGE_ERROR

@@ -1,0 +1,410 @@
+"""The project model: Project → Episode → Scene → Shot → Take, and the cast of Characters.
+
+Plain dataclasses with ``to_json``/``from_json``. ``from_json`` validates every field of
+untrusted input and raises :class:`~studio.core.jsonread.SchemaError` naming the bad field.
+Durations are integer frames at the project's :class:`~studio.core.time.FrameRate`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from studio.core import jsonread as jr
+from studio.core.time import FrameRate
+
+DEFAULT_FPS = FrameRate(30)
+DEFAULT_SIZE = (1080, 1920)
+
+
+class ShotKind(StrEnum):
+    ACTION = "action"
+    DIALOGUE = "dialogue"
+    INSERT = "insert"
+
+
+class TakeState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    STARRED = "starred"
+
+
+def new_id(prefix: str) -> str:
+    """A short random id such as ``sh-3f9a1c07``; stable once stored."""
+    return f"{prefix}-{secrets.token_hex(4)}"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class VoiceSettings:
+    backend: str = "espeak"
+    voice: str = ""
+    language: str = ""
+    rate: float = 1.0
+    pitch: float = 1.0
+    volume: float = 1.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "voice": self.voice,
+            "language": self.language,
+            "rate": self.rate,
+            "pitch": self.pitch,
+            "volume": self.volume,
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any, where: str) -> VoiceSettings:
+        d = jr.obj(raw, where)
+        return cls(
+            backend=jr.field(d, "backend", str, where, "espeak"),
+            voice=jr.field(d, "voice", str, where, ""),
+            language=jr.field(d, "language", str, where, ""),
+            rate=jr.field(d, "rate", float, where, 1.0),
+            pitch=jr.field(d, "pitch", float, where, 1.0),
+            volume=jr.field(d, "volume", float, where, 1.0),
+        )
+
+
+@dataclass(slots=True)
+class Character:
+    name: str
+    description: str = ""
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    reference_images: list[str] = field(default_factory=list)
+    seed: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "voice": self.voice.to_json(),
+            "reference_images": list(self.reference_images),
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any, where: str) -> Character:
+        d = jr.obj(raw, where)
+        return cls(
+            name=jr.field(d, "name", str, where),
+            description=jr.field(d, "description", str, where, ""),
+            voice=VoiceSettings.from_json(d.get("voice", {}), f"{where}.voice"),
+            reference_images=jr.str_list(d, "reference_images", where),
+            seed=jr.field(d, "seed", int, where, 0),
+        )
+
+
+@dataclass(slots=True)
+class DialogueLine:
+    character: str
+    text: str
+    extension: str = ""
+    parenthetical: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "character": self.character,
+            "extension": self.extension,
+            "parenthetical": self.parenthetical,
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any, where: str) -> DialogueLine:
+        d = jr.obj(raw, where)
+        return cls(
+            character=jr.field(d, "character", str, where),
+            text=jr.field(d, "text", str, where),
+            extension=jr.field(d, "extension", str, where, ""),
+            parenthetical=jr.field(d, "parenthetical", str, where, ""),
+        )
+
+
+@dataclass(slots=True)
+class Take:
+    """One generated result for a shot, with the request that made it."""
+
+    id: str
+    media: str = ""  # relative to the project folder; "" until the file exists
+    request: dict[str, Any] = field(default_factory=dict)
+    state: TakeState = TakeState.QUEUED
+    notes: str = ""
+    gpu_seconds: float = 0.0
+    created: str = field(default_factory=now_iso)
+    # Set on load when the stored media path is unusable (missing, outside the project). Not
+    # saved: the stored path is kept as it was, so nothing is lost, and the take shows why.
+    media_problem: str = field(default="", compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "media": self.media,
+            "request": self.request,
+            "state": self.state.value,
+            "notes": self.notes,
+            "gpu_seconds": self.gpu_seconds,
+            "created": self.created,
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any, where: str) -> Take:
+        d = jr.obj(raw, where)
+        return cls(
+            id=jr.field(d, "id", str, where),
+            media=jr.field(d, "media", str, where, ""),
+            request=jr.obj(d.get("request", {}), f"{where}.request"),
+            state=jr.choice(d, "state", TakeState, where, "queued"),
+            notes=jr.field(d, "notes", str, where, ""),
+            gpu_seconds=jr.field(d, "gpu_seconds", float, where, 0.0),
+            created=jr.field(d, "created", str, where, ""),
+        )
+
+
+@dataclass(slots=True)
+class Shot:
+    """A shot of the breakdown. ``id`` is stable across script edits and re-imports."""
+
+    id: str
+    kind: ShotKind
+    description: str
+    duration_frames: int
+    source_lines: tuple[int, int] = (0, 0)
+    framing: str = ""
+    characters: list[str] = field(default_factory=list)
+    dialogue: list[DialogueLine] = field(default_factory=list)
+    duration_locked: bool = False  # the user set the duration; estimates leave it alone
+    changed: bool = False  # the script text changed after this shot's takes were made
+    takes: list[Take] = field(default_factory=list)
+
+    @property
+    def approved_take(self) -> str | None:
+        for take in self.takes:
+            if take.state is TakeState.APPROVED:
+                return take.id
+        return None
+
+    def take(self, take_id: str) -> Take:
+        for take in self.takes:
+            if take.id == take_id:
+                return take
+        raise KeyError(f"shot {self.id} has no take {take_id}")
+
+    def approve(self, take_id: str) -> None:
+        """Make ``take_id`` the approved take; a previously approved one goes back to done."""
+        chosen = self.take(take_id)
+        for take in self.takes:
+            if take.state is TakeState.APPROVED:
+                take.state = TakeState.DONE
+        chosen.state = TakeState.APPROVED
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "description": self.description,
+            "framing": self.framing,
+            "characters": list(self.characters),
+            "dialogue": [line.to_json() for line in self.dialogue],
+            "duration_frames": self.duration_frames,
+            "duration_locked": self.duration_locked,
+            "source_lines": list(self.source_lines),
+            "changed": self.changed,
+            "takes": [take.to_json() for take in self.takes],
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any, where: str) -> Shot:
+        d = jr.obj(raw, where)
+        span = jr.lst(d.get("source_lines", [0, 0]), f"{where}.source_lines")
+        if len(span) != 2 or not all(isinstance(n, int) and n >= 0 for n in span):
+            raise jr.SchemaError(f"{where}.source_lines: expected [first, last] line numbers")
+        duration = jr.field(d, "duration_frames", int, where)
+        if duration <= 0:
+            raise jr.SchemaError(f"{where}.duration_frames: must be positive, got {duration}")
+        shot = cls(
+            id=jr.field(d, "id", str, where),
+            kind=jr.choice(d, "kind", ShotKind, where),
+            description=jr.field(d, "description", str, where, ""),
+            duration_frames=duration,
+            source_lines=(span[0], span[1]),
+            framing=jr.field(d, "framing", str, where, ""),
+            characters=jr.str_list(d, "characters", where),
+            dialogue=[
+                DialogueLine.from_json(x, f"{where}.dialogue[{i}]")
+                for i, x in enumerate(jr.lst(d.get("dialogue", []), f"{where}.dialogue"))
+            ],
+            duration_locked=jr.field(d, "duration_locked", bool, where, False),
+            changed=jr.field(d, "changed", bool, where, False),
+            takes=[
+                Take.from_json(x, f"{where}.takes[{i}]")
+                for i, x in enumerate(jr.lst(d.get("takes", []), f"{where}.takes"))
+            ],
+        )
+        approved = [t.id for t in shot.takes if t.state is TakeState.APPROVED]
+        if len(approved) > 1:
+            raise jr.SchemaError(f"{where}: more than one approved take ({', '.join(approved)})")
+        return shot
+
+
+@dataclass(slots=True)
+class Scene:
+    heading: str
+    index: int  # 1-based within its episode
+    number: str = ""  # the script's own scene number (#1A#), if any
+    shots: list[Shot] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "heading": self.heading,
+            "index": self.index,
+            "number": self.number,
+            "shots": [shot.to_json() for shot in self.shots],
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any, where: str) -> Scene:
+        d = jr.obj(raw, where)
+        return cls(
+            heading=jr.field(d, "heading", str, where, ""),
+            index=jr.field(d, "index", int, where),
+            number=jr.field(d, "number", str, where, ""),
+            shots=[
+                Shot.from_json(x, f"{where}.shots[{i}]")
+                for i, x in enumerate(jr.lst(d.get("shots", []), f"{where}.shots"))
+            ],
+        )
+
+
+@dataclass(slots=True)
+class Episode:
+    number: int  # 1-based
+    title: str = ""
+    scenes: list[Scene] = field(default_factory=list)
+
+    def shots(self) -> Iterator[Shot]:
+        for scene in self.scenes:
+            yield from scene.shots
+
+    def duration_frames(self) -> int:
+        return sum(shot.duration_frames for shot in self.shots())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "scenes": [scene.to_json() for scene in self.scenes],
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any, where: str) -> Episode:
+        d = jr.obj(raw, where)
+        return cls(
+            number=jr.field(d, "number", int, where),
+            title=jr.field(d, "title", str, where, ""),
+            scenes=[
+                Scene.from_json(x, f"{where}.scenes[{i}]")
+                for i, x in enumerate(jr.lst(d.get("scenes", []), f"{where}.scenes"))
+            ],
+        )
+
+
+@dataclass(slots=True)
+class Project:
+    title: str
+    fps: FrameRate = DEFAULT_FPS
+    width: int = DEFAULT_SIZE[0]
+    height: int = DEFAULT_SIZE[1]
+    style: str = ""  # project-wide look, appended to prompts
+    language: str = ""  # dialogue language; "" = detect
+    script: str = ""  # the Fountain source, relative to the project folder
+    characters: list[Character] = field(default_factory=list)
+    episodes: list[Episode] = field(default_factory=list)
+    archived_shots: list[Shot] = field(default_factory=list)  # removed from the script
+
+    def shots(self) -> Iterator[Shot]:
+        for episode in self.episodes:
+            yield from episode.shots()
+
+    def episode(self, number: int) -> Episode:
+        for episode in self.episodes:
+            if episode.number == number:
+                return episode
+        raise KeyError(f"no episode {number} (the project has {len(self.episodes)})")
+
+    def find_shot(self, shot_id: str) -> Shot:
+        for shot in self.shots():
+            if shot.id == shot_id:
+                return shot
+        raise KeyError(f"no shot {shot_id}")
+
+    def character(self, name: str) -> Character | None:
+        for character in self.characters:
+            if character.name == name:
+                return character
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "fps": str(self.fps),
+            "width": self.width,
+            "height": self.height,
+            "style": self.style,
+            "language": self.language,
+            "script": self.script,
+            "characters": [c.to_json() for c in self.characters],
+            "episodes": [e.to_json() for e in self.episodes],
+            "archived_shots": [s.to_json() for s in self.archived_shots],
+        }
+
+    @classmethod
+    def from_json(cls, raw: Any, where: str = "project") -> Project:
+        d = jr.obj(raw, where)
+        try:
+            fps = FrameRate.parse(jr.field(d, "fps", str, where, "30/1"))
+        except ValueError as exc:
+            raise jr.SchemaError(f"{where}.fps: {exc}") from None
+        width = jr.field(d, "width", int, where, DEFAULT_SIZE[0])
+        height = jr.field(d, "height", int, where, DEFAULT_SIZE[1])
+        if width <= 0 or height <= 0:
+            raise jr.SchemaError(f"{where}: resolution must be positive, got {width}x{height}")
+        project = cls(
+            title=jr.field(d, "title", str, where, ""),
+            fps=fps,
+            width=width,
+            height=height,
+            style=jr.field(d, "style", str, where, ""),
+            language=jr.field(d, "language", str, where, ""),
+            script=jr.field(d, "script", str, where, ""),
+            characters=_items(d, "characters", Character, where),
+            episodes=_items(d, "episodes", Episode, where),
+            archived_shots=_items(d, "archived_shots", Shot, where),
+        )
+        _check_unique_ids(project, where)
+        return project
+
+
+def _items(d: dict[str, Any], key: str, kind: Any, where: str) -> list[Any]:
+    items = jr.lst(d.get(key, []), f"{where}.{key}")
+    return [kind.from_json(x, f"{where}.{key}[{i}]") for i, x in enumerate(items)]
+
+
+def _check_unique_ids(project: Project, where: str) -> None:
+    seen: set[str] = set()
+    for shot in [*project.shots(), *project.archived_shots]:
+        if shot.id in seen:
+            raise jr.SchemaError(f"{where}: shot id {shot.id} appears twice")
+        seen.add(shot.id)

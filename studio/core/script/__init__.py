@@ -1,0 +1,1 @@
+"""Screenplay text: Fountain and Final Draft parsing, and the breakdown into shots."""

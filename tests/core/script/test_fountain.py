@@ -1,0 +1,499 @@
+"""Unit tests for the Fountain 1.1 parser (``fountain``) and inline markup (``emphasis``)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from studio.core.script.elements import Element, Kind, ScriptError, Speech, SpeechKind
+from studio.core.script.emphasis import plain
+from studio.core.script.fountain import decode, parse, parse_file
+
+CORPUS = Path(__file__).parent / "corpus"
+D, P, L = SpeechKind.DIALOGUE, SpeechKind.PARENTHETICAL, SpeechKind.LYRIC
+
+
+def kinds(text: str) -> list[Kind]:
+    return [e.kind for e in parse(text)]
+
+
+def only(text: str, kind: Kind) -> Element:
+    (element,) = [e for e in parse(text) if e.kind is kind]
+    return element
+
+
+# --- decode / parse_file ------------------------------------------------------------------------
+
+
+def test_decode_plain_bom_and_newlines() -> None:
+    assert decode(b"a\nb") == "a\nb"
+    assert decode(b"\xef\xbb\xbfa\r\nb\rc\n") == "a\nb\nc\n"
+    assert decode("林晓".encode()) == "林晓"
+
+
+def test_decode_rejects_non_utf8_with_an_actionable_message() -> None:
+    with pytest.raises(ScriptError) as caught:
+        decode(b"INT. HOUSE\n\nabc\xffdef")
+    message = str(caught.value)
+    assert "not UTF-8" in message and "0xff" in message and "offset 15" in message
+    assert "line 3" in message and "\n" not in message
+
+
+def test_decode_reports_offsets_in_the_original_bytes_with_a_bom() -> None:
+    with pytest.raises(ScriptError, match="offset 4"):
+        decode(b"\xef\xbb\xbfa\xc3")
+
+
+def test_decode_rejects_nul_and_utf16() -> None:
+    with pytest.raises(ScriptError, match="NUL byte at offset 2"):
+        decode(b"ab\x00cd")
+    with pytest.raises(ScriptError, match="UTF-16"):
+        decode("Title: x".encode("utf-16"))
+
+
+def test_parse_file_reads_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "s.fountain"
+    path.write_bytes(b"\xef\xbb\xbf\r\nINT. HOUSE - DAY\r\n\r\nShe waits.\r\n")
+    assert [(e.kind, e.lines) for e in parse_file(path)] == [
+        (Kind.SCENE_HEADING, (2, 2)),
+        (Kind.ACTION, (4, 4)),
+    ]
+    (tmp_path / "bad.fountain").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    with pytest.raises(ScriptError):
+        parse_file(tmp_path / "bad.fountain")
+
+
+def test_parse_normalises_newlines_itself() -> None:
+    assert [e.lines for e in parse("A\r\rB\r\n\r\nC")] == [(1, 1), (3, 3), (5, 5)]
+    assert parse("\ufeffINT. A - DAY")[0].kind is Kind.SCENE_HEADING
+
+
+# --- title page ---------------------------------------------------------------------------------
+
+TITLE = """Title:
+    _**BRICK & STEEL**_
+    FULL RETIRED
+Credit: Written by
+Author: Stu
+Draft date: 1/20/2012
+Contact:
+\tNext Level Productions
+\tSolvang, CA
+
+INT. HOUSE - DAY
+"""
+
+
+def test_title_page_fields_and_multiline_values() -> None:
+    page, heading = parse(TITLE)
+    assert page.kind is Kind.TITLE_PAGE and page.lines == (1, 9)
+    assert page.fields == (
+        ("Title", "_**BRICK & STEEL**_\nFULL RETIRED"),
+        ("Credit", "Written by"),
+        ("Author", "Stu"),
+        ("Draft date", "1/20/2012"),
+        ("Contact", "Next Level Productions\nSolvang, CA"),
+    )
+    assert page.text == "_**BRICK & STEEL**_\nFULL RETIRED"
+    assert heading.kind is Kind.SCENE_HEADING and heading.lines == (11, 11)
+
+
+def test_title_page_inline_value_with_continuation() -> None:
+    page = parse("Title: The Heiress\n    Returns\nAuthor: Lin\n\nText.")[0]
+    assert page.fields == (("Title", "The Heiress\nReturns"), ("Author", "Lin"))
+
+
+def test_title_page_only_at_the_start() -> None:
+    assert kinds("\n\nTitle: x\n\nHi.") == [Kind.TITLE_PAGE, Kind.ACTION]
+    assert kinds("Hi.\n\nTitle: x\nAuthor: y") == [Kind.ACTION, Kind.ACTION]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["FADE IN:\n\nHi.", "INT. HOUSE: DAY\n\nHi.", "Title: x\nnot a key line\n\nHi.", "Title:\n"],
+)
+def test_not_a_title_page(text: str) -> None:
+    assert Kind.TITLE_PAGE not in kinds(text)
+
+
+def test_heading_right_after_title_page() -> None:
+    assert kinds("Title: x\n\nEXT. SEA - DAY\n\nWaves.")[1] is Kind.SCENE_HEADING
+
+
+# --- scene headings -----------------------------------------------------------------------------
+
+
+# fmt: off
+HEADINGS = [
+    "INT. HOUSE - DAY", "EXT. SEA - NIGHT", "EST. CHEN TOWER - DAWN",
+    "INT./EXT. CAR - MOVING", "INT/EXT. GATE - CONTINUOUS", "I/E. GARAGE",
+    "int. nursery - night", "INT HOUSE", "EXT. 海边别墅 - 夜",
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("line", HEADINGS)
+def test_scene_heading_prefixes(line: str) -> None:
+    element = parse(f"Before.\n\n{line}\n\nAfter.")[1]
+    assert element.kind is Kind.SCENE_HEADING and element.text == line and element.lines == (3, 3)
+
+
+@pytest.mark.parametrize("line", ["INTERIOR HOUSE", "EXTRA EXTRA", "INT", "ESTATE SALE.", "I/EX"])
+def test_not_scene_headings(line: str) -> None:
+    assert Kind.SCENE_HEADING not in kinds(f"\n{line}\n\n")
+
+
+def test_forced_scene_heading() -> None:
+    element = only(".FLASHBACK - 1999\n\nHi.", Kind.SCENE_HEADING)
+    assert element.text == "FLASHBACK - 1999"
+    assert only(". the dream\n", Kind.SCENE_HEADING).text == "the dream"
+    assert Kind.SCENE_HEADING not in kinds("...and then\n\nHi.")
+
+
+# fmt: off
+SCENE_NUMBERS = [
+    ("INT. HOUSE - DAY #1#", "INT. HOUSE - DAY", "1"),
+    ("INT. HOUSE - DAY #1A#", "INT. HOUSE - DAY", "1A"),
+    ("EXT. SEA #I-1-A#  ", "EXT. SEA", "I-1-A"),
+    (".DREAM #110.2#", "DREAM", "110.2"),
+    ("INT. HOUSE #1 A#", "INT. HOUSE #1 A#", ""),
+    ("INT. HOUSE #1_2#", "INT. HOUSE #1_2#", ""),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("line", "text", "number"), SCENE_NUMBERS)
+def test_scene_numbers(line: str, text: str, number: str) -> None:
+    element = only(f"{line}\n\nHi.", Kind.SCENE_HEADING)
+    assert (element.text, element.scene_number) == (text, number)
+
+
+def test_scene_heading_needs_blank_lines_around() -> None:
+    assert Kind.SCENE_HEADING not in kinds("She says\nINT. HOUSE - DAY\n\nHi.")
+    assert Kind.SCENE_HEADING not in kinds("Hi.\n\n.FLASHBACK\nStill action.")
+    assert Kind.DIALOGUE not in kinds("Hi.\n\n.FLASHBACK\nStill action.")
+    assert only("int. house - day\nShe sits.", Kind.ACTION).lines == (1, 2)
+    assert only("INT. HOUSE - DAY\nShe sits.", Kind.DIALOGUE).character == "INT. HOUSE - DAY"
+
+
+def test_heading_and_transition_ignore_a_note_line_below_them() -> None:
+    assert kinds("INT. A - DAY\n[[rain?]]\n\nHi.") == [Kind.SCENE_HEADING, Kind.NOTE, Kind.ACTION]
+    assert only("INT. A - DAY [[rain?]] #3#\n", Kind.SCENE_HEADING).scene_number == "3"
+
+
+def test_indented_heading() -> None:
+    assert only("  INT. A - DAY\n\nHi.", Kind.SCENE_HEADING).text == "INT. A - DAY"
+
+
+# --- action -------------------------------------------------------------------------------------
+
+
+def test_action_paragraph_keeps_indentation_and_drops_trailing_space() -> None:
+    element = only("\nShe runs.   \n\tHe follows.\n    The door shuts.\n\n", Kind.ACTION)
+    assert element.text == "She runs.\n\tHe follows.\n    The door shuts."
+    assert element.lines == (2, 4)
+
+
+def test_forced_action() -> None:
+    element = only("!INT. HOUSE - DAY\n\n", Kind.ACTION)
+    assert element.text == "INT. HOUSE - DAY"
+    assert kinds("\n!SCREAMS\nfrom the hall.") == [Kind.ACTION]
+    assert only("\n  !CUT TO:\n\n", Kind.ACTION).text == "  CUT TO:"
+
+
+def test_caps_line_without_blank_before_is_action() -> None:
+    assert kinds("She turns.\nMEI\nHello.") == [Kind.ACTION]
+
+
+def test_action_stops_before_lyric_centered_and_page_break() -> None:
+    assert kinds("Go.\n~la\n> END <\n===\nB.") == [
+        Kind.ACTION,
+        Kind.LYRICS,
+        Kind.CENTERED,
+        Kind.PAGE_BREAK,
+        Kind.ACTION,
+    ]
+
+
+# --- characters and dialogue --------------------------------------------------------------------
+
+
+# fmt: off
+CUES = [
+    ("MEI", "MEI", ""), ("MEI (V.O.)", "MEI", "V.O."),
+    ("BUTLER (O.S.)", "BUTLER", "O.S."), ("NURSE (O.S.) (CONT'D)", "NURSE", "O.S. CONT'D"),
+    ("HANS (on the radio)", "HANS", "on the radio"), ("GUARD #2", "GUARD #2", ""),
+    ("R2D2", "R2D2", ""), ("@McKENNA", "McKENNA", ""),
+    ("@林晓", "林晓", ""), ("@林晓 (V.O.)", "林晓", "V.O."),
+    ("  MEI  ", "MEI", ""), ("@ Mr. Zhao", "Mr. Zhao", ""),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("cue", "name", "extension"), CUES)
+def test_character_cues(cue: str, name: str, extension: str) -> None:
+    element = only(f"Before.\n\n{cue}\nHello.\n\nAfter.", Kind.DIALOGUE)
+    assert (element.character, element.extension, element.dual) == (name, extension, False)
+    assert element.text == "Hello." and element.lines == (3, 4)
+
+
+@pytest.mark.parametrize("cue", ["林晓", "McKENNA", "@", "@(V.O.)", "(V.O.)", "1999", "Mei"])
+def test_not_character_cues(cue: str) -> None:
+    assert Kind.DIALOGUE not in kinds(f"\n{cue}\nHello.\n")
+
+
+def test_cue_needs_a_following_line() -> None:
+    assert kinds("\nMEI\n\nHello.") == [Kind.ACTION, Kind.ACTION]
+    assert kinds("\nMEI") == [Kind.ACTION]
+
+
+def test_dialogue_block_parts() -> None:
+    text = (
+        "\nZHOU (O.S.)\n(shouting)\nOpen the door!\nNow!\n  \nI know.\n~la la\n(beat)\nBye.\n\nX."
+    )
+    element = only(text, Kind.DIALOGUE)
+    assert element.speech == (
+        Speech(P, "(shouting)", (3, 3)),
+        Speech(D, "Open the door!\nNow!\n\nI know.", (4, 7)),
+        Speech(L, "la la", (8, 8)),
+        Speech(P, "(beat)", (9, 9)),
+        Speech(D, "Bye.", (10, 10)),
+    )
+    assert element.text == "(shouting)\nOpen the door!\nNow!\n\nI know.\nla la\n(beat)\nBye."
+    assert element.lines == (2, 10)
+
+
+def test_dialogue_lines_are_trimmed_and_keep_markup() -> None:
+    element = only("\nMEI\n   I *said*  [[aside]] no.   \n", Kind.DIALOGUE)
+    assert element.text == "I *said*  [[aside]] no."
+    assert plain(element.text) == "I said no."
+
+
+def test_parenthetical_must_be_whole_line() -> None:
+    element = only("\nJUNE\n(whispering) Go.\n(softly)\n", Kind.DIALOGUE)
+    assert [s.kind for s in element.speech] == [D, P]
+
+
+def test_two_space_line_right_after_cue() -> None:
+    element = only("\nMEI\n  \nHello.\n", Kind.DIALOGUE)
+    assert element.speech == (Speech(D, "\nHello.", (3, 4)),)
+
+
+def test_dual_dialogue() -> None:
+    elements = parse("\nZHOU\nAnswer it.\n\nMEI ^\nYou answer it.\n")
+    assert [(e.character, e.dual) for e in elements] == [("ZHOU", False), ("MEI", True)]
+    elements = parse("\nZHOU\nA.\n\n[[note]]\n\n@林晓 (V.O.) ^\nB.\n")
+    assert (elements[-1].character, elements[-1].extension, elements[-1].dual) == (
+        "林晓",
+        "V.O.",
+        True,
+    )
+
+
+def test_caret_without_a_first_block_is_not_dual() -> None:
+    element = only("Mei freezes.\n\nZHOU ^\nNobody answers.", Kind.DIALOGUE)
+    assert (element.character, element.dual) == ("ZHOU", False)
+
+
+# --- transitions, centered, page breaks, lyrics ---------------------------------------------------
+
+
+def test_transitions() -> None:
+    assert only("A.\n\nCUT TO:\n\nB.", Kind.TRANSITION).text == "CUT TO:"
+    assert only("A.\n\n> SMASH CUT TO:\n\nB.", Kind.TRANSITION).text == "SMASH CUT TO:"
+    assert only(">FADE OUT.\n", Kind.TRANSITION).text == "FADE OUT."
+    assert Kind.TRANSITION not in kinds("A.\n\ncut to:\n\nB.")
+    assert Kind.TRANSITION not in kinds("A.\nCUT TO:\n\nB.")
+    assert only("A.\n\nCUT TO:\nB.", Kind.DIALOGUE).character == "CUT TO:"
+
+
+def test_centered() -> None:
+    assert only("> THE END <", Kind.CENTERED).text == "THE END"
+    element = only(">TO BE<\n> CONTINUED <\nAfter.", Kind.CENTERED)
+    assert (element.text, element.lines) == ("TO BE\nCONTINUED", (1, 2))
+
+
+@pytest.mark.parametrize("line", ["===", "=====", "  ===  "])
+def test_page_break(line: str) -> None:
+    assert parse(f"A.\n\n{line}\n\nB.")[1] == Element(Kind.PAGE_BREAK, "", (3, 3))
+
+
+def test_lyrics_outside_dialogue() -> None:
+    element = only("\n~Happy birthday to you,\n~ happy birthday.\n", Kind.LYRICS)
+    assert (element.text, element.lines) == ("Happy birthday to you,\nhappy birthday.", (2, 3))
+
+
+# --- sections, synopses -------------------------------------------------------------------------
+
+
+# fmt: off
+SECTIONS = [
+    ("# Episode 1", "Episode 1", 1), ("# 第一集", "第一集", 1),
+    ("##Act", "Act", 2), ("### The rain", "The rain", 3),
+    ("###### Deep", "Deep", 6), ("####### Deeper", "Deeper", 7),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("line", "text", "depth"), SECTIONS)
+def test_sections(line: str, text: str, depth: int) -> None:
+    element = only(f"{line}\n\nA.", Kind.SECTION)
+    assert (element.text, element.depth, element.lines) == (text, depth, (1, 1))
+
+
+def test_synopsis_and_section_lines_stand_alone() -> None:
+    elements = parse("# Episode 1\n= She finds out.\nINT. A - DAY\n\nB.")
+    assert [e.kind for e in elements] == [
+        Kind.SECTION,
+        Kind.SYNOPSIS,
+        Kind.SCENE_HEADING,
+        Kind.ACTION,
+    ]
+    assert elements[1].text == "She finds out."
+
+
+# --- notes --------------------------------------------------------------------------------------
+
+
+def test_standalone_and_multiline_notes() -> None:
+    assert only("A.\n\n[[Check this.]]\n\nB.", Kind.NOTE) == Element(
+        Kind.NOTE, "Check this.", (3, 3)
+    )
+    element = only("[[A long\n  \nnote]]\nMEI\nHi.", Kind.NOTE)
+    assert (element.text, element.lines) == ("A long\n  \nnote", (1, 3))
+    assert only("[[A long\n  \nnote]]\nMEI\nHi.", Kind.DIALOGUE).lines == (4, 5)
+
+
+def test_inline_notes_stay_in_text() -> None:
+    element = only("She runs. [[faster?]]\nHe [[does he?]] follows.", Kind.ACTION)
+    assert element.text == "She runs. [[faster?]]\nHe [[does he?]] follows."
+    assert plain(element.text) == "She runs.\nHe follows."
+
+
+def test_note_cannot_span_a_blank_line() -> None:
+    assert kinds("[[Not\n\nclosed]]") == [Kind.ACTION, Kind.ACTION]
+
+
+def test_note_spanning_lines_hides_what_is_inside() -> None:
+    element = only("\nMEI\nWell [[maybe\n(beat)\nJOHN]] no.\n", Kind.DIALOGUE)
+    assert element.speech == (Speech(D, "Well [[maybe\n(beat)\nJOHN]] no.", (3, 5)),)
+
+
+# --- boneyard -----------------------------------------------------------------------------------
+
+BONEYARD = """INT. A - DAY
+
+/* Old scene:
+
+INT. HOSPITAL - DAY
+
+NURSE
+Nobody leaves.
+*/
+
+MEI
+Hello.
+"""
+
+
+def test_boneyard_block_is_not_parsed_and_lines_stay_right() -> None:
+    elements = parse(BONEYARD)
+    assert [(e.kind, e.lines) for e in elements] == [
+        (Kind.SCENE_HEADING, (1, 1)),
+        (Kind.BONEYARD, (3, 9)),
+        (Kind.DIALOGUE, (11, 12)),
+    ]
+    assert elements[1].text == "Old scene:\n\nINT. HOSPITAL - DAY\n\nNURSE\nNobody leaves."
+
+
+def test_boneyard_line_before_cue_is_transparent() -> None:
+    elements = parse("A.\n\n/* cut */\nMEI\nHi.")
+    assert [e.kind for e in elements] == [Kind.ACTION, Kind.BONEYARD, Kind.DIALOGUE]
+
+
+def test_boneyard_inside_dialogue_and_action_stays_inline() -> None:
+    element = only("\nMEI\nOne.\n/* (pause)\n\nJOHN */\nTwo.\n", Kind.DIALOGUE)
+    assert [s.kind for s in element.speech] == [D] and element.lines == (2, 7)
+    assert plain(element.text) == "One.\nTwo."
+    action = only("He walks /* slowly\n\n*/ away.\n", Kind.ACTION)
+    assert action.lines == (1, 3) and plain(action.text) == "He walks away."
+
+
+def test_unclosed_openers_are_literal() -> None:
+    assert kinds("/* never closed\n\nINT. A - DAY\n\nB.") == [
+        Kind.ACTION,
+        Kind.SCENE_HEADING,
+        Kind.ACTION,
+    ]
+    assert only("[[ open\n", Kind.ACTION).text == "[[ open"
+
+
+def test_emphasis_stays_as_written_in_text() -> None:
+    assert only("\nMEI\nI said **no**.\n", Kind.DIALOGUE).text == "I said **no**."
+
+
+# --- robustness and speed -----------------------------------------------------------------------
+
+
+# fmt: off
+ODD_INPUTS = [
+    "", "\n", "\n\n\n", "  ", "@", "^", "#", "=", "~", "!", ">", "<", "><", "[[", "]]", "/*", "*/",
+    "[[]]", "/**/", ".", "..", "(", "()", "\x00", "\ufeff", "INT.", "Title:", ": x", "\r",
+    "@\n^\n\n#", "~\n~", "(\n)", "/*\n*/*/", "[[[[\n]]]]", "\n\nA\n  \n  \n", "\n\n@X\n  ",
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text", ODD_INPUTS)
+def test_odd_inputs_never_raise(text: str) -> None:
+    for element in parse(text):
+        assert 1 <= element.lines[0] <= element.lines[1] <= text.count("\n") + 1
+
+
+def test_blank_lines_are_not_elements() -> None:
+    assert parse("\n \n\t\n") == []
+
+
+def test_whitespace_only_line_is_blank() -> None:
+    assert kinds("\nMEI\nHi.\n   \nBob walks.") == [Kind.DIALOGUE, Kind.ACTION]
+
+
+def test_five_thousand_lines_parse_fast() -> None:
+    block = (
+        "INT. HOUSE - DAY #12#\n\nShe walks in, *slowly*. [[check]]\nThe door creaks.\n\n"
+        "JOHN (V.O.)\n(quietly)\nHello there.\nI am fine.\n\nMARY ^\nFine.\n\nCUT TO:\n\n"
+    )
+    text = block * (5000 // block.count("\n") + 1)
+    start = time.perf_counter()
+    elements = parse(text)
+    assert time.perf_counter() - start < 0.5
+    assert len(elements) > 1500
+
+
+# --- corpus -------------------------------------------------------------------------------------
+
+
+def test_corpus_covers_every_kind_and_encoding() -> None:
+    files = sorted(CORPUS.glob("*.fountain"))
+    seen = {e.kind for path in files for e in parse_file(path)}
+    assert seen == set(Kind)
+    raw = [path.read_bytes() for path in files]
+    assert any(b"\r\n" in data for data in raw)
+    assert any(data.startswith(b"\xef\xbb\xbf") for data in raw)
+    elements = [e for path in files for e in parse_file(path)]
+    assert any(e.kind is Kind.DIALOGUE and e.character == "林晓" for e in elements)
+    assert any(e.kind is Kind.DIALOGUE and e.dual for e in elements)
+    assert {e.text for e in elements if e.kind is Kind.SECTION} >= {"Episode 1", "第一集"}
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.fountain")), ids=lambda p: p.name)
+def test_corpus_line_spans_match_the_file(path: Path) -> None:
+    lines = decode(path.read_bytes()).split("\n")
+    previous = 0
+    for element in parse_file(path):
+        first, last = element.lines
+        assert previous < first <= last <= len(lines)
+        assert lines[first - 1].strip() and lines[last - 1].strip()
+        previous = last

@@ -1,0 +1,215 @@
+"""The text of project.json (``studio.core.projectjson``): layout, reused texts, reading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from studio.core.model import (
+    Character,
+    Episode,
+    Project,
+    Scene,
+    Shot,
+    ShotKind,
+    Take,
+    TakeState,
+)
+from studio.core.projectjson import Encoder, parse
+from studio.core.store import (
+    create_project,
+    open_project,
+)
+
+
+def small_project() -> Project:
+    when = "2025-01-01T00:00:00+00:00"
+    takes = [
+        Take("tk-1", "takes/sh-1/tk-1.mp4", {"seed": 1}, TakeState.DONE, created=when),
+        Take("tk-2", "takes/sh-1/tk-2.mp4", {"seed": 2}, TakeState.APPROVED, created=when),
+        Take("tk-3", "", state=TakeState.QUEUED, created=when),
+    ]
+    shots = [
+        Shot(id="sh-1", kind=ShotKind.ACTION, description="Rain.", duration_frames=60, takes=takes),
+        Shot(id="sh-2", kind=ShotKind.INSERT, description="A ring — 指輪.", duration_frames=30),
+    ]
+    return Project(
+        title="Rain",
+        script="script/script.fountain",
+        characters=[Character("ELENA", reference_images=["characters/elena.png"])],
+        episodes=[Episode(1, "Pilot", [Scene("EXT. STREET - NIGHT", 1, shots=shots)])],
+    )
+
+
+def touch(root: Path, *rels: str) -> None:
+    for rel in rels:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(b"media")
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A saved, closed project with all its files present."""
+    path = tmp_path / "Rain.mdstudio"
+    create_project(path, small_project()).close()
+    touch(path, "takes/sh-1/tk-1.mp4", "takes/sh-1/tk-2.mp4", "characters/elena.png")
+    (path / "script" / "script.fountain").write_text("EXT. STREET - NIGHT\n")
+    return path
+
+
+# --- the text of project.json -------------------------------------------------------------------
+
+
+def saved_take(root: Path) -> dict[str, Any]:
+    doc = json.loads((root / "project.json").read_text(encoding="utf-8"))
+    return doc["project"]["episodes"][0]["scenes"][0]["shots"][0]["takes"][0]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(1, True), (True, 1), (1, 1.0), (0.0, -0.0), ("a", "b"), ([1, 2], [2, 1]), ({"a": 1}, {})],
+)
+def test_saves_after_an_edit_write_the_edit(root: Path, before: Any, after: Any) -> None:
+    """Texts are reused between saves only for values that are exactly the same."""
+    with open_project(root) as folder:
+        request = folder.project.find_shot("sh-1").takes[0].request
+        request["x"] = before
+        folder.save()
+        assert saved_take(root)["request"]["x"] == before
+        request["x"] = after  # changed in place, as an edit might
+        folder.save()
+        value = saved_take(root)["request"]["x"]
+        assert value == after
+        assert type(value) is type(after)
+        assert json.dumps(value) == json.dumps(after)
+
+
+def test_unusual_values_round_trip(root: Path) -> None:
+    with open_project(root) as folder:
+        take = folder.project.find_shot("sh-1").takes[0]
+        take.notes = "bad name \udc80 from a file system"  # a lone surrogate
+        take.request["state"] = TakeState.DONE  # a str subclass
+        take.request["big"] = 2**70
+        folder.save()
+        folder.save()
+    take = saved_take(root)
+    assert take["notes"] == "bad name \udc80 from a file system"
+    assert take["request"]["state"] == "done"
+    assert take["request"]["big"] == 2**70
+
+
+def test_empty_project_is_valid_json(tmp_path: Path) -> None:
+    with create_project(tmp_path / "Empty.mdstudio", Project("")) as folder:
+        folder.save()
+    doc = json.loads((tmp_path / "Empty.mdstudio" / "project.json").read_text())
+    assert doc["project"] == Project("").to_json()
+
+
+def test_a_value_changed_in_place_after_opening_is_saved(root: Path) -> None:
+    """The texts learned while reading are keyed by the values as read, before any edit."""
+    with open_project(root) as folder:
+        folder.project.find_shot("sh-1").takes[0].request["x"] = 1
+        folder.save()
+    with open_project(root) as folder:
+        request = folder.project.find_shot("sh-1").takes[0].request
+        request["x"] = True  # the very dict that was read from the file
+        folder.save()
+    assert saved_take(root)["request"]["x"] is True
+
+
+def test_unchanged_items_keep_their_text_and_edited_ones_are_laid_out(root: Path) -> None:
+    with open_project(root) as folder:
+        folder.project.episodes.append(Episode(2, "Two"))
+        folder.save()
+    doc = json.loads((root / "project.json").read_text(encoding="utf-8"))
+    (root / "project.json").write_text(json.dumps(doc, indent=3), encoding="utf-8")  # by hand
+    with open_project(root) as folder:
+        folder.project.episodes[1].title = "Second"
+        folder.save()
+    text = (root / "project.json").read_text(encoding="utf-8")
+    first = json.dumps(doc["project"]["episodes"][0], indent=3).replace("\n", "\n" + " " * 9)
+    assert first in text  # reused as it was read
+    assert '      {"number": 2, "title": "Second", "scenes": []}' in text  # laid out anew
+    with open_project(root, read_only=True) as folder:
+        assert folder.project.episodes[0] == small_project().episodes[0]
+        assert folder.project.episodes[1].title == "Second"
+
+
+VALID = [
+    '{"a": 1}',
+    '  {"schema": "s", "project": {"episodes": [{"n": 1},{"n": 2}] , "x": [] }}  \n',
+    '{"project": {"episodes": [1, "two", [3], {"4": null}], "title": "t"}}',
+    '{"project": {"episodes": [], "archived_shots": [{"a": {"episodes": [1]}}]}}',
+    '{"project": [1, 2], "other": {"episodes": [1]}}',
+    '{"project": {"e": [{"a": 1, "a": 2}], "e": [{"b": "\\u00e9\\ud800"}]}}',
+    '{"project": {"e": [1.5e300, -0.0, 1E2, true, false, null]}}',
+    "\ufeff" + '{"project": {"e": [1]}}',
+    '{"project": {"e": [\n\t{"x": "\\"{\\"id\\": ["}\r\n]}}',
+]
+INVALID = [
+    "",
+    "{",
+    '{"a": 1,}',
+    '{"project": {"e": [1,]}}',
+    '{"project": {"e": [1 2]}}',
+    '{"project": {"e" [1]}}',
+    '{"project": {"e": [1]}} extra',
+    '{"project": {"e": [01]}}',
+    '{"project": {"e": ["tab\there"]}}',
+    "[1, 2",
+]
+
+
+@pytest.mark.parametrize("text", VALID)
+def test_reading_agrees_with_json_loads(text: str) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    read = parse(data, Encoder())
+    assert repr(read) == repr(json.loads(data))
+
+
+@pytest.mark.parametrize("text", INVALID)
+def test_reading_refuses_what_json_loads_refuses(text: str) -> None:
+    data = text.encode()
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(data)
+    with pytest.raises(ValueError) as caught:
+        parse(data, Encoder())
+    where = f"line {expected.value.lineno}, column {expected.value.colno}: {expected.value.msg}"
+    assert str(caught.value) == f"invalid JSON at {where}"
+
+
+def test_encoded_text_is_the_value() -> None:
+    doc = {
+        "schema": "s",
+        "project": {
+            "title": "雨",
+            "characters": [{"name": "A", "voice": {"rate": 1.0}}],
+            "episodes": [
+                {"number": 1, "scenes": [{"index": 1, "shots": [{"id": "s", "takes": [{}, {}]}]}]},
+                {"number": 2, "scenes": []},
+            ],
+            "archived_shots": [{"id": "a", "takes": [{"id": "t"}]}],
+            "empty": [],
+        },
+    }
+    encoder = Encoder()
+    for _ in range(2):  # the second time from remembered texts
+        text = encoder.encode(doc).decode("utf-8")
+        assert json.loads(text) == doc
+    lines = text.splitlines()
+    assert lines.count("            {},") == 1  # one take a line
+    assert lines.count("            {}") == 1
+    assert '      {"id": "a", "takes": [' in lines
+
+
+def test_saving_without_edits_changes_only_the_saved_line(root: Path) -> None:
+    before = (root / "project.json").read_text(encoding="utf-8").splitlines()
+    with open_project(root) as folder:
+        folder.save()
+    after = (root / "project.json").read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) <= 1
+    assert all(a.startswith('  "saved": ') for a, _ in changed)
