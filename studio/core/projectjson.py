@@ -31,61 +31,30 @@ from __future__ import annotations
 
 import json
 import json.encoder
-import marshal
-import re
 from collections.abc import Callable
 from typing import Any
 
 # Which list inside an item is laid out one element per line, by the list the item is in.
 _NESTED = {"episodes": "scenes", "scenes": "shots", "shots": "takes", "archived_shots": "takes"}
 _STEP = "  "
-_ITEM_INDENT = _STEP * 3  # where the items of the lists in "project" start
-_WHITESPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, as json.decoder uses
 
 
 def encode(doc: dict[str, Any]) -> bytes:
-    """``doc`` as UTF-8 JSON text in the layout above (one-off; see :class:`Encoder`)."""
-    return Encoder().encode(doc)
+    """``doc`` as UTF-8 JSON text in the layout above; TypeError/ValueError if ``doc`` holds
+    what JSON cannot."""
+    try:
+        return _Layout(_compact(ensure_ascii=False)).text(doc).encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates (odd file names): escape them instead
+        return _Layout(_compact(ensure_ascii=True)).text(doc).encode("ascii")
 
 
-class Encoder:
-    """Writes the layout above, remembering the text of each episode (and each top-level item).
+class _Layout:
+    """Writes the layout above with one compact encoder."""
 
-    An item's text is reused only when the item is exactly as it was at the last encoding: the
-    key is its ``marshal`` bytes, which tell apart everything JSON does (types, key order,
-    -0.0), are made in C at several times the speed of JSON encoding, and never depend on
-    object identity. A save after an edit re-encodes only the episodes that changed. Only the
-    latest encoding's texts are kept.
-    """
+    def __init__(self, dumps: Callable[[Any], str]) -> None:
+        self._dumps = dumps
 
-    def __init__(self) -> None:
-        self._texts: dict[tuple[str, str | None, bytes], str] = {}
-        self._used: dict[tuple[str, str | None, bytes], str] = {}
-        self._dumps = _compact(ensure_ascii=False)
-
-    def encode(self, doc: dict[str, Any]) -> bytes:
-        """UTF-8 JSON text; TypeError/ValueError if ``doc`` holds what JSON cannot."""
-        self._used = {}
-        try:
-            text = self._layout(doc).encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates (odd file names): escape them instead
-            return _Escaping().encode(doc)
-        self._texts, self._used = self._used, {}
-        return text
-
-    def learn(self, items: list[tuple[str, Any, str]]) -> None:
-        """Remember the text each project-level list item was read from (see :func:`parse`).
-
-        Must run before anything can change the values: the key is taken from them now.
-        """
-        for name, value, text in items:
-            try:
-                key = (_ITEM_INDENT, _NESTED.get(name), marshal.dumps(value, 2))
-            except ValueError:
-                continue
-            self._texts[key] = text
-
-    def _layout(self, doc: dict[str, Any]) -> str:
+    def text(self, doc: dict[str, Any]) -> str:
         out: list[str] = ["{\n"]
         self._members(doc, _STEP, out, top=True)
         out.append("}\n")
@@ -102,39 +71,20 @@ class Encoder:
                 self._members(value, indent + _STEP, out, top=False)
                 out.append(f"{indent}}}")
             elif isinstance(value, list) and value and not top:
-                self._items(value, _NESTED.get(key), indent, out, remember=True)
+                self._items(value, _NESTED.get(key), indent, out)
             else:
                 out.append(dumps(value))
             out.append(",\n" if i < last else "\n")
 
-    def _items(
-        self, items: list[Any], child: str | None, indent: str, out: list[str], *, remember: bool
-    ) -> None:
+    def _items(self, items: list[Any], child: str | None, indent: str, out: list[str]) -> None:
         """A list with one item per line; an item holding a ``child`` list opens it in place."""
         out.append("[\n")
         inner = indent + _STEP
         last = len(items) - 1
         for i, item in enumerate(items):
-            if remember:
-                out.append(self._remembered(item, child, inner))
-            else:
-                self._item(item, child, inner, out)
+            self._item(item, child, inner, out)
             out.append(",\n" if i < last else "\n")
         out.append(f"{indent}]")
-
-    def _remembered(self, item: Any, child: str | None, indent: str) -> str:
-        try:
-            key = (indent, child, marshal.dumps(item, 2))  # v2: no identity-based references
-        except ValueError:  # not a plain JSON value (a str subclass, ...): just encode it
-            key = None
-        text = self._texts.get(key) if key else None
-        if text is None:
-            part: list[str] = []
-            self._item(item, child, indent, part)
-            text = "".join(part)
-        if key:
-            self._used[key] = text
-        return text
 
     def _item(self, item: Any, child: str | None, indent: str, out: list[str]) -> None:
         out.append(indent)
@@ -143,21 +93,10 @@ class Encoder:
             head = {k: v for k, v in item.items() if k != child}
             text = self._dumps(head)
             out.append(text[:-1] + (", " if head else "") + f"{self._dumps(child)}: ")
-            self._items(nested, _NESTED.get(child), indent, out, remember=False)
+            self._items(nested, _NESTED.get(child), indent, out)
             out.append("}")
         else:
             out.append(self._dumps(item))
-
-
-class _Escaping(Encoder):
-    """The same layout with non-ASCII escaped (``\\udc80``): the fallback for lone surrogates."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._dumps = _compact(ensure_ascii=True)
-
-    def encode(self, doc: dict[str, Any]) -> bytes:
-        return self._layout(doc).encode("ascii")
 
 
 def _compact(*, ensure_ascii: bool) -> Callable[[Any], str]:
@@ -180,23 +119,8 @@ def _compact(*, ensure_ascii: bool) -> Callable[[Any], str]:
     return lambda value: "".join(chunks(value, 0))
 
 
-def parse(data: bytes, encoder: Encoder | None = None) -> Any:
-    """The JSON value in ``data``; ValueError says where it is broken (line and column).
-
-    With ``encoder``, the top of the document is read by :class:`_Reader`, which hands the
-    encoder the exact text of every item of a list in ``project`` (each episode, character,
-    archived shot), so even the first save after opening re-encodes only what was edited.
-    """
-    if encoder is not None:
-        try:
-            text = data.decode(json.detect_encoding(data), "surrogatepass")
-            reader = _Reader(text)
-            doc = reader.document()
-        except Exception:  # anything unusual: the standard parser decides and words the error
-            pass
-        else:
-            encoder.learn(reader.items)
-            return doc
+def parse(data: bytes) -> Any:
+    """The JSON value in ``data``; ValueError says where it is broken (line and column)."""
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
@@ -207,76 +131,6 @@ def parse(data: bytes, encoder: Encoder | None = None) -> Any:
         raise ValueError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
     except RecursionError:
         raise ValueError("invalid JSON: nested too deeply") from None
-
-
-class _Reader:
-    """Reads the two outer levels of a project document by hand and every value below them
-    with the standard C scanner, noting where each item of a list in ``project`` starts and
-    ends. It accepts exactly what ``json.loads`` accepts; on anything else it raises and
-    :func:`parse` falls back to ``json.loads``."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.scan = json.JSONDecoder().scan_once
-        self.items: list[tuple[str, Any, str]] = []  # (list name, value, indent + its text)
-
-    def document(self) -> Any:
-        value, end = self._object(self._skip(0), depth=0)
-        if self._skip(end) != len(self.text):
-            raise ValueError("extra data")
-        return value
-
-    def _skip(self, idx: int) -> int:
-        return _WHITESPACE.match(self.text, idx).end()  # type: ignore[union-attr]
-
-    def _object(self, idx: int, depth: int) -> tuple[dict[str, Any], int]:
-        text, out = self.text, {}
-        if text[idx] != "{":
-            raise ValueError("not an object")
-        idx = self._skip(idx + 1)
-        if text[idx] == "}":
-            return out, idx + 1
-        while True:
-            if text[idx] != '"':
-                raise ValueError("expected a key")
-            key, idx = self.scan(text, idx)
-            idx = self._skip(idx)
-            if text[idx] != ":":
-                raise ValueError("expected ':'")
-            idx = self._skip(idx + 1)
-            if depth == 0 and key == "project" and text[idx] == "{":
-                out[key], idx = self._object(idx, depth=1)
-            elif depth == 1 and text[idx] == "[":
-                out[key], idx = self._list(key, idx)
-            else:
-                out[key], idx = self.scan(text, idx)
-            idx = self._skip(idx)
-            if text[idx] == "}":
-                return out, idx + 1
-            if text[idx] != ",":
-                raise ValueError("expected ',' or '}'")
-            idx = self._skip(idx + 1)
-
-    def _list(self, name: str, idx: int) -> tuple[list[Any], int]:
-        text, out = self.text, []
-        idx = self._skip(idx + 1)
-        if text[idx] == "]":
-            return out, idx + 1
-        while True:
-            value, end = self.scan(text, idx)
-            out.append(value)
-            # With its indent, as the encoder lays it out (one copy of the text, not two).
-            start = idx - len(_ITEM_INDENT)
-            if text.startswith(_ITEM_INDENT, start) and text[start - 1] == "\n":
-                self.items.append((name, value, text[start:end]))
-            else:
-                self.items.append((name, value, _ITEM_INDENT + text[idx:end]))
-            idx = self._skip(end)
-            if text[idx] == "]":
-                return out, idx + 1
-            if text[idx] != ",":
-                raise ValueError("expected ',' or ']'")
-            idx = self._skip(idx + 1)
 
 
 def dropped(raw: Any, kept: Any, where: str) -> list[str]:

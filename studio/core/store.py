@@ -125,7 +125,7 @@ def open_project(
         read_only = mine is None
     try:
         with _paused_gc():
-            project, backup, encoder = _load(file, problems)
+            project, backup = _load(file, problems)
             problems.extend(check_project(root, project))
     except BaseException:
         if mine is not None:
@@ -138,7 +138,6 @@ def open_project(
         problems=problems,
         lock_info=mine,
         backup_as=backup,
-        encoder=encoder,
     )
 
 
@@ -154,7 +153,6 @@ class ProjectFolder:
         problems: list[str],
         lock_info: lock.LockInfo | None = None,
         backup_as: str = "",
-        encoder: projectjson.Encoder | None = None,
     ) -> None:
         self.root = root
         self.project = project
@@ -163,7 +161,6 @@ class ProjectFolder:
         self._lock = lock_info
         self._closed = False
         self._backup_as = backup_as  # the first save keeps the original file under this name
-        self._encoder = encoder or projectjson.Encoder()  # reuses the text of unchanged parts
 
     @property
     def file(self) -> Path:
@@ -262,7 +259,7 @@ class ProjectFolder:
                     "saved": now_iso(),
                     "project": self.project.to_json(),
                 }
-                data = self._encoder.encode(doc)
+                data = projectjson.encode(doc)
                 del doc  # freed before the collector is back, so it never walks the tree
             return data
         except (TypeError, ValueError, RecursionError) as exc:  # a value JSON cannot hold
@@ -294,16 +291,14 @@ def _lock(root: Path, *, if_locked: str, problems: list[str]) -> lock.LockInfo |
     )
 
 
-def _load(file: Path, problems: list[str]) -> tuple[Project, str, projectjson.Encoder]:
-    """The project in ``file``, the backup name for its first save ("" for none), and an
-    encoder that already knows the text of what was read."""
+def _load(file: Path, problems: list[str]) -> tuple[Project, str]:
+    """The project in ``file`` and the backup name for its first save ("" for none)."""
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise StoreError(f"cannot read {file}: {describe(exc)}") from exc
-    encoder = projectjson.Encoder()
     try:
-        doc = projectjson.parse(data, encoder)
+        doc = projectjson.parse(data)
     except ValueError as exc:
         raise StoreError(f"{file} is damaged: {exc}{_hint(file.parent)}") from None
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA_NAME:
@@ -349,7 +344,7 @@ def _load(file: Path, problems: list[str]) -> tuple[Project, str, projectjson.En
             f"{PROJECT_FILE} has fields this version does not know, which a save would drop: "
             f"{shown}; the first save keeps the original as {backup}"
         )
-    return project, backup, encoder
+    return project, backup
 
 
 def _upgrade(doc: dict[str, Any], version: int, current: int, file: Path) -> dict[str, Any]:
