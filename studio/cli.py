@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from studio.core.script.importer import apply_script, read_script_text
-    from studio.core.store import create_project, resolve_root
+    from studio.core.store import resolve_root
     from studio.core.time import FrameRate
 
     root = resolve_root(args.project)
@@ -105,9 +105,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     project = Project(title=args.title or "", fps=fps, script=SCRIPT_REL)
     report = apply_script(project, text)
     project.title = project.title or root.name.removesuffix(".mdstudio")
-    with create_project(root, project) as folder:
-        folder.write_text(SCRIPT_REL, text)
-        folder.save()
+    _create_with_script(root, project, text)
     summary = project_summary(project)
     if args.json:
         _print_json({"project": str(root), **summary, "import": vars(report)})
@@ -157,7 +155,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from studio.core.script.importer import apply_script, read_script_text
-    from studio.core.store import PROJECT_SUFFIX, create_project, open_project
+    from studio.core.store import PROJECT_SUFFIX, open_project
     from studio.resources import SAMPLE_SCRIPT, resource
 
     script = resource(SAMPLE_SCRIPT)
@@ -173,14 +171,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         project = Project(title="", script=SCRIPT_REL)
         apply_script(project, text)
-        with create_project(root, project) as folder:
-            folder.write_text(SCRIPT_REL, text)
-            folder.save()
+        _create_with_script(root, project, text)
         print(f"Demo project created: {root}\n")
     print(info_text(project_summary(project)))
     print()
     print(shots_table(shot_records(project, None), project))
     return 0
+
+
+def _create_with_script(root: Path, project: Project, text: str) -> None:
+    """A new project folder holding ``text`` as its script; nothing is left if that fails."""
+    import shutil
+
+    from studio.core.store import create_project
+
+    folder = create_project(root, project)
+    try:
+        folder.write_text(project.script, text)
+        folder.save()
+    except StoreError:
+        folder.close()
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    folder.close()
 
 
 def _open_for_reading(path: str) -> Project:
