@@ -9,65 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sample_projects import edit_json, touch
 
-from studio.core.model import (
-    Character,
-    Episode,
-    Project,
-    Scene,
-    Shot,
-    ShotKind,
-    Take,
-    TakeState,
-)
 from studio.core.store import (
     StoreError,
-    create_project,
     open_project,
 )
-
-
-def small_project() -> Project:
-    when = "2025-01-01T00:00:00+00:00"
-    takes = [
-        Take("tk-1", "takes/sh-1/tk-1.mp4", {"seed": 1}, TakeState.DONE, created=when),
-        Take("tk-2", "takes/sh-1/tk-2.mp4", {"seed": 2}, TakeState.APPROVED, created=when),
-        Take("tk-3", "", state=TakeState.QUEUED, created=when),
-    ]
-    shots = [
-        Shot(id="sh-1", kind=ShotKind.ACTION, description="Rain.", duration_frames=60, takes=takes),
-        Shot(id="sh-2", kind=ShotKind.INSERT, description="A ring — 指輪.", duration_frames=30),
-    ]
-    return Project(
-        title="Rain",
-        script="script/script.fountain",
-        characters=[Character("ELENA", reference_images=["characters/elena.png"])],
-        episodes=[Episode(1, "Pilot", [Scene("EXT. STREET - NIGHT", 1, shots=shots)])],
-    )
-
-
-def touch(root: Path, *rels: str) -> None:
-    for rel in rels:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_bytes(b"media")
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """A saved, closed project with all its files present."""
-    path = tmp_path / "Rain.mdstudio"
-    create_project(path, small_project()).close()
-    touch(path, "takes/sh-1/tk-1.mp4", "takes/sh-1/tk-2.mp4", "characters/elena.png")
-    (path / "script" / "script.fountain").write_text("EXT. STREET - NIGHT\n")
-    return path
-
-
-def edit_json(root: Path, change: Any) -> None:
-    """Change project.json as a user with a text editor would."""
-    doc = json.loads((root / "project.json").read_text())
-    change(doc)
-    (root / "project.json").write_text(json.dumps(doc))
-
 
 # --- stored paths: flagged, kept as stored, never dropped ---------------------------------------
 
