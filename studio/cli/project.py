@@ -1,94 +1,46 @@
-"""The ``studio`` command: parses arguments, calls core services, prints tables or JSON.
-
-Imports stay light (no Qt, no torch) so ``studio --help`` answers at once. Every failure a
-user can cause ends as one line on stderr and a non-zero exit status.
-"""
+"""Project commands: ``new``, ``import``, ``shots``, ``info`` and ``demo``."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
-import traceback
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from studio import __version__
+from studio.cli.common import CliError, add_command, open_for_reading, print_json
 from studio.core.model import Project, Shot
-from studio.core.script.elements import ScriptError
 from studio.core.store import StoreError
 
 SCRIPT_REL = "script/script.fountain"
-EXIT_USAGE_ERROR = 1
-EXIT_INTERNAL_ERROR = 70
 
 
-class CliError(Exception):
-    """A request the project cannot satisfy (no such episode, …)."""
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
-    try:
-        return args.run(args)
-    except (CliError, ScriptError, StoreError) as exc:
-        return _fail(str(exc))
-    except KeyboardInterrupt:
-        return _fail("interrupted")
-    except BrokenPipeError:  # `studio shots … | head`: the reader left, which is fine
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except Exception as exc:  # a bug: one line, the traceback only on request
-        if os.environ.get("STUDIO_DEBUG"):
-            traceback.print_exc()
-        _fail(f"internal error: {type(exc).__name__}: {exc} (set STUDIO_DEBUG=1 for details)")
-        return EXIT_INTERNAL_ERROR
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="studio",
-        description="Micro-Drama Studio: write, generate, review and ship vertical micro-dramas.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.set_defaults(command=None)
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-
-    def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> Any:
-        p = sub.add_parser(name, help=help, description=help)
-        p.set_defaults(command=name, run=run)
-        return p
-
-    p = command("new", cmd_new, "create a project from a Fountain or Final Draft script")
+def register(sub: Any) -> None:
+    p = add_command(sub, "new", cmd_new, "create a project from a Fountain or Final Draft script")
     p.add_argument("project", help="project folder (NAME or NAME.mdstudio)")
     p.add_argument("--script", required=True, help="script file (.fountain or .fdx)")
     p.add_argument("--fps", default="30", help="frame rate: 30, 25, 24 or 24000/1001 (30)")
     p.add_argument("--title", help="project title (default: the script's title page)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
-    p = command("import", cmd_import, "re-import an edited script, keeping shot ids and takes")
+    p = add_command(
+        sub, "import", cmd_import, "re-import an edited script, keeping shot ids and takes"
+    )
     p.add_argument("project", help="project folder")
     p.add_argument("script", help="script file (.fountain or .fdx)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
-    p = command("shots", cmd_shots, "list the shots of the breakdown")
+    p = add_command(sub, "shots", cmd_shots, "list the shots of the breakdown")
     p.add_argument("project", help="project folder")
     p.add_argument("--episode", type=int, metavar="N", help="only episode N (1-based)")
     p.add_argument("--json", action="store_true", help="print a JSON list of shots")
 
-    p = command("info", cmd_info, "summarise a project: episodes, shots, durations, characters")
+    p = add_command(
+        sub, "info", cmd_info, "summarise a project: episodes, shots, durations, characters"
+    )
     p.add_argument("project", help="project folder")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
-    p = command("demo", cmd_demo, "build the demo project from the bundled sample script")
+    p = add_command(sub, "demo", cmd_demo, "build the demo project from the bundled sample script")
     p.add_argument("dir", nargs="?", default="demo", help="where to put it (./demo)")
-    return parser
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -108,7 +60,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     _create_with_script(root, project, text)
     summary = project_summary(project)
     if args.json:
-        _print_json({"project": str(root), **summary, "import": vars(report)})
+        print_json({"project": str(root), **summary, "import": vars(report)})
     else:
         print(f"Created {root}: {_counts(summary)}")
     return 0
@@ -127,27 +79,27 @@ def cmd_import(args: argparse.Namespace) -> int:
         folder.write_text(project.script, text)
         folder.save()
     if args.json:
-        _print_json({"project": str(folder.root), "import": vars(report)})
+        print_json({"project": str(folder.root), "import": vars(report)})
     else:
         print(f"Imported {Path(args.script).name}: {report.summary()}")
     return 0
 
 
 def cmd_shots(args: argparse.Namespace) -> int:
-    project = _open_for_reading(args.project)
+    project = open_for_reading(args.project)
     records = shot_records(project, args.episode)
     if args.json:
-        _print_json(records)
+        print_json(records)
     else:
         print(shots_table(records, project))
     return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    project = _open_for_reading(args.project)
+    project = open_for_reading(args.project)
     summary = project_summary(project)
     if args.json:
-        _print_json(summary)
+        print_json(summary)
     else:
         print(info_text(summary))
     return 0
@@ -194,15 +146,6 @@ def _create_with_script(root: Path, project: Project, text: str) -> None:
         shutil.rmtree(root, ignore_errors=True)
         raise
     folder.close()
-
-
-def _open_for_reading(path: str) -> Project:
-    from studio.core.store import open_project, resolve_root
-
-    with open_project(resolve_root(path), read_only=True) as folder:
-        for problem in folder.problems:
-            print(f"studio: warning: {problem}", file=sys.stderr)
-        return folder.project
 
 
 def shot_records(project: Project, episode: int | None) -> list[dict[str, Any]]:
@@ -317,13 +260,3 @@ def _counts(summary: dict[str, Any]) -> str:
         f"{n} episode{'s' * (n != 1)}, {summary['shots']} shots, "
         f"{len(summary['characters'])} characters, {summary['duration']} in all"
     )
-
-
-def _print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _fail(message: str) -> int:
-    print(f"studio: error: {message}", file=sys.stderr)
-    return EXIT_USAGE_ERROR

@@ -1,0 +1,64 @@
+"""The ``studio`` command: parses arguments, calls services, prints tables or JSON.
+
+Each module here registers a group of subcommands. Imports stay light (no Qt, no torch) so
+``studio --help`` answers at once. Every failure a user can cause ends as one line on stderr
+and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from studio import __version__
+from studio.cli import project
+from studio.cli.common import CliError
+from studio.core.script.elements import ScriptError
+from studio.core.store import StoreError
+
+EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 70
+COMMAND_GROUPS = (project,)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except (CliError, ScriptError, StoreError) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except BrokenPipeError:  # `studio shots … | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # a bug: one line, the traceback only on request
+        if os.environ.get("STUDIO_DEBUG"):
+            traceback.print_exc()
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set STUDIO_DEBUG=1 for details)")
+        return EXIT_INTERNAL_ERROR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studio",
+        description="Micro-Drama Studio: write, generate, review and ship vertical micro-dramas.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.set_defaults(command=None)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for group in COMMAND_GROUPS:
+        group.register(sub)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"studio: error: {message}", file=sys.stderr)
+    return EXIT_USER_ERROR
