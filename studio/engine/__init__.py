@@ -1,0 +1,1 @@
+"""Generation: requests, the job queue, the GPU worker process, models and backends. No Qt."""
