@@ -144,6 +144,8 @@ class Take:
     notes: str = ""
     gpu_seconds: float = 0.0
     created: str = field(default_factory=now_iso)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: load, denoise, decode…
+    device: str = ""  # where it was made: "cuda:0 (NVIDIA H100 …)", "cpu"
     # Set on load when the stored media path is unusable (missing, outside the project). Not
     # saved: the stored path is kept as it was, so nothing is lost, and the take shows why.
     media_problem: str = field(default="", compare=False)
@@ -157,6 +159,8 @@ class Take:
             "notes": self.notes,
             "gpu_seconds": self.gpu_seconds,
             "created": self.created,
+            "timings": dict(self.timings),
+            "device": self.device,
         }
 
     @classmethod
@@ -170,6 +174,8 @@ class Take:
             notes=jr.field(d, "notes", str, where, ""),
             gpu_seconds=jr.field(d, "gpu_seconds", float, where, 0.0),
             created=jr.field(d, "created", str, where, ""),
+            timings=_seconds(d.get("timings", {}), f"{where}.timings"),
+            device=jr.field(d, "device", str, where, ""),
         )
 
 
@@ -395,6 +401,11 @@ class Project:
         )
         _check_unique_ids(project, where)
         return project
+
+
+def _seconds(raw: Any, where: str) -> dict[str, float]:
+    d = jr.obj(raw, where)
+    return {key: jr.field(d, key, float, where) for key in d}
 
 
 def _items(d: dict[str, Any], key: str, kind: Any, where: str) -> list[Any]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
-from studio.core import lock, projectjson
+from studio.core import lock, projectjson, upgrades
 from studio.core.atomic import describe, write_atomic
 from studio.core.jsonread import SchemaError
 from studio.core.model import Project, now_iso
@@ -32,14 +32,14 @@ from studio.core.paths import check_project, resolve_inside
 PROJECT_SUFFIX = ".mdstudio"
 PROJECT_FILE = "project.json"
 SCHEMA_NAME = "micro-drama-studio.project"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SUBFOLDERS = ("takes", "audio", "exports", "script", "autosave")
 AUTOSAVE_FOLDER = "autosave"
 AUTOSAVE_KEEP = 5
 
 # version N -> a function turning a version-N document (the whole project.json object) into
 # version N+1. ``open_project`` reads this table at call time, so tests can patch it.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = upgrades.UPGRADES
 
 
 class StoreError(Exception):

@@ -240,7 +240,9 @@ def test_corrupt_json_names_line_and_column_and_the_autosave(root: Path) -> None
     with open_project(root) as folder:
         newest = folder.autosave()
     text = (root / "project.json").read_text()
-    broken = text.replace('"version": 1,', '"version": 1', 1)
+    version = f'"version": {store.SCHEMA_VERSION},'
+    assert version in text
+    broken = text.replace(version, version.rstrip(","), 1)
     (root / "project.json").write_text(broken)
     with pytest.raises(StoreError) as caught:
         open_project(root)
@@ -288,38 +290,34 @@ def test_newer_version_is_refused(root: Path) -> None:
         open_project(root)
     assert str(caught.value) == (
         f"cannot open {root / 'project.json'}: made by a newer Micro-Drama Studio "
-        "(schema version 7; this one reads up to 1)"
+        f"(schema version 7; this one reads up to {store.SCHEMA_VERSION})"
     )
     assert (root / "project.json").read_bytes() == before
 
 
-def _v0(doc: dict[str, Any]) -> None:
-    """Turn a version-1 document into a made-up version 0: "name" instead of "title"."""
-    doc["version"] = 0
-    doc["project"]["name"] = doc["project"].pop("title")
+def _v1(doc: dict[str, Any]) -> None:
+    """Turn the document into what version 1 wrote: takes without timings and device."""
+    doc["version"] = 1
+    for take in doc["project"]["episodes"][0]["scenes"][0]["shots"][0]["takes"]:
+        del take["timings"], take["device"]
 
 
-def _upgrade_v0(doc: dict[str, Any]) -> dict[str, Any]:
-    doc["project"]["title"] = doc["project"].pop("name")
-    return doc
-
-
-def test_older_version_is_upgraded_and_the_original_kept(
-    root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    edit_json(root, _v0)
+def test_version_1_is_upgraded_and_the_original_kept(root: Path) -> None:
+    edit_json(root, _v1)
     original = (root / "project.json").read_bytes()
-    monkeypatch.setattr(store, "UPGRADES", {0: _upgrade_v0})
     with open_project(root) as folder:
         assert folder.project == small_project()
         assert folder.problems == [
-            "upgraded project.json from schema version 0 to 1; "
-            "the first save keeps the original as project.v0.json"
+            "upgraded project.json from schema version 1 to 2; "
+            "the first save keeps the original as project.v1.json"
         ]
         folder.save()
         folder.save()  # the backup is made once, from the original
-    assert (root / "project.v0.json").read_bytes() == original
-    assert json.loads((root / "project.json").read_text())["version"] == 1
+    assert (root / "project.v1.json").read_bytes() == original
+    doc = json.loads((root / "project.json").read_text())
+    assert doc["version"] == 2
+    take = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]["takes"][0]
+    assert (take["timings"], take["device"]) == ({}, "")
 
 
 def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -343,17 +341,17 @@ def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_upgrade_missing_or_failing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    edit_json(root, _v0)
+    edit_json(root, _v1)
     before = (root / "project.json").read_bytes()
     monkeypatch.setattr(store, "UPGRADES", {})
-    with pytest.raises(StoreError, match=r": no upgrade from schema version 0 to 1$"):
+    with pytest.raises(StoreError, match=r": no upgrade from schema version 1 to 2$"):
         open_project(root)
 
     def broken(doc: dict[str, Any]) -> dict[str, Any]:
         return doc["nothing"]
 
-    monkeypatch.setattr(store, "UPGRADES", {0: broken})
-    with pytest.raises(StoreError, match=r"upgrading from schema version 0 failed: KeyError"):
+    monkeypatch.setattr(store, "UPGRADES", {1: broken})
+    with pytest.raises(StoreError, match=r"upgrading from schema version 1 failed: KeyError"):
         open_project(root)
     assert (root / "project.json").read_bytes() == before
     assert not (root / ".lock").exists()

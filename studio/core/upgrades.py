@@ -1,0 +1,37 @@
+"""Upgrades of ``project.json`` from older schema versions: one function per step.
+
+``UPGRADES[n]`` turns a version-``n`` document into version ``n + 1``; the store runs them in
+order and keeps the original file beside the upgraded one on the first save.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+Document = dict[str, Any]
+
+
+def _takes(doc: Document) -> Iterator[dict[str, Any]]:
+    project = doc.get("project")
+    if not isinstance(project, dict):
+        return
+    shots: list[Any] = list(project.get("archived_shots") or [])
+    for episode in project.get("episodes") or []:
+        for scene in (episode or {}).get("scenes") or []:
+            shots.extend((scene or {}).get("shots") or [])
+    for shot in shots:
+        for take in (shot or {}).get("takes") or []:
+            if isinstance(take, dict):
+                yield take
+
+
+def v1_to_v2(doc: Document) -> Document:
+    """Version 2 records where and how fast each take was made: ``timings`` and ``device``."""
+    for take in _takes(doc):
+        take.setdefault("timings", {})
+        take.setdefault("device", "")
+    return doc
+
+
+UPGRADES: dict[int, Callable[[Document], Document]] = {1: v1_to_v2}
