@@ -192,6 +192,7 @@ class Shot:
     characters: list[str] = field(default_factory=list)
     dialogue: list[DialogueLine] = field(default_factory=list)
     duration_locked: bool = False  # the user set the duration; estimates leave it alone
+    prompt: str = ""  # the user's own generation prompt; "" = composed from the shot
     changed: bool = False  # the script text changed after this shot's takes were made
     takes: list[Take] = field(default_factory=list)
 
@@ -226,6 +227,7 @@ class Shot:
             "dialogue": [line.to_json() for line in self.dialogue],
             "duration_frames": self.duration_frames,
             "duration_locked": self.duration_locked,
+            "prompt": self.prompt,
             "source_lines": list(self.source_lines),
             "changed": self.changed,
             "takes": [take.to_json() for take in self.takes],
@@ -253,6 +255,7 @@ class Shot:
                 for i, x in enumerate(jr.lst(d.get("dialogue", []), f"{where}.dialogue"))
             ],
             duration_locked=jr.field(d, "duration_locked", bool, where, False),
+            prompt=jr.field(d, "prompt", str, where, ""),
             changed=jr.field(d, "changed", bool, where, False),
             takes=[
                 Take.from_json(x, f"{where}.takes[{i}]")

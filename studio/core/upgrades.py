@@ -12,7 +12,7 @@ from typing import Any
 Document = dict[str, Any]
 
 
-def _takes(doc: Document) -> Iterator[dict[str, Any]]:
+def _shots(doc: Document) -> Iterator[dict[str, Any]]:
     project = doc.get("project")
     if not isinstance(project, dict):
         return
@@ -20,17 +20,18 @@ def _takes(doc: Document) -> Iterator[dict[str, Any]]:
     for episode in project.get("episodes") or []:
         for scene in (episode or {}).get("scenes") or []:
             shots.extend((scene or {}).get("shots") or [])
-    for shot in shots:
-        for take in (shot or {}).get("takes") or []:
-            if isinstance(take, dict):
-                yield take
+    yield from (shot for shot in shots if isinstance(shot, dict))
 
 
 def v1_to_v2(doc: Document) -> Document:
-    """Version 2 records where and how fast each take was made: ``timings`` and ``device``."""
-    for take in _takes(doc):
-        take.setdefault("timings", {})
-        take.setdefault("device", "")
+    """Version 2 records where and how fast each take was made (``timings``, ``device``) and
+    lets a shot carry the user's own prompt (``prompt``)."""
+    for shot in _shots(doc):
+        shot.setdefault("prompt", "")
+        for take in shot.get("takes") or []:
+            if isinstance(take, dict):
+                take.setdefault("timings", {})
+                take.setdefault("device", "")
     return doc
 
 

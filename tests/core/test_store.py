@@ -296,10 +296,12 @@ def test_newer_version_is_refused(root: Path) -> None:
 
 
 def _v1(doc: dict[str, Any]) -> None:
-    """Turn the document into what version 1 wrote: takes without timings and device."""
+    """Turn the document into what version 1 wrote: no shot prompt, no take timings/device."""
     doc["version"] = 1
-    for take in doc["project"]["episodes"][0]["scenes"][0]["shots"][0]["takes"]:
-        del take["timings"], take["device"]
+    for shot in doc["project"]["episodes"][0]["scenes"][0]["shots"]:
+        del shot["prompt"]
+        for take in shot["takes"]:
+            del take["timings"], take["device"]
 
 
 def test_version_1_is_upgraded_and_the_original_kept(root: Path) -> None:
@@ -316,8 +318,9 @@ def test_version_1_is_upgraded_and_the_original_kept(root: Path) -> None:
     assert (root / "project.v1.json").read_bytes() == original
     doc = json.loads((root / "project.json").read_text())
     assert doc["version"] == 2
-    take = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]["takes"][0]
-    assert (take["timings"], take["device"]) == ({}, "")
+    shot = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]
+    assert shot["prompt"] == ""
+    assert (shot["takes"][0]["timings"], shot["takes"][0]["device"]) == ({}, "")
 
 
 def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,8 @@ The new breakdown's shots are matched to the project's shots:
    the same kind is that shot edited: it keeps its id and takes and is marked ``changed``;
 4. old shots left over are archived with their takes (never deleted); new ones get fresh ids.
 
-What the user set on a shot and the script does not say (framing, a locked duration) survives.
+What the user set on a shot and the script does not say (framing, a locked duration, their own
+prompt) survives.
 """
 
 from __future__ import annotations
@@ -142,6 +143,7 @@ def _carry(previous: Shot, shot: Shot) -> bool:
     edited = content_key(previous) != content_key(shot)
     shot.id = previous.id
     shot.takes = previous.takes
+    shot.prompt = previous.prompt
     if previous.framing and not shot.framing:  # the script names no framing: keep the user's
         shot.framing = previous.framing
     if previous.duration_locked:

@@ -131,9 +131,11 @@ def test_user_work_not_in_the_script_survives():
     shot.framing = "low angle"
     shot.duration_frames = 200
     shot.duration_locked = True
+    shot.prompt = "storm over a glass tower, neon"
     apply_script(project, SCRIPT.replace("Rain hammers", "Rain pounds"))
     shot = next(project.shots())
     assert (shot.framing, shot.duration_frames, shot.duration_locked) == ("low angle", 200, True)
+    assert shot.prompt == "storm over a glass tower, neon"
     apply_script(project, SCRIPT.replace("Rain hammers", "WIDE: Rain hammers"))
     assert next(project.shots()).framing == "wide"  # the script now says, and wins
 
