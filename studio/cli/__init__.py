@@ -14,17 +14,20 @@ import traceback
 from collections.abc import Sequence
 
 from studio import __version__
-from studio.cli import project
+from studio.cli import generate, models, project, takes
 from studio.cli.common import CliError
 from studio.core.script.elements import ScriptError
 from studio.core.store import StoreError
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
-COMMAND_GROUPS = (project,)
+COMMAND_GROUPS = (project, generate, takes, models)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from studio.engine.models_dir import hf_offline
+
+    hf_offline()  # nothing is ever fetched from a hub unless `studio models pull` lifts it
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

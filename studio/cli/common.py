@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from studio.core.model import Project
+from studio.core.model import Project, Scene, Shot
 
 Run = Callable[[argparse.Namespace], int]
 
@@ -41,3 +41,22 @@ def open_for_reading(path: str) -> Project:
         for problem in folder.problems:
             warn(problem)
         return folder.project
+
+
+def select_shots(
+    project: Project, episode: int | None, shot_ids: list[str] | None
+) -> list[tuple[Scene, Shot]]:
+    """The shots named by ``--episode`` and ``--shot`` (all when neither), with their scenes."""
+    wanted = set(shot_ids or [])
+    found: list[tuple[Scene, Shot]] = []
+    for ep in project.episodes:
+        if episode is not None and ep.number != episode:
+            continue
+        for scene in ep.scenes:
+            found.extend((scene, shot) for shot in scene.shots if not wanted or shot.id in wanted)
+    if episode is not None and not any(ep.number == episode for ep in project.episodes):
+        raise CliError(f"no episode {episode} (the project has {len(project.episodes)})")
+    missing = wanted - {shot.id for _, shot in found}
+    if missing:
+        raise CliError(f"no shot {', '.join(sorted(missing))} in this project")
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +107,10 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from studio.cli.generate import run_requests
     from studio.core.script.importer import apply_script, read_script_text
     from studio.core.store import PROJECT_SUFFIX, open_project
+    from studio.engine.planning import GenerationSettings, plan
     from studio.resources import SAMPLE_SCRIPT, resource
 
     script = resource(SAMPLE_SCRIPT)
@@ -118,17 +121,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
             report = apply_script(folder.project, text)
             folder.write_text(folder.project.script or SCRIPT_REL, text)
             folder.save()
-        project = folder.project
-        print(f"Demo project {root} re-imported: {report.summary()}\n")
+        print(f"Demo project {root} re-imported: {report.summary()}")
     else:
         project = Project(title="", script=SCRIPT_REL)
         apply_script(project, text)
         _create_with_script(root, project, text)
-        print(f"Demo project created: {root}\n")
+        print(f"Demo project created: {root}")
+    with open_project(root) as folder:
+        project = folder.project
+        todo = [
+            (scene, shot)
+            for ep in project.episodes
+            for scene in ep.scenes
+            for shot in scene.shots
+            if not shot.takes
+        ]
+        print(f"Generating {len(todo)} shots with the animatic backend…", flush=True)
+        made, failures = run_requests(
+            folder, plan(project, todo, GenerationSettings()), quiet=False
+        )
+    print(f"{len(made)} takes made under {root / 'takes'}\n")
     print(info_text(project_summary(project)))
     print()
     print(shots_table(shot_records(project, None), project))
-    return 0
+    for line in failures:
+        print(f"studio: error: {line}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def _create_with_script(root: Path, project: Project, text: str) -> None:

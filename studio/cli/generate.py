@@ -1,0 +1,137 @@
+"""``studio generate``: queue generation jobs for shots and run them headless in the worker."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from typing import Any
+
+from studio.cli.common import CliError, add_command, print_json, select_shots
+from studio.engine.request import ANIMATIC
+
+TERMINAL = ("done", "failed", "cancelled")  # job states
+ENDINGS = ("finished", "failed", "cancelled")  # event kinds
+
+
+def register(sub: Any) -> None:
+    p = add_command(sub, "generate", cmd_generate, "generate takes for shots in the background")
+    p.add_argument("project", help="project folder")
+    p.add_argument("--episode", type=int, metavar="N", help="only episode N")
+    p.add_argument("--shot", action="append", metavar="ID", help="only this shot (repeatable)")
+    p.add_argument("--backend", default=ANIMATIC, choices=[ANIMATIC], help="backend (animatic)")
+    p.add_argument("--model", default=ANIMATIC, help="model name from `studio models list`")
+    p.add_argument("--seed", type=int, help="seed for every shot (default: the shot's own)")
+    p.add_argument("--variations", type=int, default=1, metavar="K", help="takes per shot (1)")
+    p.add_argument("--json", action="store_true", help="print the takes made as JSON")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from studio.core.store import open_project, resolve_root
+    from studio.engine.planning import GenerationSettings, plan
+
+    if args.variations < 1:
+        raise CliError("--variations must be at least 1")
+    settings = GenerationSettings(args.backend, args.model, args.seed, args.variations)
+    with open_project(resolve_root(args.project)) as folder:
+        shots = select_shots(folder.project, args.episode, args.shot)
+        try:
+            requests = plan(folder.project, shots, settings)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        made, failures = run_requests(folder, requests, quiet=args.json)
+    if args.json:
+        print_json(made)
+    else:
+        print(f"{len(made)} take{'s' * (len(made) != 1)} made", file=sys.stderr)
+    for line in failures:
+        print(f"studio: error: {line}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def run_requests(folder: Any, requests: list[Any], *, quiet: bool) -> tuple[list[dict], list[str]]:
+    """Run ``requests`` through the job queue and a worker process; record each take in the
+    open project folder as it lands. Returns the takes made and one line per failed job."""
+    from studio.engine.jobs import JobQueue
+    from studio.engine.models_dir import models_dir
+    from studio.engine.process_executor import ProcessExecutor
+    from studio.engine.takes import record_take
+    from studio.engine.worker import WorkerConfig
+
+    if not requests:
+        return [], []
+    queue = JobQueue.open(folder.root)
+    for problem in queue.problems:
+        print(f"studio: warning: {problem}", file=sys.stderr)
+    lock = threading.Lock()
+    made: list[dict[str, Any]] = []
+
+    def on_result(job: Any, take_id: str, result: Any) -> None:
+        with lock:
+            take = record_take(folder.project, job.request, take_id, result)
+            take_shot = job.request.shot_id
+            folder.save()
+            made.append(
+                {"id": take.id, "shot": take_shot, "path": take.media, "request": take.request}
+            )
+
+    jobs = queue.submit_many(requests, priority=0)
+    ids = {job.id for job in jobs}
+    progress = _Progress(len(jobs), quiet)
+    all_done = threading.Event()
+
+    def on_event(event: Any) -> None:
+        progress.show(event)
+        if all(queue.get(i).state.value in TERMINAL for i in ids):
+            all_done.set()
+
+    unsubscribe = queue.subscribe(on_event)
+    config = WorkerConfig(models_dir=str(models_dir()))
+    executor = ProcessExecutor(queue, folder.root, on_result, config)
+    executor.start()
+    executor.wake()
+    try:
+        while not all_done.wait(0.2):
+            pass
+    finally:
+        executor.stop()
+        unsubscribe()
+        progress.end()
+    failures = [
+        f"shot {queue.get(i).request.shot_id}: {queue.get(i).error}"
+        for i in ids
+        if queue.get(i).state.value == "failed"
+    ]
+    return made, failures
+
+
+class _Progress:
+    """One status line on stderr: ``[3/10] sh-1a2b3c4d  step 2/5``."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total = total
+        self.done = 0
+        self.live = sys.stderr.isatty() and not quiet
+        self.quiet = quiet
+
+    def show(self, event: Any) -> None:
+        kind = event.kind.value
+        if kind in ENDINGS:
+            self.done += 1
+        if self.quiet or event.job is None:
+            return
+        shot = event.job.request.shot_id
+        line = f"[{self.done}/{self.total}] {shot}"
+        if kind == "progress" and event.total:
+            line += f"  step {event.step}/{event.total}"
+        elif kind in ("failed", "cancelled"):
+            line += f"  {kind}: {event.error or ''}".rstrip()
+        if self.live:
+            sys.stderr.write("\r\033[K" + line)
+            sys.stderr.flush()
+        elif kind in ENDINGS:
+            print(line, file=sys.stderr)
+
+    def end(self) -> None:
+        if self.live:
+            sys.stderr.write("\n")

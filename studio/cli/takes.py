@@ -1,0 +1,155 @@
+"""Take review from the command line: ``takes``, ``approve``, ``reject`` and ``stats``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from studio.cli.common import CliError, add_command, open_for_reading, print_json
+from studio.core.model import Project, Shot, Take, TakeState
+
+GENERATED = (TakeState.DONE, TakeState.APPROVED, TakeState.REJECTED, TakeState.STARRED)
+
+
+def register(sub: Any) -> None:
+    p = add_command(sub, "takes", cmd_takes, "list the takes of a project or a shot")
+    p.add_argument("project", help="project folder")
+    p.add_argument("--shot", metavar="ID", help="only this shot's takes")
+    p.add_argument("--json", action="store_true", help="print the takes as JSON")
+
+    for name, run, verb in (("approve", cmd_approve, "approve"), ("reject", cmd_reject, "reject")):
+        p = add_command(sub, name, run, f"{verb} a take")
+        p.add_argument("project", help="project folder")
+        p.add_argument("take", help="take id (see `studio takes`)")
+
+    p = add_command(sub, "stats", cmd_stats, "usable rate and GPU cost per episode")
+    p.add_argument("project", help="project folder")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+def cmd_takes(args: argparse.Namespace) -> int:
+    project = open_for_reading(args.project)
+    rows = [
+        take_record(shot, take)
+        for shot in project.shots()
+        if args.shot is None or shot.id == args.shot
+        for take in shot.takes
+    ]
+    if args.shot is not None and not any(s.id == args.shot for s in project.shots()):
+        raise CliError(f"no shot {args.shot} in this project")
+    if args.json:
+        print_json(rows)
+    else:
+        from studio.table import clip, render
+
+        table = [
+            [r["id"], r["shot"], r["state"], r["model"], str(r["seed"]), clip(r["path"], 40)]
+            for r in rows
+        ]
+        print(render(["TAKE", "SHOT", "STATE", "MODEL", "SEED", "FILE"], table))
+    return 0
+
+
+def take_record(shot: Shot, take: Take) -> dict[str, Any]:
+    return {
+        "id": take.id,
+        "shot": shot.id,
+        "state": take.state.value,
+        "path": take.media,
+        "model": take.request.get("model", ""),
+        "seed": take.request.get("seed", ""),
+        "gpu_seconds": take.gpu_seconds,
+        "device": take.device,
+        "created": take.created,
+        "request": take.request,
+    }
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    return _set_state(args, approve=True)
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    return _set_state(args, approve=False)
+
+
+def _set_state(args: argparse.Namespace, *, approve: bool) -> int:
+    from studio.core.store import open_project, resolve_root
+
+    with open_project(resolve_root(args.project)) as folder:
+        shot, take = _find_take(folder.project, args.take)
+        if take.state not in GENERATED:
+            raise CliError(
+                f"take {take.id} is {take.state.value}: only finished takes can be reviewed"
+            )
+        if approve:
+            shot.approve(take.id)
+        else:
+            take.state = TakeState.REJECTED
+        folder.save()
+        folder.autosave()  # every approval is also kept in the rolling copies
+    print(f"{'Approved' if approve else 'Rejected'} {take.id} of shot {shot.id}")
+    return 0
+
+
+def _find_take(project: Project, take_id: str) -> tuple[Shot, Take]:
+    for shot in project.shots():
+        for take in shot.takes:
+            if take.id == take_id:
+                return shot, take
+    raise CliError(f"no take {take_id} in this project (see `studio takes`)")
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    project = open_for_reading(args.project)
+    figures = episode_stats(project)
+    if args.json:
+        print_json(figures)
+    else:
+        from studio.table import render
+
+        rows = [
+            [
+                str(f["episode"]),
+                f"{f['approved_shots']}/{f['shots']}",
+                str(f["generated_takes"]),
+                _percent(f["usable_rate"]),
+                f"{f['gpu_seconds']:.1f}",
+                "-"
+                if f["gpu_seconds_per_approved_minute"] is None
+                else f"{f['gpu_seconds_per_approved_minute']:.1f}",
+            ]
+            for f in figures
+        ]
+        headers = ["EP", "APPROVED", "GENERATED", "USABLE", "GPU-S", "GPU-S/APPROVED MIN"]
+        print(render(headers, rows))
+    return 0
+
+
+def episode_stats(project: Project) -> list[dict[str, Any]]:
+    """Per episode: usable rate (approved ÷ generated takes) and GPU-seconds per approved
+    minute of screen time."""
+    figures = []
+    for episode in project.episodes:
+        shots = list(episode.shots())
+        takes = [t for s in shots for t in s.takes if t.state in GENERATED]
+        approved = [s for s in shots if s.approved_take]
+        gpu = sum(t.gpu_seconds for t in takes)
+        minutes = sum(float(project.fps.seconds(s.duration_frames)) for s in approved) / 60
+        figures.append(
+            {
+                "episode": episode.number,
+                "shots": len(shots),
+                "approved_shots": len(approved),
+                "generated_takes": len(takes),
+                "usable_rate": len(approved) / len(takes) if takes else None,
+                "gpu_seconds": gpu,
+                "approved_minutes": minutes,
+                "gpu_seconds_per_approved_minute": gpu / minutes if minutes else None,
+            }
+        )
+    return figures
+
+
+def _percent(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.0%}"

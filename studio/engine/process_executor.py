@@ -1,0 +1,220 @@
+"""Runs a job queue in a worker process that owns one device.
+
+The worker is spawned (never forked: CUDA and Qt do not survive a fork), kept alive between jobs
+so pipelines stay warm, and replaced when it dies. A job whose worker died (OOM kill, segfault,
+SIGKILL) is reported failed with the reason and retried once by the queue; the rest of the
+queue goes on with a fresh worker. Implements :class:`studio.engine.executor.Executor`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from studio.core.model import new_id
+from studio.engine.jobs import Job, JobQueue
+from studio.engine.request import RequestKind
+from studio.engine.result import TakeResult
+from studio.engine.worker import RunOrder, WorkerConfig, result_from_json, worker_main
+
+START_TIMEOUT_S = 120.0  # importing torch on a cold disk is slow
+POLL_S = 0.05
+
+# Called with the job, the new take's id and the finished result; records the take.
+OnResult = Callable[[Job, str, TakeResult], None]
+
+
+class WorkerDied(Exception):
+    pass
+
+
+class ProcessExecutor:
+    """One worker process for one device, fed from ``queue`` by a background thread."""
+
+    def __init__(
+        self,
+        queue: JobQueue,
+        project_dir: Path,
+        on_result: OnResult,
+        config: WorkerConfig,
+    ) -> None:
+        self.queue = queue
+        self.project_dir = Path(project_dir)
+        self.on_result = on_result
+        self.config = config
+        self._mp = multiprocessing.get_context("spawn")
+        self._cancel = self._mp.Event()
+        self._wakeup = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._process: Any = None
+        self._conn: Any = None
+        self._current = ""
+        self.device = ""  # the worker's device, once it said "ready"
+
+    # --- the Executor protocol -------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="worker-feed", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Take no more jobs, interrupt the running one (it goes back to the queue) and shut
+        the worker down."""
+        self._stopping.set()
+        self._cancel.set()
+        self._wakeup.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        self._shutdown_worker(timeout)
+
+    def cancel(self, job_id: str) -> None:
+        if job_id == self._current:
+            self._cancel.set()
+        self.queue.cancel(job_id)
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    @property
+    def worker_pid(self) -> int | None:
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
+    # --- the feeding thread ----------------------------------------------------------------
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            job = self.queue.next_job()
+            if job is None:
+                self._wakeup.wait(0.5)
+                self._wakeup.clear()
+                continue
+            self._run(job)
+
+    def _run(self, job: Job) -> None:
+        take_id = new_id("tk")
+        request = job.request
+        media = f"takes/{request.shot_id}/{take_id}.mp4"
+        keyframe = (
+            f"takes/{request.shot_id}/{take_id}.png" if request.kind is RequestKind.IMAGE else ""
+        )
+        order = RunOrder(job.id, request.to_json(), str(self.project_dir), media, keyframe)
+        self._cancel.clear()
+        self._current = job.id
+        try:
+            conn = self._ensure_worker()
+            conn.send(("run", order))
+            self._follow(job, take_id, conn)
+        except WorkerDied as exc:
+            self._forget_worker()
+            self.queue.failed(job.id, f"the generation worker {exc}", retry=True)
+        finally:
+            self._current = ""
+
+    def _follow(self, job: Job, take_id: str, conn: Any) -> None:
+        """Relay the worker's messages for ``job`` until it ends one way or another."""
+        while True:
+            message = self._receive(conn)
+            if message is None:
+                if self._wants_cancel(job.id):
+                    self._cancel.set()
+                continue
+            kind = message[0]
+            if kind == "progress":
+                _, _, step, total, preview = message
+                self.queue.progress(job.id, step, total, preview)
+            elif kind == "done":
+                result = result_from_json(message[2])
+                try:
+                    self.on_result(job, take_id, result)
+                except Exception as exc:  # recording failed: the job failed, the file stays
+                    self.queue.failed(job.id, f"could not record the take: {exc}", retry=False)
+                else:
+                    self.queue.finished(job.id, take_id)
+                return
+            elif kind == "failed":
+                self.queue.failed(job.id, message[2], retry=False)
+                return
+            elif kind == "cancelled":
+                if self._stopping.is_set():  # not the user's cancel: the job runs next time
+                    self.queue.requeue(job.id)
+                else:
+                    self.queue.cancelled(job.id)
+                return
+
+    def _receive(self, conn: Any) -> Any:
+        """The next message, None after a quiet poll; WorkerDied when the worker is gone."""
+        try:
+            if conn.poll(POLL_S):
+                return conn.recv()
+        except (EOFError, OSError):
+            raise WorkerDied(self._death()) from None
+        if not self._process.is_alive():
+            raise WorkerDied(self._death())
+        return None
+
+    def _wants_cancel(self, job_id: str) -> bool:
+        return self._stopping.is_set() or self.queue.is_cancel_requested(job_id)
+
+    # --- the worker process ----------------------------------------------------------------
+
+    def _ensure_worker(self) -> Any:
+        if self._process is not None and self._process.is_alive():
+            return self._conn
+        self._forget_worker()
+        parent, child = self._mp.Pipe()
+        process = self._mp.Process(
+            target=worker_main,
+            args=(child, self._cancel, self.config),
+            name=f"studio-worker-{self.config.device_index}",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        if not parent.poll(START_TIMEOUT_S):
+            process.kill()
+            raise WorkerDied(f"did not start within {START_TIMEOUT_S:.0f} s")
+        try:
+            message = parent.recv()
+        except (EOFError, OSError):
+            raise WorkerDied(self._death()) from None
+        self.device = message[1]
+        return parent
+
+    def _death(self) -> str:
+        process = self._process
+        process.join(2.0)
+        code = process.exitcode
+        if code is None:
+            return "stopped answering"
+        if code < 0:
+            name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
+            hint = " (out of memory?)" if -code == signal.SIGKILL else ""
+            return f"was killed by {name}{hint}"
+        return f"exited with status {code}"
+
+    def _forget_worker(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = None, None
+
+    def _shutdown_worker(self, timeout: float) -> None:
+        process, conn = self._process, self._conn
+        if process is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            conn.send(("stop",))
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout)
+        self._forget_worker()

@@ -1,0 +1,190 @@
+"""The worker process: owns one device, keeps backends (and their pipelines) warm, runs one
+request at a time.
+
+Started with the ``spawn`` method by :mod:`studio.engine.process_executor`; it talks over a
+``multiprocessing`` pipe and watches a shared event for cancel. Messages, parent → worker::
+
+    ("run", RunOrder)          ("stop",)
+
+worker → parent::
+
+    ("ready", device)                        ("progress", job_id, step, total, preview_png)
+    ("done", job_id, TakeResult as json)     ("failed", job_id, message)
+    ("cancelled", job_id)
+
+A take is written under a temporary name and renamed only when complete, so a killed worker
+never leaves a half-written take under its real name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studio.engine.backends.base import Backend, BackendError, Cancelled, RunContext
+from studio.engine.request import RequestKind, request_from_json
+from studio.engine.result import Rendered, TakeResult
+
+BUILTIN_BACKENDS = {
+    "animatic": "studio.engine.backends.animatic:AnimaticBackend",
+    "diffusers": "studio.engine.backends.diffusion:DiffusersBackend",
+}
+PREVIEW_EDGE = 256  # longest side of a progress preview, in pixels
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    models_dir: str
+    device_index: int = 0
+    backends: dict[str, str] = field(default_factory=dict)  # name -> "module:Class", added
+
+
+@dataclass(frozen=True)
+class RunOrder:
+    job_id: str
+    request: dict[str, Any]
+    project_dir: str
+    media: str  # final take path, relative to project_dir
+    keyframe: str = ""  # image requests: final still path, relative; "" for none
+
+
+def worker_main(conn: Any, cancel: Any, config: WorkerConfig) -> None:
+    """Entry point of the spawned process."""
+    from studio.engine.models_dir import hf_offline
+
+    hf_offline()
+    runner = Runner(config, cancel)
+    conn.send(("ready", runner.device_label()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # the app went away
+            return
+        if message[0] == "stop":
+            return
+        if message[0] == "run":
+            runner.run(message[1], conn.send)
+
+
+class Runner:
+    """Runs orders in this process with warm backends."""
+
+    def __init__(self, config: WorkerConfig, cancel: Any) -> None:
+        self.config = config
+        self.cancel = cancel
+        self.table = {**BUILTIN_BACKENDS, **config.backends}
+        self.backends: dict[str, Backend] = {}
+        self._device: str | None = None
+
+    def device_label(self) -> str:
+        if self._device is None:
+            from studio.engine.device import detect
+
+            self._device = detect(self.config.device_index).describe()
+        return self._device
+
+    def run(self, order: RunOrder, send: Any) -> None:
+        job = order.job_id
+        root = Path(order.project_dir)
+        media = root / order.media
+        keyframe = root / order.keyframe if order.keyframe else None
+        temps = [_temp_name(p) for p in (media, keyframe) if p is not None]
+        try:
+            request = request_from_json(order.request)
+            backend = self._backend(request.backend)
+            media.parent.mkdir(parents=True, exist_ok=True)
+            ctx = RunContext(
+                project_dir=root,
+                models_dir=Path(self.config.models_dir),
+                output=temps[0],
+                keyframe_output=temps[1] if keyframe is not None else None,
+                progress=lambda step, total, preview=None: send(
+                    ("progress", job, step, total, _preview_png(preview))
+                ),
+                cancelled=self.cancel.is_set,
+                device=self.device_label().split(" ")[0],
+            )
+            rendered = backend.run(request, ctx)
+            if self.cancel.is_set():
+                raise Cancelled
+            _check_written(temps[0], "take")
+            if keyframe is not None and request.kind is RequestKind.IMAGE:
+                _check_written(temps[1], "keyframe")
+                os.replace(temps[1], keyframe)
+            os.replace(temps[0], media)
+        except Cancelled:
+            _remove(temps)
+            send(("cancelled", job))
+        except BackendError as exc:
+            _remove(temps)
+            send(("failed", job, str(exc)))
+        except Exception as exc:  # a bug or an unexpected library error: keep the worker alive
+            _remove(temps)
+            traceback.print_exc()
+            send(("failed", job, f"{type(exc).__name__}: {exc}"))
+        else:
+            result = TakeResult(
+                media=order.media,
+                keyframe=order.keyframe if keyframe is not None else "",
+                rendered=rendered,
+                device=self.device_label(),
+            )
+            send(("done", job, result.to_json()))
+
+    def _backend(self, name: str) -> Backend:
+        backend = self.backends.get(name)
+        if backend is None:
+            target = self.table.get(name)
+            if target is None:
+                raise BackendError(f"unknown backend {name!r} (have: {', '.join(self.table)})")
+            module, _, cls = target.partition(":")
+            backend = getattr(importlib.import_module(module), cls)()
+            self.backends[name] = backend
+        return backend
+
+
+def result_from_json(raw: dict[str, Any]) -> TakeResult:
+    from studio.engine.result import Timings
+
+    rendered = dict(raw["rendered"])
+    rendered["timings"] = Timings(**rendered["timings"])
+    return TakeResult(
+        media=raw["media"],
+        keyframe=raw["keyframe"],
+        rendered=Rendered(**rendered),
+        device=raw["device"],
+    )
+
+
+def _temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.part{path.suffix}")
+
+
+def _check_written(path: Path, what: str) -> None:
+    if not path.is_file() or path.stat().st_size == 0:
+        raise BackendError(f"the backend wrote no {what} file")
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _preview_png(frame: Any) -> bytes | None:
+    """A small PNG of a preview frame (RGB array), cheap to send over the pipe."""
+    if frame is None:
+        return None
+    import cv2
+
+    h, w = frame.shape[:2]
+    scale = PREVIEW_EDGE / max(h, w)
+    if scale < 1:
+        frame = cv2.resize(frame, (max(1, round(w * scale)), max(1, round(h * scale))))
+    ok, data = cv2.imencode(".png", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    return data.tobytes() if ok else None

@@ -1,0 +1,1 @@
+"""Media files through ffmpeg: encode, probe and decode video; later export, captions, labels."""

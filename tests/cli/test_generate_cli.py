@@ -1,0 +1,114 @@
+"""``studio generate``, ``takes``, ``approve``, ``reject`` and ``stats`` on a real project."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from studio.media.ffmpeg import probe
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = """Title: Glass
+
+INT. LOBBY - NIGHT
+
+Rain hammers the glass.
+
+MAYA
+I'm just here for a delivery.
+
+EXT. ROOF - LATER
+
+Wind.
+"""
+
+
+def studio(*args) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "studio", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> tuple[Path, list[dict]]:
+    tmp = tmp_path_factory.mktemp("gen")
+    script = tmp / "glass.fountain"
+    script.write_text(SCRIPT)
+    assert studio("new", tmp / "Glass", "--script", script).returncode == 0
+    root = tmp / "Glass.mdstudio"
+    result = studio("generate", root, "--json")
+    assert result.returncode == 0, result.stderr
+    return root, json.loads(result.stdout)
+
+
+def test_generate_makes_a_real_video_take_per_shot(generated):
+    root, made = generated
+    shots = json.loads(studio("shots", root, "--json").stdout)
+    assert sorted(t["shot"] for t in made) == sorted(s["id"] for s in shots)
+    for take in made:
+        shot = next(s for s in shots if s["id"] == take["shot"])
+        info = probe(root / take["path"])
+        assert info.frames == shot["duration_frames"]
+        assert (info.height, info.fps, info.codec) == (1024, "30/1", "h264")
+        assert take["request"]["shot_id"] == shot["id"]
+        assert take["request"]["backend"] == "animatic"
+        assert [t["id"] for t in shot["takes"]] == [take["id"]]
+    assert (root / "jobs.json").is_file()
+
+
+def test_same_request_gives_identical_pixels_and_variations_new_seeds(generated):
+    root, made = generated
+    shot = made[0]["shot"]
+    again = json.loads(
+        studio("generate", root, "--shot", shot, "--variations", "3", "--json").stdout
+    )
+    assert len(again) == 3
+    assert again[0]["request"] == next(t for t in made if t["shot"] == shot)["request"]
+    first = root / next(t for t in made if t["shot"] == shot)["path"]
+    from studio.media.ffmpeg import read_frames
+
+    assert all(
+        (a == b).all()
+        for a, b in zip(read_frames(first), read_frames(root / again[0]["path"]), strict=True)
+    )
+    seeds = {t["request"]["seed"] for t in again}
+    assert len(seeds) == 3
+
+
+def test_review_and_stats(generated):
+    root, made = generated
+    take = made[0]
+    approved = studio("approve", root, take["id"])
+    assert approved.returncode == 0, approved.stderr
+    listed = json.loads(studio("takes", root, "--shot", take["shot"], "--json").stdout)
+    assert {t["id"]: t["state"] for t in listed}[take["id"]] == "approved"
+    shots = json.loads(studio("shots", root, "--json").stdout)
+    assert next(s for s in shots if s["id"] == take["shot"])["approved_take"] == take["id"]
+
+    assert studio("reject", root, made[1]["id"]).returncode == 0
+    stats = json.loads(studio("stats", root, "--json").stdout)[0]
+    assert stats["approved_shots"] == 1
+    assert stats["usable_rate"] == pytest.approx(1 / stats["generated_takes"])
+    assert stats["approved_minutes"] > 0
+
+    missing = studio("approve", root, "tk-nothing")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("studio: error: no take tk-nothing")
+
+
+def test_unknown_shot_and_episode_are_clear_errors(generated):
+    root, _ = generated
+    for args, message in (
+        (["--shot", "sh-nope"], "no shot sh-nope"),
+        (["--episode", "9"], "no episode 9"),
+        (["--variations", "0"], "at least 1"),
+    ):
+        result = studio("generate", root, *args)
+        assert result.returncode == 1
+        assert message in result.stderr

@@ -1,0 +1,48 @@
+"""Backends for executor tests only, loaded by the worker by "module:Class" name.
+
+They exercise what no real model can do on demand: run slowly enough to be cancelled or
+killed mid-run, or crash the process. Everything around them (the worker process, the pipe,
+the queue, temp files) is the real thing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from studio.engine.backends.base import Cancelled, RunContext
+from studio.engine.request import Request
+from studio.engine.result import Rendered, Timings
+
+
+class SlowBackend:
+    """``request.steps`` steps of 20 ms each; writes a small file; honours cancel."""
+
+    name = "slow"
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    def run(self, request: Request, ctx: RunContext) -> Rendered:
+        self.runs += 1
+        for step in range(1, request.steps + 1):
+            if ctx.cancelled():
+                raise Cancelled
+            time.sleep(0.02)
+            ctx.progress(step, request.steps, None)
+        ctx.output.write_bytes(f"{request.seed} run {self.runs} pid {os.getpid()}".encode())
+        if ctx.keyframe_output is not None:
+            ctx.keyframe_output.write_bytes(b"still")
+        return Rendered(request.width, request.height, request.frames, request.fps, Timings())
+
+
+class CrashingBackend:
+    """Dies with a segmentation fault on its first step, as a broken CUDA kernel might."""
+
+    name = "crash"
+
+    def run(self, request: Request, ctx: RunContext) -> Rendered:
+        ctx.progress(1, 2, None)
+        os.kill(os.getpid(), signal.SIGSEGV)
+        raise AssertionError("unreachable")

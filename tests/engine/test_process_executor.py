@@ -1,0 +1,166 @@
+"""The worker process, for real: spawned, fed from the queue, cancelled, killed, crashed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+
+from studio.engine.jobs import EventKind, JobQueue, JobState
+from studio.engine.process_executor import ProcessExecutor
+from studio.engine.request import ImageRequest, VideoRequest
+from studio.engine.worker import WorkerConfig
+
+pytestmark = pytest.mark.slow
+TEST_BACKENDS = {
+    "slow": "backends_for_tests:SlowBackend",
+    "crash": "backends_for_tests:CrashingBackend",
+}
+WAIT_S = 150
+
+
+class Harness:
+    def __init__(self, tmp_path: Path) -> None:
+        self.root = tmp_path / "P.mdstudio"
+        self.root.mkdir()
+        self.queue = JobQueue()
+        self.results: dict[str, tuple[str, object]] = {}
+        self.events: list = []
+        self.progressed = threading.Event()
+        self.queue.subscribe(self._event)
+        config = WorkerConfig(models_dir=str(tmp_path / "models"), backends=TEST_BACKENDS)
+        self.executor = ProcessExecutor(self.queue, self.root, self._record, config)
+
+    def _event(self, event) -> None:
+        self.events.append(event)
+        if event.kind is EventKind.PROGRESS:
+            self.progressed.set()
+
+    def _record(self, job, take_id, result) -> None:
+        self.results[job.id] = (take_id, result)
+
+    def submit(self, request):
+        job = self.queue.submit(request)
+        self.executor.start()
+        self.executor.wake()
+        return job
+
+    def wait_until(self, job_id: str, *states: JobState) -> None:
+        done = threading.Event()
+
+        def check(_event=None) -> None:
+            job = self.queue.get(job_id)
+            if job is not None and job.state in states:
+                done.set()
+
+        unsubscribe = self.queue.subscribe(check)
+        check()
+        try:
+            assert done.wait(WAIT_S), f"{job_id} stuck in {self.queue.get(job_id).state}"
+        finally:
+            unsubscribe()
+
+    def worker_pid(self) -> int:
+        pid = self.executor.worker_pid
+        assert pid is not None
+        return pid
+
+
+@pytest.fixture
+def harness(tmp_path: Path):
+    h = Harness(tmp_path)
+    yield h
+    h.executor.stop()
+
+
+def slow(seed: int, steps: int = 5) -> ImageRequest:
+    return ImageRequest(shot_id="sh-1", backend="slow", model="slow", seed=seed, steps=steps)
+
+
+def test_jobs_run_in_a_warm_worker_and_land_under_their_final_names(harness):
+    first = harness.submit(slow(1))
+    harness.wait_until(first.id, JobState.DONE)
+    pid = harness.worker_pid()
+    assert pid != os.getpid()
+    second = harness.submit(slow(2))
+    harness.wait_until(second.id, JobState.DONE)
+    assert harness.worker_pid() == pid, "the worker stays up between jobs"
+
+    take_id, result = harness.results[second.id]
+    assert harness.queue.get(second.id).take_id == take_id
+    written = (harness.root / result.media).read_text()
+    assert written == f"2 run 2 pid {pid}", "the same backend instance, kept warm"
+    assert result.media == f"takes/sh-1/{take_id}.mp4"
+    assert not list(harness.root.rglob("*.part*")), "no temporary file is left"
+    steps = [e.step for e in harness.events if e.kind is EventKind.PROGRESS]
+    assert steps[:5] == [1, 2, 3, 4, 5]
+
+
+def test_cancel_mid_run_stops_within_a_step_and_leaves_no_file(harness):
+    job = harness.submit(slow(1, steps=500))
+    assert harness.progressed.wait(WAIT_S)
+    pid = harness.worker_pid()
+    harness.executor.cancel(job.id)
+    harness.wait_until(job.id, JobState.CANCELLED)
+    assert not any(p.is_file() for p in (harness.root / "takes").rglob("*"))
+    after = harness.submit(slow(2))
+    harness.wait_until(after.id, JobState.DONE)
+    assert harness.worker_pid() == pid, "a cancel does not cost the warm worker"
+
+
+def test_killed_worker_fails_the_job_with_the_reason_retries_once_and_the_queue_goes_on(harness):
+    job = harness.submit(slow(1, steps=500))
+    rest = harness.queue.submit(slow(2))
+    for attempt in (1, 2):
+        harness.progressed.clear()
+        assert harness.progressed.wait(WAIT_S)
+        assert harness.queue.get(job.id).attempts == attempt
+        os.kill(harness.worker_pid(), signal.SIGKILL)
+    harness.wait_until(job.id, JobState.FAILED)
+    failed = harness.queue.get(job.id)
+    assert failed.error == "the generation worker was killed by SIGKILL (out of memory?)"
+    harness.wait_until(rest.id, JobState.DONE)
+    assert not list(harness.root.rglob("*.part*"))
+
+
+def test_a_crash_inside_the_backend_is_reported_and_a_fresh_worker_takes_the_next_job(harness):
+    crash = harness.submit(VideoRequest(shot_id="sh-1", backend="crash", model="crash"))
+    harness.wait_until(crash.id, JobState.FAILED)
+    assert "SIGSEGV" in harness.queue.get(crash.id).error
+    assert harness.queue.get(crash.id).attempts == 2
+    after = harness.submit(slow(3))
+    harness.wait_until(after.id, JobState.DONE)
+
+
+def test_a_backend_error_fails_only_that_job(harness):
+    bad = harness.submit(ImageRequest(shot_id="sh-1", backend="no-such-backend"))
+    harness.wait_until(bad.id, JobState.FAILED)
+    assert harness.queue.get(bad.id).error.startswith("unknown backend 'no-such-backend'")
+    assert harness.queue.get(bad.id).attempts == 1, "a clear error is not retried"
+
+
+def test_stop_hands_the_running_job_back_to_the_queue(harness):
+    job = harness.submit(slow(1, steps=500))
+    assert harness.progressed.wait(WAIT_S)
+    harness.executor.stop()
+    assert harness.queue.get(job.id).state is JobState.QUEUED
+
+
+def test_the_animatic_renders_a_real_take_through_the_worker(harness):
+    from studio.media.ffmpeg import probe
+
+    request = ImageRequest(
+        shot_id="sh-9", width=288, height=512, frames=45, fps="30/1", seed=4, steps=1
+    )
+    job = harness.submit(request)
+    harness.wait_until(job.id, JobState.DONE)
+    take_id, result = harness.results[job.id]
+    info = probe(harness.root / result.media)
+    assert (info.width, info.height, info.frames, info.fps) == (288, 512, 45, "30/1")
+    assert result.keyframe == f"takes/sh-9/{take_id}.png"
+    assert (harness.root / result.keyframe).stat().st_size > 0
+    assert result.rendered.timings.encode > 0
+    assert result.device == "cpu"
