@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 from studio.cli.common import CliError, add_command, print_json, select_shots
+from studio.engine.planning import DIFFUSERS
 from studio.engine.request import ANIMATIC
 
 TERMINAL = ("done", "failed", "cancelled")  # job states
@@ -19,10 +20,18 @@ def register(sub: Any) -> None:
     p.add_argument("project", help="project folder")
     p.add_argument("--episode", type=int, metavar="N", help="only episode N")
     p.add_argument("--shot", action="append", metavar="ID", help="only this shot (repeatable)")
-    p.add_argument("--backend", default=ANIMATIC, choices=[ANIMATIC], help="backend (animatic)")
-    p.add_argument("--model", default=ANIMATIC, help="model name from `studio models list`")
+    p.add_argument(
+        "--backend",
+        choices=[ANIMATIC, DIFFUSERS],
+        help="animatic (built in, no weights) or diffusers (default: diffusers when --model names "
+        "an installed model, else animatic)",
+    )
+    p.add_argument("--model", help="model name from `studio models list`")
     p.add_argument("--seed", type=int, help="seed for every shot (default: the shot's own)")
     p.add_argument("--variations", type=int, default=1, metavar="K", help="takes per shot (1)")
+    p.add_argument("--steps", type=int, help="denoising steps (default: the model family's)")
+    p.add_argument("--size", type=_size, metavar="WxH", help="generation size, e.g. 480x832")
+    p.add_argument("--ip-adapter", default="", metavar="NAME", help="IP-Adapter for references")
     p.add_argument("--json", action="store_true", help="print the takes made as JSON")
 
 
@@ -32,11 +41,22 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     if args.variations < 1:
         raise CliError("--variations must be at least 1")
-    settings = GenerationSettings(args.backend, args.model, args.seed, args.variations)
+    backend = args.backend or (DIFFUSERS if args.model and args.model != ANIMATIC else ANIMATIC)
+    registry = None
+    model = args.model or ANIMATIC
+    if backend == DIFFUSERS:
+        from studio.engine.models_dir import models_dir
+        from studio.engine.registry import scan
+
+        registry = scan(models_dir())
+        model = args.model or _default_model(registry)
+    settings = GenerationSettings(
+        backend, model, args.seed, args.variations, args.steps, args.size, args.ip_adapter
+    )
     with open_project(resolve_root(args.project)) as folder:
         shots = select_shots(folder.project, args.episode, args.shot)
         try:
-            requests = plan(folder.project, shots, settings)
+            requests = plan(folder.project, shots, settings, registry)
         except ValueError as exc:
             raise CliError(str(exc)) from None
         made, failures = run_requests(folder, requests, quiet=args.json)
@@ -47,6 +67,25 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for line in failures:
         print(f"studio: error: {line}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(n) for n in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (use WIDTHxHEIGHT)") from None
+    if width <= 0 or height <= 0:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r}")
+    return width, height
+
+
+def _default_model(registry: Any) -> str:
+    for entry in registry.of_kind("text-to-image"):
+        if not entry.problems:
+            return entry.name
+    raise CliError(
+        "no image model is installed: see `studio models list` and `studio models import`"
+    )
 
 
 def run_requests(folder: Any, requests: list[Any], *, quiet: bool) -> tuple[list[dict], list[str]]:

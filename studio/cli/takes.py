@@ -8,14 +8,32 @@ from typing import Any
 from studio.cli.common import CliError, add_command, open_for_reading, print_json
 from studio.core.model import Project, Shot, Take, TakeState
 
+IMPORT_COMMAND = "takes-import"
 GENERATED = (TakeState.DONE, TakeState.APPROVED, TakeState.REJECTED, TakeState.STARRED)
 
 
 def register(sub: Any) -> None:
-    p = add_command(sub, "takes", cmd_takes, "list the takes of a project or a shot")
+    p = add_command(
+        sub,
+        "takes",
+        cmd_takes,
+        "list takes; `studio takes import PROJECT --shot ID FILE` adds footage made elsewhere",
+    )
     p.add_argument("project", help="project folder")
     p.add_argument("--shot", metavar="ID", help="only this shot's takes")
     p.add_argument("--json", action="store_true", help="print the takes as JSON")
+
+    # `studio takes import …` is routed here by main() (see IMPORT_COMMAND); not listed itself.
+    p = sub.add_parser(
+        IMPORT_COMMAND,
+        prog="studio takes import",
+        description="Add a video made elsewhere as a take of a shot.",
+    )
+    p.set_defaults(command=IMPORT_COMMAND, run=cmd_import_take)
+    p.add_argument("project", help="project folder")
+    p.add_argument("file", help="the video file")
+    p.add_argument("--shot", required=True, metavar="ID", help="the shot it is a take of")
+    p.add_argument("--json", action="store_true", help="print the new take as JSON")
 
     for name, run, verb in (("approve", cmd_approve, "approve"), ("reject", cmd_reject, "reject")):
         p = add_command(sub, name, run, f"{verb} a take")
@@ -47,6 +65,32 @@ def cmd_takes(args: argparse.Namespace) -> int:
             for r in rows
         ]
         print(render(["TAKE", "SHOT", "STATE", "MODEL", "SEED", "FILE"], table))
+    return 0
+
+
+def cmd_import_take(args: argparse.Namespace) -> int:
+    """Copy a video made elsewhere into the project as a take of ``--shot``; its request
+    records where it came from and its hash."""
+    from pathlib import Path
+
+    from studio.core.store import open_project, resolve_root
+    from studio.engine.footage import FootageError, import_footage
+
+    file = args.file
+    with open_project(resolve_root(args.project)) as folder:
+        try:
+            shot = folder.project.find_shot(args.shot)
+        except KeyError:
+            raise CliError(f"no shot {args.shot} in this project") from None
+        try:
+            take = import_footage(folder.root, shot, Path(file))
+        except FootageError as exc:
+            raise CliError(str(exc)) from None
+        folder.save()
+    if args.json:
+        print_json(take_record(shot, take))
+    else:
+        print(f"Imported {Path(file).name} as take {take.id} of shot {shot.id}")
     return 0
 
 

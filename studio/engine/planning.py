@@ -1,4 +1,11 @@
-"""From shots to generation requests: which size, how many frames, which seed, which prompt."""
+"""From shots to generation requests: which size, how many frames, which seed, which prompt.
+
+The animatic draws at the project's aspect ratio for the shot's exact length. A diffusers
+model gets its family's vertical size and step defaults (:mod:`studio.engine.families`); a
+video model makes the fewest frames its rule allows that cover the shot, at its own frame rate
+(the export conforms them to the project's); image-to-video starts from the shot's approved
+keyframe.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,22 @@ import secrets
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
 
-from studio.core.model import Project, Scene, Shot
+from studio.core.model import Project, Scene, Shot, TakeState
+from studio.engine.families import rules_for
 from studio.engine.prompts import DEFAULT_NEGATIVE, compose_prompt
-from studio.engine.request import ANIMATIC, ImageRequest, Request, ShotBrief
+from studio.engine.request import (
+    ANIMATIC,
+    GenerationRequest,
+    ImageRequest,
+    Request,
+    ShotBrief,
+    VideoRequest,
+)
+
+DIFFUSERS = "diffusers"
 
 ANIMATIC_HEIGHT = 1024  # the animatic draws at this height, the project's aspect ratio
 
@@ -20,6 +39,9 @@ class GenerationSettings:
     model: str = ANIMATIC
     seed: int | None = None  # None: the shot's own seed (its first character's, else its id's)
     variations: int = 1  # takes per shot; after the first, each gets a fresh random seed
+    steps: int | None = None  # None: the model family's default
+    size: tuple[int, int] | None = None  # (width, height); None: the family's vertical size
+    ip_adapter: str = ""  # registry name of an IP-Adapter for character references
 
 
 def shot_seed(project: Project, shot: Shot) -> int:
@@ -33,18 +55,96 @@ def shot_seed(project: Project, shot: Shot) -> int:
 
 
 def plan(
-    project: Project, shots: Iterable[tuple[Scene, Shot]], settings: GenerationSettings
+    project: Project,
+    shots: Iterable[tuple[Scene, Shot]],
+    settings: GenerationSettings,
+    registry: Any = None,
 ) -> list[Request]:
-    """The requests for ``shots`` (each with the scene it is in)."""
-    if settings.backend != ANIMATIC:
-        raise ValueError(f"backend {settings.backend!r} is not available yet (use animatic)")
+    """The requests for ``shots`` (each with the scene it is in). ``registry`` (a
+    :class:`~studio.engine.registry.Registry`) is needed for the diffusers backend; a
+    ValueError says what cannot be planned."""
+    if settings.backend not in (ANIMATIC, DIFFUSERS):
+        raise ValueError(f"unknown backend {settings.backend!r} (use animatic or diffusers)")
+    entry = _model(registry, settings) if settings.backend == DIFFUSERS else None
     requests: list[Request] = []
     for scene, shot in shots:
         first = settings.seed if settings.seed is not None else shot_seed(project, shot)
         seeds = [first] + [secrets.randbelow(2**31) for _ in range(settings.variations - 1)]
-        base = animatic_request(project, scene, shot)
+        if entry is None:
+            base: GenerationRequest = animatic_request(project, scene, shot)
+        else:
+            base = diffusion_request(project, scene, shot, entry, settings)
         requests.extend(base.with_seed(seed) for seed in seeds)  # type: ignore[misc]
     return requests
+
+
+def _model(registry: Any, settings: GenerationSettings) -> Any:
+    if registry is None:
+        raise ValueError("the diffusers backend needs the models folder's registry")
+    try:
+        entry = registry.get(settings.model)
+    except KeyError as exc:
+        raise ValueError(exc.args[0] if exc.args else str(exc)) from None
+    if entry.kind not in ("text-to-image", "text-to-video", "image-to-video"):
+        raise ValueError(f"{entry.name} is a {entry.kind}, not a model that makes shots")
+    if entry.problems:
+        raise ValueError(f"{entry.name} cannot be used: {entry.problems[0]}")
+    return entry
+
+
+def diffusion_request(
+    project: Project, scene: Scene, shot: Shot, entry: Any, settings: GenerationSettings
+) -> GenerationRequest:
+    """A request for a diffusers model ``entry`` (a registry entry) to make ``shot``."""
+    rules = rules_for(entry.family, entry.name)
+    width, height = rules.fit(*(settings.size or (rules.width, rules.height)))
+    common: dict[str, Any] = {
+        "shot_id": shot.id,
+        "backend": DIFFUSERS,
+        "model": entry.name,
+        "model_hash": entry.hash,
+        "prompt": compose_prompt(project, shot, scene.heading),
+        "negative_prompt": DEFAULT_NEGATIVE,
+        "seed": shot_seed(project, shot),
+        "steps": settings.steps or rules.steps,
+        "guidance": rules.guidance,
+        "width": width,
+        "height": height,
+        "references": tuple(character_references(project, shot)),
+        "brief": brief_of(scene, shot),
+    }
+    if entry.kind == "text-to-image":
+        return ImageRequest(
+            **common,
+            frames=shot.duration_frames,
+            fps=str(project.fps),
+            ip_adapter=settings.ip_adapter,
+        )
+    seconds = float(project.fps.seconds(shot.duration_frames))
+    video = {"frames": rules.frames_for(seconds), "fps": rules.fps}
+    if entry.kind == "image-to-video":
+        return VideoRequest(**common, **video, init_image=approved_keyframe(shot))
+    return VideoRequest(**common, **video)
+
+
+def approved_keyframe(shot: Shot) -> str:
+    """The still of the shot's approved image take (what image-to-video starts from)."""
+    for take in shot.takes:
+        if take.state is TakeState.APPROVED and take.request.get("kind") == "image":
+            return str(PurePosixPath(take.media).with_suffix(".png"))
+    raise ValueError(
+        f"shot {shot.id} has no approved image take to start from: generate a keyframe with an "
+        "image model and approve it first"
+    )
+
+
+def character_references(project: Project, shot: Shot) -> list[str]:
+    refs: list[str] = []
+    for name in shot.characters:
+        character = project.character(name)
+        if character is not None:
+            refs.extend(character.reference_images)
+    return refs
 
 
 def animatic_request(project: Project, scene: Scene, shot: Shot) -> ImageRequest:

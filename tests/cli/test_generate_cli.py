@@ -112,3 +112,26 @@ def test_unknown_shot_and_episode_are_clear_errors(generated):
         result = studio("generate", root, *args)
         assert result.returncode == 1
         assert message in result.stderr
+
+
+def test_footage_made_elsewhere_becomes_a_take(generated, tmp_path):
+    root, made = generated
+    source = root / made[0]["path"]
+    clip = tmp_path / "from the phone.mp4"
+    clip.write_bytes(source.read_bytes())
+    result = studio("takes", "import", root, "--shot", made[0]["shot"], clip, "--json")
+    assert result.returncode == 0, result.stderr
+    take = json.loads(result.stdout)
+    assert take["shot"] == made[0]["shot"] and take["state"] == "done"
+    assert take["request"]["kind"] == "import"
+    assert take["request"]["source"] == str(clip.resolve())
+    import hashlib
+
+    assert take["request"]["sha256"] == hashlib.sha256(clip.read_bytes()).hexdigest()
+    assert (root / take["path"]).read_bytes() == clip.read_bytes()
+
+    text = tmp_path / "notes.mp4"
+    text.write_text("not a video")
+    bad = studio("takes", "import", root, "--shot", made[0]["shot"], text)
+    assert bad.returncode == 1 and bad.stderr.startswith("studio: error: notes.mp4: ")
+    assert not list((root / "takes").rglob("*.part*"))

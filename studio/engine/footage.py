@@ -1,0 +1,71 @@
+"""Footage made elsewhere, brought into a project as a take."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from studio.core.model import Shot, Take, TakeState, new_id
+
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
+
+
+class FootageError(Exception):
+    """A file that cannot become a take: one line for the user."""
+
+
+def import_footage(project_dir: Path, shot: Shot, source: Path) -> Take:
+    """Copy ``source`` to ``takes/<shot>/<take><ext>`` (complete or not at all) and add the take
+    to ``shot``. The take's request says where the file came from and its sha256."""
+    from studio.media.ffmpeg import MediaError, probe
+
+    if not source.is_file():
+        raise FootageError(f"no such file: {source}")
+    suffix = source.suffix.lower()
+    if suffix not in VIDEO_SUFFIXES:
+        raise FootageError(f"{source.name}: not a video file ({', '.join(sorted(VIDEO_SUFFIXES))})")
+    try:
+        info = probe(source)
+    except MediaError as exc:
+        raise FootageError(f"{source.name}: {exc}") from None
+    take_id = new_id("tk")
+    media = f"takes/{shot.id}/{take_id}{suffix}"
+    target = project_dir / media
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.stem}.part{suffix}")
+    try:
+        shutil.copyfile(source, temp)
+        digest = _sha256(temp)
+        os.replace(temp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise FootageError(f"cannot copy {source.name}: {exc.strerror or exc}") from None
+    take = Take(
+        id=take_id,
+        media=media,
+        request={
+            "kind": "import",
+            "shot_id": shot.id,
+            "source": str(source.resolve()),
+            "sha256": digest,
+            "width": info.width,
+            "height": info.height,
+            "frames": info.frames,
+            "fps": info.fps,
+        },
+        state=TakeState.DONE,
+    )
+    shot.takes.append(take)
+    return take
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
