@@ -144,7 +144,7 @@ def write_tiny_lora(path: Path, *, rank: int = 4, seed: int = 0) -> Path:
         for proj, fan_in in (("to_q", 64), ("to_k", 64 if attn == "attn1" else 32)):
             key = f"{base}.{attn}.{proj}"
             tensors[f"{key}.lora_A.weight"] = torch.randn(rank, fan_in, generator=generator)
-            tensors[f"{key}.lora_B.weight"] = torch.zeros(64, rank)
+            tensors[f"{key}.lora_B.weight"] = torch.randn(64, rank, generator=generator) * 0.5
     path.parent.mkdir(parents=True, exist_ok=True)
     save_file(tensors, str(path), metadata={"format": "pt"})
     return path

@@ -219,9 +219,11 @@ def _moved(fig: FigureLayout, dx: float, dy: float) -> FigureLayout:
     )
 
 
-def camera_matrix(request: Request, index: int) -> np.ndarray:
+def camera_matrix(request: Request, index: int, zoom: float = ZOOM) -> np.ndarray:
     """The 2×3 affine map from panel-image pixels to frame ``index``'s pixels. A video request
-    has no camera motion of its own: its panel holds still."""
+    has no camera motion of its own: its panel holds still. ``zoom`` is how much larger than the
+    frame the source image is (1 for a still made at the frame's size: the whole still is in view
+    when the camera is at its widest)."""
     motion = getattr(request, "camera_motion", CameraMotion.NONE)
     t = index / (request.frames - 1) if request.frames > 1 else 0.0
     e = t * t * (3 - 2 * t)  # ease in and out
@@ -234,9 +236,9 @@ def camera_matrix(request: Request, index: int) -> np.ndarray:
         scale = 1 - TRAVEL
         sign = -1 if motion is CameraMotion.PAN_LEFT else 1
         cx = 0.5 + sign * (TRAVEL / 2) * (2 * e - 1)
-    k = 1 / (scale * ZOOM)  # frame pixels per panel-image pixel
-    left = (cx * request.width - scale * request.width / 2) * ZOOM
-    top = (0.5 - scale / 2) * request.height * ZOOM
+    k = 1 / (scale * zoom)  # frame pixels per panel-image pixel
+    left = (cx * request.width - scale * request.width / 2) * zoom
+    top = (0.5 - scale / 2) * request.height * zoom
     # pixel centres: (x + 0.5) in the frame covers (X + 0.5 - left) * k
     return np.array([[k, 0, (0.5 - left) * k - 0.5], [0, k, (0.5 - top) * k - 0.5]])
 
