@@ -4,74 +4,30 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from pathlib import Path
 
 import pytest
+from worker_harness import WAIT_S, Harness
 
-from studio.engine.jobs import EventKind, JobQueue, JobState
-from studio.engine.process_executor import ProcessExecutor
+from studio.engine.jobs import EventKind, JobState
 from studio.engine.request import ImageRequest, VideoRequest
-from studio.engine.worker import WorkerConfig
 
 pytestmark = pytest.mark.slow
 TEST_BACKENDS = {
     "slow": "backends_for_tests:SlowBackend",
     "crash": "backends_for_tests:CrashingBackend",
 }
-WAIT_S = 150
 
 
-class Harness:
-    def __init__(self, tmp_path: Path) -> None:
-        self.root = tmp_path / "P.mdstudio"
-        self.root.mkdir()
-        self.queue = JobQueue()
-        self.results: dict[str, tuple[str, object]] = {}
-        self.events: list = []
-        self.progressed = threading.Event()
-        self.queue.subscribe(self._event)
-        config = WorkerConfig(models_dir=str(tmp_path / "models"), backends=TEST_BACKENDS)
-        self.executor = ProcessExecutor(self.queue, self.root, self._record, config)
-
-    def _event(self, event) -> None:
-        self.events.append(event)
-        if event.kind is EventKind.PROGRESS:
-            self.progressed.set()
-
-    def _record(self, job, take_id, result) -> None:
-        self.results[job.id] = (take_id, result)
-
-    def submit(self, request):
-        job = self.queue.submit(request)
-        self.executor.start()
-        self.executor.wake()
-        return job
-
-    def wait_until(self, job_id: str, *states: JobState) -> None:
-        done = threading.Event()
-
-        def check(_event=None) -> None:
-            job = self.queue.get(job_id)
-            if job is not None and job.state in states:
-                done.set()
-
-        unsubscribe = self.queue.subscribe(check)
-        check()
-        try:
-            assert done.wait(WAIT_S), f"{job_id} stuck in {self.queue.get(job_id).state}"
-        finally:
-            unsubscribe()
-
-    def worker_pid(self) -> int:
-        pid = self.executor.worker_pid
-        assert pid is not None
-        return pid
+def worker_pid(harness: Harness) -> int:
+    pid = harness.executor.worker_pid
+    assert pid is not None
+    return pid
 
 
 @pytest.fixture
 def harness(tmp_path: Path):
-    h = Harness(tmp_path)
+    h = Harness(tmp_path / "P.mdstudio", tmp_path / "models", TEST_BACKENDS)
     yield h
     h.executor.stop()
 
@@ -83,11 +39,11 @@ def slow(seed: int, steps: int = 5) -> ImageRequest:
 def test_jobs_run_in_a_warm_worker_and_land_under_their_final_names(harness):
     first = harness.submit(slow(1))
     harness.wait_until(first.id, JobState.DONE)
-    pid = harness.worker_pid()
+    pid = worker_pid(harness)
     assert pid != os.getpid()
     second = harness.submit(slow(2))
     harness.wait_until(second.id, JobState.DONE)
-    assert harness.worker_pid() == pid, "the worker stays up between jobs"
+    assert worker_pid(harness) == pid, "the worker stays up between jobs"
 
     take_id, result = harness.results[second.id]
     assert harness.queue.get(second.id).take_id == take_id
@@ -102,13 +58,13 @@ def test_jobs_run_in_a_warm_worker_and_land_under_their_final_names(harness):
 def test_cancel_mid_run_stops_within_a_step_and_leaves_no_file(harness):
     job = harness.submit(slow(1, steps=500))
     assert harness.progressed.wait(WAIT_S)
-    pid = harness.worker_pid()
+    pid = worker_pid(harness)
     harness.executor.cancel(job.id)
     harness.wait_until(job.id, JobState.CANCELLED)
     assert not any(p.is_file() for p in (harness.root / "takes").rglob("*"))
     after = harness.submit(slow(2))
     harness.wait_until(after.id, JobState.DONE)
-    assert harness.worker_pid() == pid, "a cancel does not cost the warm worker"
+    assert worker_pid(harness) == pid, "a cancel does not cost the warm worker"
 
 
 def test_killed_worker_fails_the_job_with_the_reason_retries_once_and_the_queue_goes_on(harness):
@@ -118,7 +74,7 @@ def test_killed_worker_fails_the_job_with_the_reason_retries_once_and_the_queue_
         harness.progressed.clear()
         assert harness.progressed.wait(WAIT_S)
         assert harness.queue.get(job.id).attempts == attempt
-        os.kill(harness.worker_pid(), signal.SIGKILL)
+        os.kill(worker_pid(harness), signal.SIGKILL)
     harness.wait_until(job.id, JobState.FAILED)
     failed = harness.queue.get(job.id)
     assert failed.error == "the generation worker was killed by SIGKILL (out of memory?)"
