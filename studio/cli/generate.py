@@ -16,6 +16,11 @@ ENDINGS = ("finished", "failed", "cancelled")  # event kinds
 
 
 def register(sub: Any) -> None:
+    register_generate(sub)
+    register_regenerate(sub)
+
+
+def register_generate(sub: Any) -> None:
     p = add_command(sub, "generate", cmd_generate, "generate takes for shots in the background")
     p.add_argument("project", help="project folder")
     p.add_argument("--episode", type=int, metavar="N", help="only episode N")
@@ -33,6 +38,39 @@ def register(sub: Any) -> None:
     p.add_argument("--size", type=_size, metavar="WxH", help="generation size, e.g. 480x832")
     p.add_argument("--ip-adapter", default="", metavar="NAME", help="IP-Adapter for references")
     p.add_argument("--json", action="store_true", help="print the takes made as JSON")
+
+
+def register_regenerate(sub: Any) -> None:
+    p = add_command(sub, "regenerate", cmd_regenerate, "make a take again from its own request")
+    p.add_argument("project", help="project folder")
+    p.add_argument("take", help="take id (see `studio takes`)")
+    p.add_argument("--seed", type=int, help="a new seed (default: the take's, same pixels)")
+    p.add_argument("--prompt", help="a new prompt")
+    p.add_argument("--steps", type=int, help="a new step count")
+    p.add_argument("--json", action="store_true", help="print the take made as JSON")
+
+
+def cmd_regenerate(args: argparse.Namespace) -> int:
+    from studio.core.jsonread import SchemaError
+    from studio.core.store import open_project, resolve_root
+    from studio.engine.planning import regenerate
+
+    changes = {k: getattr(args, k) for k in ("seed", "prompt", "steps")}
+    changes = {k: v for k, v in changes.items() if v is not None}
+    with open_project(resolve_root(args.project)) as folder:
+        take = next((t for s in folder.project.shots() for t in s.takes if t.id == args.take), None)
+        if take is None:
+            raise CliError(f"no take {args.take} in this project (see `studio takes`)")
+        try:
+            request = regenerate(take.request, **changes)
+        except (SchemaError, ValueError) as exc:
+            raise CliError(f"take {take.id} cannot be regenerated: {exc}") from None
+        made, failures = run_requests(folder, [request], quiet=args.json)
+    if args.json:
+        print_json(made)
+    for line in failures:
+        print(f"studio: error: {line}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

@@ -175,3 +175,18 @@ def brief_of(scene: Scene, shot: Shot) -> ShotBrief:
         characters=tuple(shot.characters),
         dialogue=tuple(f"{line.character}: {line.text}" for line in shot.dialogue),
     )
+
+
+def regenerate(take_request: dict[str, Any], **changes: Any) -> Request:
+    """A take's own request again, with ``changes`` (``seed``, ``prompt``, ``steps``, …):
+    "regenerate" with no changes reproduces the take on the same device."""
+    from dataclasses import fields, replace
+
+    from studio.engine.request import request_from_json
+
+    request = request_from_json(take_request)
+    known = {f.name for f in fields(request)}
+    unknown = sorted(set(changes) - known)
+    if unknown:
+        raise ValueError(f"a {request.kind.value} request has no field {', '.join(unknown)}")
+    return replace(request, **changes)

@@ -135,3 +135,22 @@ def test_footage_made_elsewhere_becomes_a_take(generated, tmp_path):
     bad = studio("takes", "import", root, "--shot", made[0]["shot"], text)
     assert bad.returncode == 1 and bad.stderr.startswith("studio: error: notes.mp4: ")
     assert not list((root / "takes").rglob("*.part*"))
+
+
+def test_regenerate_reproduces_a_take_or_varies_it(generated):
+    from studio.media.ffmpeg import read_frames
+
+    root, made = generated
+    original = made[2]
+    again = studio("regenerate", root, original["id"], "--json")
+    assert again.returncode == 0, again.stderr
+    (same,) = json.loads(again.stdout)
+    assert same["request"] == original["request"] and same["id"] != original["id"]
+    pairs = zip(read_frames(root / original["path"]), read_frames(root / same["path"]), strict=True)
+    assert all((a == b).all() for a, b in pairs)
+
+    varied = json.loads(studio("regenerate", root, original["id"], "--seed", "99", "--json").stdout)
+    assert varied[0]["request"] == {**original["request"], "seed": 99}
+
+    missing = studio("regenerate", root, "tk-none")
+    assert missing.returncode == 1 and "no take tk-none" in missing.stderr
