@@ -194,11 +194,9 @@ def test_demo_builds_the_sample_and_is_rerunnable(tmp_path):
 
 
 def test_help_everywhere():
-    for args in (
-        [],
-        ["--help"],
-        *([c, "--help"] for c in ("new", "import", "shots", "info", "demo")),
-    ):
+    commands = ("new", "import", "shots", "info", "demo", "generate", "regenerate", "takes",
+                "approve", "reject", "stats", "models")  # fmt: skip
+    for args in ([], ["--help"], ["takes", "import", "--help"], *([c, "--help"] for c in commands)):
         result = studio(*args)
         assert result.returncode == 0, (args, result.stderr)
         assert "usage: studio" in result.stdout
