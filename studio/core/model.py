@@ -79,12 +79,29 @@ class VoiceSettings:
 
 
 @dataclass(slots=True)
+class LoraRef:
+    """A LoRA to attach when generating: a ``.safetensors`` file in the models folder."""
+
+    path: str  # relative to the models folder
+    weight: float = 1.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "weight": self.weight}
+
+    @classmethod
+    def from_json(cls, raw: Any, where: str) -> LoraRef:
+        d = jr.obj(raw, where)
+        return cls(jr.field(d, "path", str, where), jr.field(d, "weight", float, where, 1.0))
+
+
+@dataclass(slots=True)
 class Character:
     name: str
     description: str = ""
     voice: VoiceSettings = field(default_factory=VoiceSettings)
-    reference_images: list[str] = field(default_factory=list)
+    reference_images: list[str] = field(default_factory=list)  # approved, project-relative
     seed: int = 0
+    loras: list[LoraRef] = field(default_factory=list)  # attached to every shot they are in
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,6 +110,7 @@ class Character:
             "voice": self.voice.to_json(),
             "reference_images": list(self.reference_images),
             "seed": self.seed,
+            "loras": [lora.to_json() for lora in self.loras],
         }
 
     @classmethod
@@ -104,6 +122,7 @@ class Character:
             voice=VoiceSettings.from_json(d.get("voice", {}), f"{where}.voice"),
             reference_images=jr.str_list(d, "reference_images", where),
             seed=jr.field(d, "seed", int, where, 0),
+            loras=_items(d, "loras", LoraRef, where),
         )
 
 
@@ -342,6 +361,7 @@ class Project:
     characters: list[Character] = field(default_factory=list)
     episodes: list[Episode] = field(default_factory=list)
     archived_shots: list[Shot] = field(default_factory=list)  # removed from the script
+    loras: list[LoraRef] = field(default_factory=list)  # the project's style, on every shot
 
     def shots(self) -> Iterator[Shot]:
         for episode in self.episodes:
@@ -377,6 +397,7 @@ class Project:
             "characters": [c.to_json() for c in self.characters],
             "episodes": [e.to_json() for e in self.episodes],
             "archived_shots": [s.to_json() for s in self.archived_shots],
+            "loras": [lora.to_json() for lora in self.loras],
         }
 
     @classmethod
@@ -401,6 +422,7 @@ class Project:
             characters=_items(d, "characters", Character, where),
             episodes=_items(d, "episodes", Episode, where),
             archived_shots=_items(d, "archived_shots", Shot, where),
+            loras=_items(d, "loras", LoraRef, where),
         )
         _check_unique_ids(project, where)
         return project

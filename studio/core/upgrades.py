@@ -24,8 +24,15 @@ def _shots(doc: Document) -> Iterator[dict[str, Any]]:
 
 
 def v1_to_v2(doc: Document) -> Document:
-    """Version 2 records where and how fast each take was made (``timings``, ``device``) and
-    lets a shot carry the user's own prompt (``prompt``)."""
+    """Version 2 records where and how fast each take was made (``timings``, ``device``), lets
+    a shot carry the user's own prompt (``prompt``), and attaches LoRAs to characters and to
+    the project's style (``loras``)."""
+    project = doc.get("project")
+    if isinstance(project, dict):
+        project.setdefault("loras", [])
+        for character in project.get("characters") or []:
+            if isinstance(character, dict):
+                character.setdefault("loras", [])
     for shot in _shots(doc):
         shot.setdefault("prompt", "")
         for take in shot.get("takes") or []:

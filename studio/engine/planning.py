@@ -23,6 +23,7 @@ from studio.engine.request import (
     ANIMATIC,
     GenerationRequest,
     ImageRequest,
+    Lora,
     Request,
     ShotBrief,
     VideoRequest,
@@ -111,6 +112,7 @@ def diffusion_request(
         "width": width,
         "height": height,
         "references": tuple(character_references(project, shot)),
+        "loras": shot_loras(project, shot),
         "brief": brief_of(scene, shot),
     }
     if entry.kind == "text-to-image":
@@ -136,6 +138,19 @@ def approved_keyframe(shot: Shot) -> str:
         f"shot {shot.id} has no approved image take to start from: generate a keyframe with an "
         "image model and approve it first"
     )
+
+
+def shot_loras(project: Project, shot: Shot) -> tuple[Lora, ...]:
+    """The project's style LoRAs, then those of each character in the shot (each file once)."""
+    refs = list(project.loras)
+    for name in shot.characters:
+        character = project.character(name)
+        if character is not None:
+            refs.extend(character.loras)
+    first: dict[str, Any] = {}
+    for ref in refs:
+        first.setdefault(ref.path, ref)  # the first mention's weight wins
+    return tuple(Lora(ref.path, ref.weight) for ref in first.values())
 
 
 def character_references(project: Project, shot: Shot) -> list[str]:

@@ -13,6 +13,7 @@ from studio.core.model import (
     Character,
     DialogueLine,
     Episode,
+    LoraRef,
     Project,
     Scene,
     Shot,
@@ -60,6 +61,7 @@ def rich_project() -> Project:
         voice=VoiceSettings("piper", "en_GB-alba", "en", 1.1, 0.9, 0.8),
         reference_images=["characters/elena.png"],
         seed=42,
+        loras=[LoraRef("loras/elena.safetensors", 0.7)],
     )
     return Project(
         title="Rain",
@@ -75,6 +77,7 @@ def rich_project() -> Project:
             Episode(2, "", []),
         ],
         archived_shots=[archived],
+        loras=[LoraRef("loras/noir.safetensors")],
     )
 
 

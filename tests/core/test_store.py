@@ -296,8 +296,12 @@ def test_newer_version_is_refused(root: Path) -> None:
 
 
 def _v1(doc: dict[str, Any]) -> None:
-    """Turn the document into what version 1 wrote: no shot prompt, no take timings/device."""
+    """Turn the document into what version 1 wrote: no shot prompt, no take timings/device,
+    no LoRAs."""
     doc["version"] = 1
+    del doc["project"]["loras"]
+    for character in doc["project"]["characters"]:
+        del character["loras"]
     for shot in doc["project"]["episodes"][0]["scenes"][0]["shots"]:
         del shot["prompt"]
         for take in shot["takes"]:
@@ -320,6 +324,7 @@ def test_version_1_is_upgraded_and_the_original_kept(root: Path) -> None:
     assert doc["version"] == 2
     shot = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]
     assert shot["prompt"] == ""
+    assert doc["project"]["loras"] == [] and doc["project"]["characters"][0]["loras"] == []
     assert (shot["takes"][0]["timings"], shot["takes"][0]["device"]) == ({}, "")
 
 

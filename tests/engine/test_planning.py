@@ -4,12 +4,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from studio.core.model import Character, Project, Take, TakeState
+from studio.core.model import Character, LoraRef, Project, Take, TakeState
 from studio.core.script.importer import apply_script
 from studio.engine.families import rules_for
 from studio.engine.planning import GenerationSettings, plan, shot_seed
 from studio.engine.prompts import compose_prompt, setting_of
-from studio.engine.request import ImageRequest, VideoRequest
+from studio.engine.request import ImageRequest, Lora, VideoRequest
 
 SCRIPT = """INT. LOBBY - NIGHT
 
@@ -101,6 +101,18 @@ def test_image_model_gets_its_family_size_and_references(project):
     assert {
         (r.width, r.height, r.steps) for r in plan(project, pairs(project), small, registry)
     } == {(96, 200, 2)}
+
+
+def test_style_and_character_loras_are_attached_once(project):
+    project.loras = [LoraRef("loras/noir.safetensors", 0.6)]
+    project.character("MAYA").loras = [
+        LoraRef("loras/maya.safetensors", 0.9),
+        LoraRef("loras/noir.safetensors", 1.0),
+    ]
+    registry = Registry(Entry("sd", "text-to-image", "sd15"))
+    box, maya = plan(project, pairs(project), GenerationSettings("diffusers", "sd"), registry)
+    assert box.loras == (Lora("loras/noir.safetensors", 0.6),)
+    assert maya.loras == (Lora("loras/noir.safetensors", 0.6), Lora("loras/maya.safetensors", 0.9))
 
 
 def test_video_models_follow_their_frame_rules(project):
