@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from studio.cli.common import CliError, add_command, print_json, select_shots
@@ -107,6 +108,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _record_take(folder: Any, job: Any, take_id: str, result: Any) -> dict[str, Any]:
+    from studio.engine.takes import record_take
+
+    take = record_take(folder.project, job.request, take_id, result)
+    folder.save()
+    return {"id": take.id, "shot": job.request.shot_id, "path": take.media, "request": take.request}
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(n) for n in text.lower().split("x"))
@@ -126,31 +135,35 @@ def _default_model(registry: Any) -> str:
     )
 
 
-def run_requests(folder: Any, requests: list[Any], *, quiet: bool) -> tuple[list[dict], list[str]]:
-    """Run ``requests`` through the job queue and a worker process; record each take in the
-    open project folder as it lands. Returns the takes made and one line per failed job."""
+def run_requests(
+    folder: Any,
+    requests: list[Any],
+    *,
+    quiet: bool,
+    record: Callable[[Any, str, Any], dict[str, Any]] | None = None,
+    outputs: Any = None,
+    persist: bool = True,
+) -> tuple[list[dict], list[str]]:
+    """Run ``requests`` through the job queue and a worker process. Each result goes to
+    ``record`` (default: a new take of its shot, saved at once), whose dicts are returned with
+    one line per failed job. ``persist``: the jobs live in the project's ``jobs.json``."""
     from studio.engine.jobs import JobQueue
     from studio.engine.models_dir import models_dir
-    from studio.engine.process_executor import ProcessExecutor
-    from studio.engine.takes import record_take
+    from studio.engine.process_executor import ProcessExecutor, take_outputs
     from studio.engine.worker import WorkerConfig
 
     if not requests:
         return [], []
-    queue = JobQueue.open(folder.root)
+    queue = JobQueue.open(folder.root) if persist else JobQueue()
     for problem in queue.problems:
         print(f"studio: warning: {problem}", file=sys.stderr)
     lock = threading.Lock()
     made: list[dict[str, Any]] = []
+    keep = record or (lambda job, take_id, result: _record_take(folder, job, take_id, result))
 
     def on_result(job: Any, take_id: str, result: Any) -> None:
         with lock:
-            take = record_take(folder.project, job.request, take_id, result)
-            take_shot = job.request.shot_id
-            folder.save()
-            made.append(
-                {"id": take.id, "shot": take_shot, "path": take.media, "request": take.request}
-            )
+            made.append(keep(job, take_id, result))
 
     jobs = queue.submit_many(requests, priority=0)
     ids = {job.id for job in jobs}
@@ -164,7 +177,7 @@ def run_requests(folder: Any, requests: list[Any], *, quiet: bool) -> tuple[list
 
     unsubscribe = queue.subscribe(on_event)
     config = WorkerConfig(models_dir=str(models_dir()))
-    executor = ProcessExecutor(queue, folder.root, on_result, config)
+    executor = ProcessExecutor(queue, folder.root, on_result, config, outputs or take_outputs)
     executor.start()
     executor.wake()
     try:

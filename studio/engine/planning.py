@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from studio.core.model import Project, Scene, Shot, TakeState
+from studio.core.model import Character, Project, Scene, Shot, ShotKind, TakeState
 from studio.engine.families import rules_for
 from studio.engine.prompts import DEFAULT_NEGATIVE, compose_prompt
 from studio.engine.request import (
     ANIMATIC,
+    CameraMotion,
     GenerationRequest,
     ImageRequest,
     Lora,
@@ -205,3 +206,58 @@ def regenerate(take_request: dict[str, Any], **changes: Any) -> Request:
     if unknown:
         raise ValueError(f"a {request.kind.value} request has no field {', '.join(unknown)}")
     return replace(request, **changes)
+
+
+def reference_requests(
+    project: Project, character: Character, settings: GenerationSettings, registry: Any = None
+) -> list[ImageRequest]:
+    """Stills of ``character`` from the bible, to approve as references: with an image model,
+    a plain-background portrait; with the animatic, the figure the panels draw."""
+    name = character.name
+    brief = ShotBrief(
+        heading=f"CHARACTER REFERENCE - {name}",
+        description=character.description,
+        framing="medium",
+        characters=(name,),
+    )
+    look = f", {character.description.strip()}" if character.description.strip() else ""
+    style = f", {project.style.strip()}" if project.style.strip() else ""
+    prompt = (
+        f"character reference portrait of {name.title()}{look}, front view, neutral expression, "
+        f"even soft light, plain background{style}"
+    )
+    common: dict[str, Any] = {
+        "shot_id": f"character:{name}",
+        "prompt": prompt,
+        "negative_prompt": DEFAULT_NEGATIVE,
+        "frames": 1,
+        "fps": str(project.fps),
+        "brief": brief,
+        "camera_motion": CameraMotion.NONE,
+    }
+    if settings.backend == DIFFUSERS:
+        entry = _model(registry, settings)
+        if entry.kind != "text-to-image":
+            raise ValueError(
+                f"{entry.name} is a {entry.kind} model: references need an image model"
+            )
+        rules = rules_for(entry.family, entry.name)
+        width, height = rules.fit(*(settings.size or (rules.width, rules.height)))
+        base = ImageRequest(
+            **common,
+            backend=DIFFUSERS,
+            model=entry.name,
+            model_hash=entry.hash,
+            steps=settings.steps or rules.steps,
+            guidance=rules.guidance,
+            width=width,
+            height=height,
+            loras=tuple(Lora(ref.path, ref.weight) for ref in character.loras),
+        )
+    else:
+        template = animatic_request(project, Scene("", 1), Shot("", ShotKind.ACTION, "", 1))
+        base = ImageRequest(**common, steps=1, guidance=0.0, width=template.width,
+                            height=template.height)  # fmt: skip
+    first = settings.seed if settings.seed is not None else character.seed
+    seeds = [first] + [secrets.randbelow(2**31) for _ in range(settings.variations - 1)]
+    return [base.with_seed(seed) for seed in seeds]  # type: ignore[misc]

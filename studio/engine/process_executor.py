@@ -27,6 +27,16 @@ POLL_S = 0.05
 
 # Called with the job, the new take's id and the finished result; records the take.
 OnResult = Callable[[Job, str, TakeResult], None]
+# Where a job's files go: (media, keyframe) relative to the project folder ("" = no keyframe).
+Outputs = Callable[[Job, str], tuple[str, str]]
+
+
+def take_outputs(job: Job, take_id: str) -> tuple[str, str]:
+    """A shot's take: ``takes/<shot>/<take>.mp4``, and its keyframe ``.png`` for image requests."""
+    request = job.request
+    media = f"takes/{request.shot_id}/{take_id}.mp4"
+    keyframe = f"takes/{request.shot_id}/{take_id}.png" if request.kind is RequestKind.IMAGE else ""
+    return media, keyframe
 
 
 class WorkerDied(Exception):
@@ -42,11 +52,13 @@ class ProcessExecutor:
         project_dir: Path,
         on_result: OnResult,
         config: WorkerConfig,
+        outputs: Outputs = take_outputs,
     ) -> None:
         self.queue = queue
         self.project_dir = Path(project_dir)
         self.on_result = on_result
         self.config = config
+        self.outputs = outputs
         self._mp = multiprocessing.get_context("spawn")
         self._cancel = self._mp.Event()
         self._wakeup = threading.Event()
@@ -101,12 +113,8 @@ class ProcessExecutor:
 
     def _run(self, job: Job) -> None:
         take_id = new_id("tk")
-        request = job.request
-        media = f"takes/{request.shot_id}/{take_id}.mp4"
-        keyframe = (
-            f"takes/{request.shot_id}/{take_id}.png" if request.kind is RequestKind.IMAGE else ""
-        )
-        order = RunOrder(job.id, request.to_json(), str(self.project_dir), media, keyframe)
+        media, keyframe = self.outputs(job, take_id)
+        order = RunOrder(job.id, job.request.to_json(), str(self.project_dir), media, keyframe)
         self._cancel.clear()
         self._current = job.id
         try:

@@ -195,7 +195,7 @@ def test_demo_builds_the_sample_and_is_rerunnable(tmp_path):
 
 def test_help_everywhere():
     commands = ("new", "import", "shots", "info", "demo", "generate", "regenerate", "takes",
-                "approve", "reject", "stats", "models")  # fmt: skip
+                "approve", "reject", "stats", "characters", "character", "models")  # fmt: skip
     for args in ([], ["--help"], ["takes", "import", "--help"], *([c, "--help"] for c in commands)):
         result = studio(*args)
         assert result.returncode == 0, (args, result.stderr)

@@ -7,7 +7,7 @@ import pytest
 from studio.core.model import Character, LoraRef, Project, Take, TakeState
 from studio.core.script.importer import apply_script
 from studio.engine.families import rules_for
-from studio.engine.planning import GenerationSettings, plan, shot_seed
+from studio.engine.planning import GenerationSettings, plan, reference_requests, shot_seed
 from studio.engine.prompts import compose_prompt, setting_of
 from studio.engine.request import ImageRequest, Lora, VideoRequest
 
@@ -171,3 +171,18 @@ def test_character_bible_is_optional():
     project = Project(title="t", characters=[Character("NOBODY")])
     apply_script(project, SCRIPT)
     assert "Maya" in compose_prompt(project, pairs(project)[1][1], "")
+
+
+def test_reference_requests_portray_the_character_from_the_bible(project):
+    maya = project.character("MAYA")
+    maya.loras = [LoraRef("loras/maya.safetensors", 0.9)]
+    drawn = reference_requests(project, maya, GenerationSettings(variations=3))
+    assert len(drawn) == 3 and drawn[0].seed == maya.seed and len({r.seed for r in drawn}) == 3
+    assert drawn[0].brief.characters == ("MAYA",) and drawn[0].frames == 1
+    registry = Registry(Entry("sd", "text-to-image", "sd15"), Entry("svd", "image-to-video", "svd"))
+    (portrait,) = reference_requests(project, maya, GenerationSettings("diffusers", "sd"), registry)
+    assert "Maya, 24, courier jacket, wet black hair, front view" in portrait.prompt
+    assert portrait.loras == (Lora("loras/maya.safetensors", 0.9),)
+    assert (portrait.width, portrait.height) == (512, 896)
+    with pytest.raises(ValueError, match="references need an image model"):
+        reference_requests(project, maya, GenerationSettings("diffusers", "svd"), registry)
