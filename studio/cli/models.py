@@ -43,6 +43,13 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the installed model as JSON")
 
     p = add_command(
+        inner, "trust", cmd_trust, "allow one model's pickle (.bin/.ckpt) weights to load"
+    )
+    p.add_argument("name", help="the model, as `studio models list` names it")
+    p.add_argument("--revoke", action="store_true", help="take the permission back")
+    _common(p)
+
+    p = add_command(
         inner, "pull", cmd_pull, "download a model from the Hugging Face Hub at a pinned commit"
     )
     p.add_argument("repo_id", help="ORG/NAME")
@@ -78,6 +85,29 @@ def cmd_list(args: argparse.Namespace) -> int:
         for entry in troubled:
             for problem in entry.problems:
                 print(f"  {entry.name}: {problem}")
+    return 0
+
+
+def cmd_trust(args: argparse.Namespace) -> int:
+    """Pickle weights can run code when loaded: the user opts in for one model, knowingly."""
+    from studio.engine.model_files import TRUST_PICKLE
+    from studio.engine.registry import scan
+
+    try:
+        entry = scan(_models_dir(args)).get(args.name)
+    except KeyError as exc:
+        raise CliError(exc.args[0]) from None
+    if not entry.pickle_files:
+        raise CliError(f"{entry.name} has no pickle weights: nothing to trust")
+    if not entry.path.is_dir():
+        raise CliError(f"{entry.name} is a single file; convert it to .safetensors instead")
+    marker = entry.path / TRUST_PICKLE
+    if args.revoke:
+        marker.unlink(missing_ok=True)
+        print(f"{entry.name}: pickle weights refused again")
+    else:
+        marker.write_text(f"trusted {', '.join(entry.pickle_files)}\n", encoding="utf-8")
+        print(f"{entry.name}: pickle weights will load ({', '.join(entry.pickle_files)})")
     return 0
 
 

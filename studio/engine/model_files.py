@@ -18,6 +18,8 @@ from typing import Any
 
 MODEL_INDEX = "model_index.json"
 HASH_CACHE = ".studio-hash.json"
+# Written by `studio models trust NAME`: the user accepts this one model's pickle weights.
+TRUST_PICKLE = ".studio-trust-pickle"
 SOURCE_FILE = ".studio-source.json"  # where ``studio models pull`` got a folder from
 HASH_VERSION = 1
 CHUNK = 1 << 20

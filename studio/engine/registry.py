@@ -86,6 +86,7 @@ class ModelEntry:
     size: int = 0  # bytes
     revision: str = ""  # the commit of a Hugging Face cache snapshot
     pickle_files: tuple[str, ...] = ()  # pickle weights that loading would need (relative)
+    pickle_trusted: bool = False  # the user trusted this model's pickles (`studio models trust`)
 
     def load_blockers(self, allow_pickle: bool = False) -> list[str]:
         """The problems that stop loading (the pickle one is lifted by ``allow_pickle``)."""
@@ -185,7 +186,8 @@ def folder_entry(
         problems.append("no weight files")
     elif kind not in PIPELINE_KINDS and all(mf.is_pickle(rel) for rel in weights):
         pickles = tuple(weights)
-    if pickles:
+    trusted = bool(pickles) and (path / mf.TRUST_PICKLE).is_file()
+    if pickles and not trusted:
         problems.append(mf.pickle_problem(pickles))
     return ModelEntry(
         name=name,
@@ -199,6 +201,7 @@ def folder_entry(
         size=sum(p.stat().st_size for _, p in files),
         revision=revision or mf.pulled_revision(path),
         pickle_files=pickles,
+        pickle_trusted=trusted,
     )
 
 
@@ -268,10 +271,12 @@ def load_pipeline(entry: ModelEntry, *, torch_dtype: Any, allow_pickle: bool = F
     """The diffusers pipeline of ``entry``, from local files only, never running remote code."""
     if entry.kind not in PIPELINE_KINDS:
         raise ModelError(f"{entry.name} is not a pipeline to run (its kind: {entry.kind.value})")
+    allow_pickle = allow_pickle or entry.pickle_trusted
     if entry.pickle_files and not allow_pickle:
         raise ModelError(
             f"{entry.name}: {mf.pickle_problem(entry.pickle_files)}. Convert them to "
-            ".safetensors, or load with allow_pickle=True only if you trust where they came from"
+            f".safetensors, or run `studio models trust {entry.name}` only if you trust where "
+            "they came from"
         )
     blockers = entry.load_blockers(allow_pickle)
     if blockers:

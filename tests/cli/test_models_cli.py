@@ -158,3 +158,32 @@ def test_models_without_a_subcommand_prints_help():
     result = studio("models")
     assert result.returncode == 0, result.stderr
     assert "list" in result.stdout and "import" in result.stdout and "pull" in result.stdout
+
+
+def test_trust_lets_one_models_pickles_load_and_revoke_takes_it_back(models):
+    from tiny_pipelines import PICKLE_SD15, TINY_SD15
+
+    def entry(name: str) -> dict:
+        listed = json.loads(studio("models", "list", "--models-dir", models, "--json").stdout)
+        return next(m for m in listed["models"] if m["name"] == name)
+
+    assert "refused by default" in entry(PICKLE_SD15)["problems"][0]
+    trusted = studio("models", "trust", PICKLE_SD15, "--models-dir", models)
+    assert trusted.returncode == 0, trusted.stderr
+    try:
+        assert entry(PICKLE_SD15)["problems"] == []
+        import torch
+
+        from studio.engine.registry import load_pipeline, scan
+
+        pipe = load_pipeline(scan(models).get(PICKLE_SD15), torch_dtype=torch.float32)
+        assert type(pipe).__name__ == "StableDiffusionPipeline"
+        assert entry(TINY_SD15)["problems"] == []
+    finally:
+        assert (
+            studio("models", "trust", PICKLE_SD15, "--revoke", "--models-dir", models).returncode
+            == 0
+        )
+    assert "refused by default" in entry(PICKLE_SD15)["problems"][0]
+    refused = one_error_line(studio("models", "trust", TINY_SD15, "--models-dir", models))
+    assert "has no pickle weights" in refused

@@ -182,7 +182,7 @@ def test_pickle_weights_are_refused_unless_allowed(models_dir):
     import torch
 
     entry = scan(models_dir).get(PICKLE_SD15)
-    with pytest.raises(ModelError, match="allow_pickle=True") as caught:
+    with pytest.raises(ModelError, match=f"studio models trust {PICKLE_SD15}") as caught:
         load_pipeline(entry, torch_dtype=torch.float32)
     assert "unet/diffusion_pytorch_model.bin" in str(caught.value)
     pipe = load_pipeline(entry, torch_dtype=torch.float32, allow_pickle=True)
