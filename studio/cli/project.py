@@ -42,6 +42,7 @@ def register(sub: Any) -> None:
 
     p = add_command(sub, "demo", cmd_demo, "build the demo project from the bundled sample script")
     p.add_argument("dir", nargs="?", default="demo", help="where to put it (./demo)")
+    p.add_argument("--model", help="an installed image model to render with (default: animatic)")
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -110,7 +111,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from studio.cli.generate import run_requests
     from studio.core.script.importer import apply_script, read_script_text
     from studio.core.store import PROJECT_SUFFIX, open_project
-    from studio.engine.planning import GenerationSettings, plan
+    from studio.engine.planning import DIFFUSERS, GenerationSettings, plan
     from studio.resources import SAMPLE_SCRIPT, resource
 
     script = resource(SAMPLE_SCRIPT)
@@ -136,10 +137,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
             for shot in scene.shots
             if not shot.takes
         ]
-        print(f"Generating {len(todo)} shots with the animatic backend…", flush=True)
-        made, failures = run_requests(
-            folder, plan(project, todo, GenerationSettings()), quiet=False
-        )
+        settings, registry = GenerationSettings(), None
+        if args.model:
+            from studio.engine.models_dir import models_dir
+            from studio.engine.registry import scan
+
+            settings, registry = GenerationSettings(DIFFUSERS, args.model), scan(models_dir())
+        try:
+            requests = plan(project, todo, settings, registry)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        print(f"Generating {len(todo)} shots with {settings.model}…", flush=True)
+        made, failures = run_requests(folder, requests, quiet=False)
     print(f"{len(made)} takes made under {root / 'takes'}\n")
     print(info_text(project_summary(project)))
     print()

@@ -1,6 +1,7 @@
 """``studio generate``, ``takes``, ``approve``, ``reject`` and ``stats`` on a real project."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,12 +27,16 @@ Wind.
 """
 
 
-def studio(*args) -> subprocess.CompletedProcess[str]:
+def studio(*args, models: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    if models is not None:
+        env["STUDIO_MODELS_DIR"] = str(models)
     return subprocess.run(
         [sys.executable, "-m", "studio", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=300,
+        env=env,
     )
 
 
@@ -154,3 +159,28 @@ def test_regenerate_reproduces_a_take_or_varies_it(generated):
 
     missing = studio("regenerate", root, "tk-none")
     assert missing.returncode == 1 and "no take tk-none" in missing.stderr
+
+
+def test_a_diffusers_model_through_the_cli(generated, tmp_path_factory):
+    """The tiny random-weight SD 1.5 of the engine tests, from a models folder, end to end."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
+    from tiny_pipelines import TINY_SD15, build_models_dir
+
+    models = build_models_dir(tmp_path_factory.mktemp("models"))
+    root, made = generated
+    shot = made[0]["shot"]
+    args = ("--shot", shot, "--model", TINY_SD15, "--size", "48x80", "--steps", "2", "--json")
+    result = studio("generate", root, *args, models=models)
+    assert result.returncode == 0, result.stderr
+    (take,) = json.loads(result.stdout)
+    request = take["request"]
+    assert (request["backend"], request["model"], request["steps"]) == ("diffusers", TINY_SD15, 2)
+    assert (request["width"], request["height"]) == (48, 80)
+    info = probe(root / take["path"])
+    assert (info.width, info.height) == (48, 80)
+    assert (root / take["path"]).with_suffix(".png").is_file(), "the keyframe sits beside it"
+    listed = json.loads(studio("takes", root, "--shot", shot, "--json").stdout)
+    assert next(t for t in listed if t["id"] == take["id"])["device"] == "cpu"
+
+    absent = studio("demo", root.parent / "demo", "--model", "absent", models=models)
+    assert absent.returncode == 1 and "absent" in absent.stderr
