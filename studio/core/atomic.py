@@ -34,6 +34,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     fsync_folder(path.parent)
 
 
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target``: the copy appears complete under its name, or not at all.
+    Raises OSError (the temporary file is removed)."""
+    import shutil
+
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
+    try:
+        shutil.copyfile(source, tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_folder(target.parent)
+
+
 def fsync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable. Best effort: the file's own data is already synced,
     and some systems cannot open or sync a folder, so a failure here is not a failed save."""

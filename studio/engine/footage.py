@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import shutil
 from pathlib import Path
 
+from studio.core.atomic import copy_atomic
 from studio.core.model import Shot, Take, TakeState, new_id
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
@@ -34,16 +32,12 @@ def import_footage(project_dir: Path, shot: Shot, source: Path) -> Take:
     take_id = new_id("tk")
     media = f"takes/{shot.id}/{take_id}{suffix}"
     target = project_dir / media
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.stem}.part{suffix}")
     try:
-        shutil.copyfile(source, temp)
-        digest = _sha256(temp)
-        os.replace(temp, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copy_atomic(source, target)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
         raise FootageError(f"cannot copy {source.name}: {exc.strerror or exc}") from None
+    digest = _sha256(target)
     take = Take(
         id=take_id,
         media=media,

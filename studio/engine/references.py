@@ -7,13 +7,12 @@ approves one (which moves it up) or ignores it. Removing a reference unlists it;
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import secrets
-import shutil
 from pathlib import Path, PurePosixPath
 
+from studio.core.atomic import copy_atomic
 from studio.core.model import Character
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
@@ -49,14 +48,10 @@ def add_reference(project_dir: Path, character: Character, source: Path) -> str:
     stem = _UNSAFE.sub("-", source.stem).strip("-.") or "reference"
     rel = f"{folder_of(character)}/{stem}-{secrets.token_hex(3)}{source.suffix.lower()}"
     target = project_dir / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.part")
     try:
-        shutil.copyfile(source, temp)
-        os.replace(temp, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copy_atomic(source, target)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
         raise ReferenceError(f"cannot copy {source.name}: {exc.strerror or exc}") from None
     character.reference_images.append(rel)
     return rel

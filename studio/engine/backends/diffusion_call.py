@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from studio.engine.backends.base import Cancelled, RunContext
+from studio.engine.request import Request
 
 PREVIEW_EDGE = 256  # longest side of a progress preview
 PREVIEW_EVERY_S = 0.5  # at most this often (and always on the last step)
@@ -52,6 +53,19 @@ Invoke = Callable[[Any, dict[str, Any]], Any]  # (pipe, kwargs) -> the pipeline'
 class CallTimes:
     denoise: float = 0.0  # the call minus the VAE decode
     decode: float = 0.0
+
+
+def common_kwargs(request: Request) -> dict[str, Any]:
+    """The arguments every pipeline call shares (seed and callback are added by the call)."""
+    return {
+        "prompt": request.prompt,
+        "negative_prompt": request.negative_prompt,
+        "num_inference_steps": request.steps,
+        "guidance_scale": request.guidance,
+        "width": request.width,
+        "height": request.height,
+        "output_type": "np",
+    }
 
 
 def accepted(pipe: Any, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from studio.engine.backends.base import BackendError, RunContext
+from studio.engine.backends.diffusion_call import common_kwargs
 from studio.engine.backends.still_motion import (
     MotionTimes,
     to_uint8,
@@ -25,16 +26,7 @@ NO_NEGATIVE_PROMPT = ("flux",)  # distilled guidance: no negative prompt
 
 def image_kwargs(request: ImageRequest, entry: ModelEntry) -> dict[str, Any]:
     """The pipeline's arguments for ``request`` (the seed and callback are added later)."""
-    kwargs: dict[str, Any] = {
-        "prompt": request.prompt,
-        "negative_prompt": request.negative_prompt,
-        "num_inference_steps": request.steps,
-        "guidance_scale": request.guidance,
-        "width": request.width,
-        "height": request.height,
-        "num_images_per_prompt": 1,
-        "output_type": "np",
-    }
+    kwargs = common_kwargs(request) | {"num_images_per_prompt": 1}
     if entry.family in NO_NEGATIVE_PROMPT:
         del kwargs["negative_prompt"]
     return kwargs

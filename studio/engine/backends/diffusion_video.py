@@ -18,6 +18,7 @@ import numpy as np
 
 from studio.core.time import FrameRate
 from studio.engine.backends.base import BackendError, Cancelled, RunContext
+from studio.engine.backends.diffusion_call import common_kwargs
 from studio.engine.backends.still_motion import MotionTimes, to_uint8
 from studio.engine.registry import ModelEntry, ModelKind
 from studio.engine.request import VideoRequest
@@ -49,16 +50,7 @@ def check_video(request: VideoRequest, entry: ModelEntry, frame_step: int) -> No
 def video_kwargs(request: VideoRequest, entry: ModelEntry, ctx: RunContext) -> dict[str, Any]:
     """The pipeline's arguments for ``request`` (the seed and callback are added later)."""
     fps = float(FrameRate.parse(request.fps))
-    kwargs: dict[str, Any] = {
-        "prompt": request.prompt,
-        "negative_prompt": request.negative_prompt,
-        "num_inference_steps": request.steps,
-        "guidance_scale": request.guidance,
-        "width": request.width,
-        "height": request.height,
-        "num_frames": request.frames,
-        "output_type": "np",
-    }
+    kwargs = common_kwargs(request) | {"num_frames": request.frames}
     if request.init_image:
         kwargs["image"] = init_image(request, ctx.project_dir)
     if entry.family == "svd":  # no prompt; guidance ramps from min to max over the frames
