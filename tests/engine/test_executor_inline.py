@@ -4,35 +4,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from job_helpers import TIMEOUT, Recorder, req
 
 from studio.engine.executor import Executor, InlineExecutor
-from studio.engine.jobs import EventKind, Job, JobEvent, JobQueue, JobState
-from studio.engine.request import ImageRequest
-
-TIMEOUT = 5.0
-
-
-def req(n: int) -> ImageRequest:
-    return ImageRequest(shot_id=f"sh-{n}", prompt=f"shot {n}", seed=n)
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[JobEvent] = []
-        self._cond = threading.Condition()
-
-    def __call__(self, event: JobEvent) -> None:
-        with self._cond:
-            self.events.append(event)
-            self._cond.notify_all()
-
-    def wait_for(self, predicate) -> None:
-        with self._cond:
-            ok = self._cond.wait_for(lambda: predicate(self.events), TIMEOUT)
-            assert ok, [(e.kind.value, e.job and e.job.request.prompt) for e in self.events]
-
-    def ended(self, *kinds: EventKind) -> list[str]:
-        return [e.job.request.prompt for e in self.events if e.kind in kinds]
+from studio.engine.jobs import EventKind, Job, JobQueue, JobState
 
 
 def quick(job: Job, progress, cancelled) -> str:

@@ -4,35 +4,9 @@ import logging
 import threading
 from pathlib import Path
 
+from job_helpers import Recorder, req
+
 from studio.engine.jobs import EventKind, JobEvent, JobQueue, JobState
-from studio.engine.request import ImageRequest
-
-
-def req(n: int = 1, **kw) -> ImageRequest:
-    kw.setdefault("prompt", f"shot {n}")
-    return ImageRequest(shot_id=f"sh-{n}", seed=n, **kw)
-
-
-class Recorder:
-    """A subscriber that keeps every event and lets a test wait for one."""
-
-    def __init__(self) -> None:
-        self.events: list[JobEvent] = []
-        self.threads: set[str] = set()
-        self._cond = threading.Condition()
-
-    def __call__(self, event: JobEvent) -> None:
-        with self._cond:
-            self.events.append(event)
-            self.threads.add(threading.current_thread().name)
-            self._cond.notify_all()
-
-    def kinds(self) -> list[str]:
-        return [e.kind.value for e in self.events]
-
-    def wait_for(self, predicate, timeout: float = 5.0) -> None:
-        with self._cond:
-            assert self._cond.wait_for(lambda: predicate(self.events), timeout), self.kinds()
 
 
 def test_events_in_order_with_snapshots_from_another_thread():

@@ -5,21 +5,11 @@ import time
 from pathlib import Path
 
 import pytest
+from job_helpers import order, req
 
 from studio.engine import jobfile
 from studio.engine.jobs import JobQueue, JobState
-from studio.engine.request import ImageRequest, ShotBrief, VideoRequest
-
-
-def req(n: int = 1, **kw) -> ImageRequest:
-    kw.setdefault("prompt", f"shot {n}")
-    return ImageRequest(shot_id=f"sh-{n}", seed=n, **kw)
-
-
-def order(queue: JobQueue) -> list[str]:
-    """The prompts of the waiting jobs, in the order they will run."""
-    waiting = (JobState.QUEUED, JobState.PAUSED)
-    return [j.request.prompt for j in queue.jobs() if j.state in waiting]
+from studio.engine.request import ShotBrief, VideoRequest
 
 
 def test_round_trip(tmp_path: Path):

@@ -2,29 +2,11 @@
 test_jobevents.py; jobs.json: test_jobfile.py)."""
 
 import random
-import threading
 
 import pytest
+from job_helpers import Recorder, order, req
 
-from studio.engine.jobs import (
-    EventKind,
-    JobError,
-    JobEvent,
-    JobQueue,
-    JobState,
-)
-from studio.engine.request import ImageRequest
-
-
-def req(n: int = 1, **kw) -> ImageRequest:
-    kw.setdefault("prompt", f"shot {n}")
-    return ImageRequest(shot_id=f"sh-{n}", seed=n, **kw)
-
-
-def order(queue: JobQueue) -> list[str]:
-    """The prompts of the waiting jobs, in the order they will run."""
-    waiting = (JobState.QUEUED, JobState.PAUSED)
-    return [j.request.prompt for j in queue.jobs() if j.state in waiting]
+from studio.engine.jobs import EventKind, JobError, JobQueue, JobState
 
 
 def drain(queue: JobQueue) -> list[str]:
@@ -33,28 +15,6 @@ def drain(queue: JobQueue) -> list[str]:
         out.append(job.request.prompt)
         queue.finished(job.id, "tk-" + job.id)
     return out
-
-
-class Recorder:
-    """A subscriber that keeps every event and lets a test wait for one."""
-
-    def __init__(self) -> None:
-        self.events: list[JobEvent] = []
-        self.threads: set[str] = set()
-        self._cond = threading.Condition()
-
-    def __call__(self, event: JobEvent) -> None:
-        with self._cond:
-            self.events.append(event)
-            self.threads.add(threading.current_thread().name)
-            self._cond.notify_all()
-
-    def kinds(self) -> list[str]:
-        return [e.kind.value for e in self.events]
-
-    def wait_for(self, predicate, timeout: float = 5.0) -> None:
-        with self._cond:
-            assert self._cond.wait_for(lambda: predicate(self.events), timeout), self.kinds()
 
 
 # -- order ---------------------------------------------------------------------------------

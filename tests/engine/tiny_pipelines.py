@@ -39,6 +39,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from tiny_parts import (
+    SD_SCHEDULE,
+    save_pipeline,
+    tiny_clip_text_config,
+    tiny_clip_tokenizer,
+    tiny_sd_unet,
+)
+
 TINY_SD15 = "tiny-sd15"
 PICKLE_SD15 = "tiny-sd15-pickle"
 UNKNOWN_CLASS = "mystery"
@@ -56,21 +64,11 @@ def tiny_sd15_pipeline(seed: int = 0) -> Any:
         AutoencoderKL,
         DDIMScheduler,
         StableDiffusionPipeline,
-        UNet2DConditionModel,
     )
-    from transformers import CLIPTextConfig, CLIPTextModel
+    from transformers import CLIPTextModel
 
     torch.manual_seed(seed)
-    unet = UNet2DConditionModel(
-        sample_size=SIZE // 2,
-        in_channels=4,
-        out_channels=4,
-        block_out_channels=(32, 64),
-        layers_per_block=1,
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
-        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
-        cross_attention_dim=32,
-    )
+    unet = tiny_sd_unet(SIZE // 2, cross_attention_dim=32)
     vae = AutoencoderKL(
         in_channels=3,
         out_channels=3,
@@ -80,30 +78,10 @@ def tiny_sd15_pipeline(seed: int = 0) -> Any:
         latent_channels=4,
         sample_size=SIZE,
     )
-    text_encoder = CLIPTextModel(
-        CLIPTextConfig(
-            bos_token_id=0,
-            eos_token_id=1,
-            pad_token_id=1,
-            hidden_size=32,
-            intermediate_size=37,
-            num_attention_heads=4,
-            num_hidden_layers=2,
-            vocab_size=1000,
-            max_position_embeddings=77,
-        )
-    )
-    scheduler = DDIMScheduler(
-        beta_start=0.00085,
-        beta_end=0.012,
-        beta_schedule="scaled_linear",
-        clip_sample=False,
-        set_alpha_to_one=False,
-        steps_offset=1,
-    )
+    scheduler = DDIMScheduler(**SD_SCHEDULE, clip_sample=False, set_alpha_to_one=False)
     return StableDiffusionPipeline(
         vae=vae,
-        text_encoder=text_encoder,
+        text_encoder=CLIPTextModel(tiny_clip_text_config()),
         tokenizer=tiny_clip_tokenizer(),
         unet=unet,
         scheduler=scheduler,
@@ -113,23 +91,10 @@ def tiny_sd15_pipeline(seed: int = 0) -> Any:
     )
 
 
-def tiny_clip_tokenizer() -> Any:
-    """A CLIP tokenizer over single bytes (no merges): 2 special tokens + 512 byte tokens."""
-    from transformers import CLIPTokenizer
-
-    vocab = {"<|startoftext|>": 0, "<|endoftext|>": 1}
-    for ch in _byte_chars():
-        vocab[ch] = len(vocab)
-        vocab[ch + "</w>"] = len(vocab)
-    return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=77)
-
-
 def save_tiny_sd15(path: Path, *, seed: int = 0, safe: bool = True, pipeline: Any = None) -> Path:
     """Save a tiny SD 1.5 pipeline folder at ``path`` (``safe=False``: ``.bin`` pickles)."""
-    path = Path(path)
     pipe = pipeline if pipeline is not None else tiny_sd15_pipeline(seed)
-    pipe.save_pretrained(path, safe_serialization=safe)
-    return path
+    return save_pipeline(path, pipe, safe=safe)
 
 
 def write_tiny_lora(path: Path, *, rank: int = 4, seed: int = 0) -> Path:
@@ -209,16 +174,3 @@ def build_models_dir(root: Path) -> Path:
     write_tiny_ip_adapter(root / "ip_adapters" / f"{TINY_IP_ADAPTER}.safetensors")
     write_hub_snapshot(root / "hub", HUB_REPO, HUB_REVISION, sd15)
     return root
-
-
-def _byte_chars() -> list[str]:
-    """The 256 printable stand-ins byte-level BPE uses for bytes (GPT-2's table)."""
-    printable = [*range(ord("!"), ord("~") + 1), *range(0xA1, 0xAD), *range(0xAE, 0x100)]
-    chars, extra = [], 0
-    for b in range(256):
-        if b in printable:
-            chars.append(chr(b))
-        else:
-            chars.append(chr(256 + extra))
-            extra += 1
-    return chars

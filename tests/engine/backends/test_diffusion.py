@@ -23,6 +23,7 @@ from studio.engine.request import CameraMotion, ImageRequest, Lora, VideoRequest
 from studio.media.ffmpeg import probe, read_frames
 
 IP_ADAPTER = "ip-adapter-tiny-sd15"
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def request(**changes) -> ImageRequest:
@@ -72,17 +73,6 @@ class Run:
 
     def frames(self) -> list[np.ndarray]:
         return list(read_frames(self.ctx.output))
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    """Tiny models run fastest on one thread (and a busy 2-core machine makes two crawl)."""
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture

@@ -29,6 +29,8 @@ from studio.engine.backends.diffusion import DiffusersBackend
 from studio.engine.request import ImageRequest, VideoRequest
 from studio.media.ffmpeg import probe, read_frames
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 KEYFRAME = "takes/sh-1/tk-still.png"
 # name: (width, height, frames, fps, starts from a still)
 VIDEOS = {
@@ -39,16 +41,6 @@ VIDEOS = {
     TINY_WAN_I2V: (48, 32, 5, "16/1", True),
 }
 IMAGES = {TINY_SDXL: (64, 64), TINY_FLUX: (48, 64), TINY_SD3: (48, 64)}
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
