@@ -12,8 +12,7 @@ from studio.cli.common import CliError, add_command, print_json, select_shots
 from studio.engine.planning import DIFFUSERS
 from studio.engine.request import ANIMATIC
 
-TERMINAL = ("done", "failed", "cancelled")  # job states
-ENDINGS = ("finished", "failed", "cancelled")  # event kinds
+ENDINGS = ("finished", "failed", "cancelled")  # the event kinds that end a job
 
 
 def register(sub: Any) -> None:
@@ -167,13 +166,16 @@ def run_requests(
 
     jobs = queue.submit_many(requests, priority=0)
     ids = {job.id for job in jobs}
+    pending = set(ids)  # ours still to end; the executor may also run jobs left from before
     progress = _Progress(len(jobs), quiet)
     all_done = threading.Event()
 
     def on_event(event: Any) -> None:
         progress.show(event)
-        if all(queue.get(i).state.value in TERMINAL for i in ids):
-            all_done.set()
+        if event.job is not None and event.kind.value in ENDINGS:
+            pending.discard(event.job.id)  # a failure that is retried comes as "queued"
+            if not pending:
+                all_done.set()
 
     unsubscribe = queue.subscribe(on_event)
     config = WorkerConfig(models_dir=str(models_dir()))
