@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 from studio.engine import model_files as mf
-from studio.engine.models_dir import hf_online
+from studio.engine.models_dir import hf_offline, hf_online
 from studio.engine.registry import (
     HUB,
     HUB_PREFIX,
@@ -163,9 +163,11 @@ def _import_checkpoint(
             f"single-file checkpoints can be imported for {supported}, not {family}: "
             "import the model's diffusers folder instead"
         )
-    if config is not None and not (Path(config) / mf.MODEL_INDEX).is_file():
+    config = Path(config).expanduser() if config is not None else None
+    if config is not None and not (config / mf.MODEL_INDEX).is_file():
         raise ModelError(f"--config {config}: not a diffusers folder (no {mf.MODEL_INDEX})")
     dest = _claim(root, name, root)
+    hf_offline()  # diffusers would otherwise go looking online for configs it lacks
     import diffusers
     import torch
 

@@ -32,9 +32,15 @@ def models_dir() -> Path:
 
 
 def hf_offline() -> None:
-    """Hugging Face libraries read local files only (a user's explicit setting is kept)."""
+    """Hugging Face libraries read local files only, whatever the environment said: the app
+    never reaches a hub except for an explicit ``studio models pull`` (:func:`hf_online`).
+
+    huggingface_hub reads the variable once, at import: an already imported copy is told too."""
     for name in OFFLINE_VARIABLES:
-        os.environ.setdefault(name, "1")
+        os.environ[name] = "1"
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None:
+        constants.HF_HUB_OFFLINE = True  # type: ignore[attr-defined]
 
 
 def hf_online() -> None:

@@ -291,10 +291,11 @@ def test_offline_then_online(monkeypatch):
     for name in md.OFFLINE_VARIABLES:
         monkeypatch.setenv(name, "placeholder")
         monkeypatch.delenv(name)
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "0")  # a user's explicit choice is kept
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")  # even an explicit "online" is overruled
+    monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", False)
     md.hf_offline()
-    assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
-    assert os.environ["HF_DATASETS_OFFLINE"] == "0"
+    assert all(os.environ[name] == "1" for name in md.OFFLINE_VARIABLES)
+    assert hub_constants.HF_HUB_OFFLINE is True
     md.hf_online()
     assert all(os.environ[name] == "0" for name in md.OFFLINE_VARIABLES)
     assert hub_constants.HF_HUB_OFFLINE is False
