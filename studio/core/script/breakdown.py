@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from studio.core.durations import estimate_frames
 from studio.core.model import DialogueLine, Episode, Scene, Shot, ShotKind
-from studio.core.script.elements import Element, Kind, SpeechKind
+from studio.core.script.elements import Element, Kind, SpeechKind, parenthetical_inner
 from studio.core.script.emphasis import plain
 from studio.core.time import FrameRate
 
@@ -192,7 +192,7 @@ def _dialogue_lines(element: Element) -> list[DialogueLine]:
     for part in element.speech:
         text = plain(part.text).strip()
         if part.kind is SpeechKind.PARENTHETICAL:
-            inner = text[1:-1].strip() if text.startswith("(") and text.endswith(")") else text
+            inner = parenthetical_inner(text)
             parenthetical = f"{parenthetical}; {inner}" if parenthetical else inner
             continue
         lines.append(DialogueLine(element.character, text, element.extension, parenthetical))

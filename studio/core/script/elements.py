@@ -75,6 +75,21 @@ class Element:
     fields: tuple[tuple[str, str], ...] = field(default=())
 
 
+PARENTHESES = (("(", ")"), ("（", "）"))  # ASCII, and the fullwidth pair Chinese scripts use
+
+
+def is_parenthetical(text: str) -> bool:
+    """A line wholly in parentheses: ``(whispering)`` or ``（低声）``."""
+    s = text.strip()
+    return len(s) >= 2 and any(s[0] == a and s[-1] == b for a, b in PARENTHESES)
+
+
+def parenthetical_inner(text: str) -> str:
+    """``(whispering)`` → ``whispering``; other text unchanged."""
+    s = text.strip()
+    return s[1:-1].strip() if is_parenthetical(s) else s
+
+
 class ScriptError(ValueError):
     """A script that cannot be read at all (not text, not XML, wrong format).
 

@@ -26,7 +26,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.parsers import expat
 
-from studio.core.script.elements import Element, Kind, ScriptError, Speech, SpeechKind
+from studio.core.script.elements import (
+    Element,
+    Kind,
+    ScriptError,
+    Speech,
+    SpeechKind,
+    is_parenthetical,
+)
 
 _MAX_DEPTH = 256
 _SPEECH_TYPES = {"Parenthetical": SpeechKind.PARENTHETICAL, "Dialogue": SpeechKind.DIALOGUE}
@@ -358,7 +365,7 @@ def _speech(part: _Para) -> list[Speech]:
 
 def _dialogue_line(line: str) -> tuple[SpeechKind, str]:
     """A dialogue line that Fountain would read as a parenthetical or a lyric is one."""
-    if len(line) >= 2 and line.startswith("(") and line.endswith(")"):
+    if is_parenthetical(line):
         return SpeechKind.PARENTHETICAL, line
     if line.startswith("~"):
         return SpeechKind.LYRIC, line[1:].strip()

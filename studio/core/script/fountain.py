@@ -29,7 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from studio.core.script.elements import Element, Kind, ScriptError, Speech, SpeechKind
+from studio.core.script.elements import (
+    Element,
+    Kind,
+    ScriptError,
+    Speech,
+    SpeechKind,
+    is_parenthetical,
+)
 
 __all__ = ["decode", "parse", "parse_file"]
 
@@ -259,7 +266,7 @@ def _speech_part(line: _Line) -> tuple[SpeechKind, str]:
     if line.raw == _TWO_SPACES:
         return SpeechKind.DIALOGUE, ""
     s = line.vis.strip()
-    if len(s) >= 2 and s.startswith("(") and s.endswith(")"):
+    if is_parenthetical(s):  # Fountain's (…), and the fullwidth （…） of Chinese scripts
         return SpeechKind.PARENTHETICAL, line.raw.strip()
     if s.startswith("~"):
         return SpeechKind.LYRIC, _unmark(line, "~")

@@ -146,3 +146,9 @@ def test_speakers_are_found_in_action_text_whole_words_and_cjk():
 def test_empty_script_has_no_episodes():
     assert breakdown("").episodes == []
     assert breakdown("\n\n/* only boneyard */\n").episodes == []
+
+
+def test_fullwidth_parentheticals_of_chinese_scripts_direct_the_line():
+    (shot,) = shots("INT. 办公室 - 夜\n\n@林晓\n（低声）\n你好。\n")
+    assert [(d.parenthetical, d.text) for d in shot.dialogue] == [("低声", "你好。")]
+    assert shot.description == "林晓 speaks, 低声"
