@@ -42,6 +42,7 @@ NAME_FAMILY_HINTS = (
     ("sd3", "sd3"),
 )
 SDXL_KEY = "conditioner.embedders.1.model.transformer.resblocks.9.mlp.c_proj.bias"
+UNET_CONV_IN_KEY = "model.diffusion_model.input_blocks.0.0.weight"
 SD_CROSS_ATTENTION_KEY = (
     "model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn2.to_k.weight"
 )
@@ -216,6 +217,17 @@ def checkpoint_family(path: Path) -> str | None:
     if isinstance(cross, dict) and list(cross.get("shape", []))[-1:] == [768]:
         return "sd15"
     return None
+
+
+def checkpoint_in_channels(path: Path) -> int | None:
+    """The UNet's input channels in a single-file checkpoint: 4 for text-to-image, 9 for
+    inpainting, 8 for instruct-pix2pix; None when the file does not say."""
+    try:
+        info = safetensors_header(path).get(UNET_CONV_IN_KEY)
+    except UnreadableWeights:
+        return None
+    shape = info.get("shape", []) if isinstance(info, dict) else []
+    return int(shape[1]) if len(shape) == 4 else None
 
 
 def main_dtype(path: Path) -> str:

@@ -158,6 +158,13 @@ def _import_checkpoint(
             f"{source.name} is neither a LoRA nor a checkpoint whose model can be told from "
             f"its tensors: give its family ({supported})"
         )
+    channels = mf.checkpoint_in_channels(source)
+    if channels not in (None, 4):
+        kind = {9: "an inpainting", 8: "an instruct-pix2pix"}.get(channels, "a special-purpose")
+        raise ModelError(
+            f"{source.name} is {kind} checkpoint (its UNet takes {channels} input channels): "
+            "only text-to-image checkpoints convert; import its diffusers folder instead"
+        )
     if family not in SINGLE_FILE_PIPELINES:
         raise ModelError(
             f"single-file checkpoints can be imported for {supported}, not {family}: "

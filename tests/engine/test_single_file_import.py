@@ -206,3 +206,20 @@ def test_the_cli_imports_the_checkpoint(sources, checkpoint, converted, tmp_path
     assert data["safetensors_only"] is True and data["problems"] == []
     assert data["hash"] == converted.hash  # the same files as the in-process import wrote
     assert data == scan(models).get("converted").to_json()
+
+
+def test_an_inpainting_checkpoint_is_refused_clearly(checkpoint, tmp_path):
+    from safetensors.torch import load_file, save_file
+
+    from studio.engine.registry import ModelError
+
+    tensors = load_file(str(checkpoint))
+    conv_in = tensors[mf.UNET_CONV_IN_KEY]
+    assert conv_in.shape[1] == 4 and mf.checkpoint_in_channels(checkpoint) == 4
+    tensors[mf.UNET_CONV_IN_KEY] = conv_in.repeat(1, 3, 1, 1)[:, :9].contiguous()  # inpainting
+    inpaint = tmp_path / "inpaint.safetensors"
+    save_file(tensors, str(inpaint))
+    models = tmp_path / "models"
+    with pytest.raises(ModelError, match=r"is an inpainting checkpoint .*9 input channels"):
+        import_model(inpaint, models, name="inpaint", family="sd15")
+    assert not (models / "inpaint").exists()
