@@ -15,6 +15,7 @@ from tiny_pipelines import (
     TINY_LORA,
     TINY_SD15,
     UNKNOWN_CLASS,
+    draw,
 )
 
 from studio.engine import model_files as mf
@@ -159,18 +160,9 @@ def test_load_pipeline_runs_tiny_sd15_reproducibly(models_dir):
 
     pipe = load_pipeline(scan(models_dir).get(TINY_SD15), torch_dtype=torch.float32)
     assert type(pipe).__name__ == "StableDiffusionPipeline"
-    pipe.set_progress_bar_config(disable=True)
 
     def render(seed: int) -> np.ndarray:
-        out = pipe(
-            "a rainy rooftop",
-            num_inference_steps=2,
-            height=SIZE,
-            width=SIZE,
-            generator=torch.Generator("cpu").manual_seed(seed),
-            output_type="np",
-        )
-        return out.images[0]
+        return draw(pipe, seed)
 
     image = render(7)
     assert image.shape == (SIZE, SIZE, 3)

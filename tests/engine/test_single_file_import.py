@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from ldm_checkpoint import CLIP_PREFIX, UNET_PREFIX, VAE_PREFIX, write_ldm_checkpoint
-from tiny_pipelines import SIZE, TINY_SD15, save_tiny_sd15
+from tiny_pipelines import SIZE, TINY_SD15, draw, save_tiny_sd15
 
 from studio.engine import model_files as mf
 from studio.engine.model_install import import_model
@@ -146,17 +146,7 @@ def test_the_converted_pipeline_draws_the_same_pixels(sources, converted):
     import torch
 
     def render(entry: ModelEntry, seed: int = 7) -> np.ndarray:
-        pipe = load_pipeline(entry, torch_dtype=torch.float32)
-        pipe.set_progress_bar_config(disable=True)
-        out = pipe(
-            "a rainy rooftop",
-            num_inference_steps=2,
-            height=SIZE,
-            width=SIZE,
-            generator=torch.Generator("cpu").manual_seed(seed),
-            output_type="np",
-        )
-        return out.images[0]
+        return draw(load_pipeline(entry, torch_dtype=torch.float32), seed)
 
     installed = scan(sources)
     image = render(converted)

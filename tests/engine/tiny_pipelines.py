@@ -174,3 +174,19 @@ def build_models_dir(root: Path) -> Path:
     write_tiny_ip_adapter(root / "ip_adapters" / f"{TINY_IP_ADAPTER}.safetensors")
     write_hub_snapshot(root / "hub", HUB_REPO, HUB_REVISION, sd15)
     return root
+
+
+def draw(pipe: Any, seed: int) -> Any:
+    """One 2-step image at SIZE×SIZE from a loaded tiny pipeline (RGB float array)."""
+    import torch
+
+    pipe.set_progress_bar_config(disable=True)
+    out = pipe(
+        "a rainy rooftop",
+        num_inference_steps=2,
+        height=SIZE,
+        width=SIZE,
+        generator=torch.Generator("cpu").manual_seed(seed),
+        output_type="np",
+    )
+    return out.images[0]

@@ -36,6 +36,7 @@ from studio.engine.backends.base import BackendError, Cancelled, RunContext
 from studio.engine.request import ANIMATIC, CameraMotion, Request, RequestKind
 from studio.engine.result import Rendered, Timings
 from studio.media.ffmpeg import MediaError, VideoWriter
+from studio.media.stills import write_png
 
 __all__ = ["AnimaticBackend", "FigureLayout", "Panel", "camera_matrix", "figure_layout"]
 
@@ -289,18 +290,12 @@ class AnimaticBackend:
 
 
 def _write_keyframe(frame: np.ndarray, path: Path, video: Path) -> None:
-    """The still as PNG (encoded in memory: the path may be a temporary name without .png)."""
-    import cv2
-
-    ok, png = cv2.imencode(".png", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    """The still as PNG; on failure the video goes too, so nothing half-made is left."""
     try:
-        if not ok:
-            raise OSError("PNG encoding failed")
-        path.write_bytes(png.tobytes())
-    except OSError as e:
+        write_png(frame, path)
+    except MediaError as e:
         video.unlink(missing_ok=True)
-        path.unlink(missing_ok=True)
-        raise BackendError(f"could not write the keyframe: {e}") from e
+        raise BackendError(str(e)) from e
 
 
 def _preview(frame: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 from studio.engine.backends.animatic import camera_matrix
 from studio.engine.backends.base import BackendError, Cancelled
 from studio.engine.request import CameraMotion, Request
+from studio.media import stills
 from studio.media.ffmpeg import MediaError, VideoWriter
 
 CANCEL_EVERY = 8  # frames between checks of ``cancelled()``
@@ -38,18 +39,11 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
 
 
 def write_png(image: np.ndarray, path: Path) -> None:
-    """``image`` (RGB uint8) as a PNG at ``path`` (encoded in memory: the path may be a temporary
-    name without the .png suffix)."""
-    import cv2
-
-    ok, png = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    """The keyframe PNG (see :func:`studio.media.stills.write_png`), as a backend error."""
     try:
-        if not ok:
-            raise OSError("PNG encoding failed")
-        path.write_bytes(png.tobytes())
-    except OSError as e:
-        path.unlink(missing_ok=True)
-        raise BackendError(f"could not write the keyframe: {e}") from e
+        stills.write_png(image, path)
+    except MediaError as e:
+        raise BackendError(str(e)) from e
 
 
 def camera_frame(still: np.ndarray, request: Request, index: int) -> np.ndarray:
