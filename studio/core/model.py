@@ -16,6 +16,7 @@ from typing import Any
 
 from studio.core import jsonread as jr
 from studio.core.time import FrameRate
+from studio.core.voicing import AudioRef, VoiceClip
 
 DEFAULT_FPS = FrameRate(30)
 DEFAULT_SIZE = (1080, 1920)
@@ -48,8 +49,9 @@ def now_iso() -> str:
 
 @dataclass(slots=True)
 class VoiceSettings:
-    backend: str = "espeak"
-    voice: str = ""
+    backend: str = "espeak"  # "espeak" (built in) | "kokoro"
+    model: str = ""  # registry name of a neural voice model
+    voice: str = ""  # the backend's voice: "en-us+f3", "af_heart"; "" = chosen per character
     language: str = ""
     rate: float = 1.0
     pitch: float = 1.0
@@ -58,6 +60,7 @@ class VoiceSettings:
     def to_json(self) -> dict[str, Any]:
         return {
             "backend": self.backend,
+            "model": self.model,
             "voice": self.voice,
             "language": self.language,
             "rate": self.rate,
@@ -70,6 +73,7 @@ class VoiceSettings:
         d = jr.obj(raw, where)
         return cls(
             backend=jr.field(d, "backend", str, where, "espeak"),
+            model=jr.field(d, "model", str, where, ""),
             voice=jr.field(d, "voice", str, where, ""),
             language=jr.field(d, "language", str, where, ""),
             rate=jr.field(d, "rate", float, where, 1.0),
@@ -165,6 +169,7 @@ class Take:
     created: str = field(default_factory=now_iso)
     timings: dict[str, float] = field(default_factory=dict)  # seconds: load, denoise, decode…
     device: str = ""  # where it was made: "cuda:0 (NVIDIA H100 …)", "cpu"
+    source_take: str = ""  # a lip-synced take: the take whose picture it re-mouthed
     # Set on load when the stored media path is unusable (missing, outside the project). Not
     # saved: the stored path is kept as it was, so nothing is lost, and the take shows why.
     media_problem: str = field(default="", compare=False)
@@ -180,6 +185,7 @@ class Take:
             "created": self.created,
             "timings": dict(self.timings),
             "device": self.device,
+            "source_take": self.source_take,
         }
 
     @classmethod
@@ -195,6 +201,7 @@ class Take:
             created=jr.field(d, "created", str, where, ""),
             timings=_seconds(d.get("timings", {}), f"{where}.timings"),
             device=jr.field(d, "device", str, where, ""),
+            source_take=jr.field(d, "source_take", str, where, ""),
         )
 
 
@@ -214,6 +221,8 @@ class Shot:
     prompt: str = ""  # the user's own generation prompt; "" = composed from the shot
     changed: bool = False  # the script text changed after this shot's takes were made
     takes: list[Take] = field(default_factory=list)
+    voice: list[VoiceClip] = field(default_factory=list)  # its dialogue lines, spoken
+    sfx: list[AudioRef] = field(default_factory=list)
 
     @property
     def approved_take(self) -> str | None:
@@ -250,6 +259,8 @@ class Shot:
             "source_lines": list(self.source_lines),
             "changed": self.changed,
             "takes": [take.to_json() for take in self.takes],
+            "voice": [clip.to_json() for clip in self.voice],
+            "sfx": [ref.to_json() for ref in self.sfx],
         }
 
     @classmethod
@@ -280,6 +291,8 @@ class Shot:
                 Take.from_json(x, f"{where}.takes[{i}]")
                 for i, x in enumerate(jr.lst(d.get("takes", []), f"{where}.takes"))
             ],
+            voice=_items(d, "voice", VoiceClip, where),
+            sfx=_items(d, "sfx", AudioRef, where),
         )
         approved = [t.id for t in shot.takes if t.state is TakeState.APPROVED]
         if len(approved) > 1:
@@ -321,6 +334,7 @@ class Episode:
     number: int  # 1-based
     title: str = ""
     scenes: list[Scene] = field(default_factory=list)
+    music: AudioRef | None = None  # the music bed under the whole episode
 
     def shots(self) -> Iterator[Shot]:
         for scene in self.scenes:
@@ -334,6 +348,7 @@ class Episode:
             "number": self.number,
             "title": self.title,
             "scenes": [scene.to_json() for scene in self.scenes],
+            "music": self.music.to_json() if self.music is not None else None,
         }
 
     @classmethod
@@ -346,6 +361,9 @@ class Episode:
                 Scene.from_json(x, f"{where}.scenes[{i}]")
                 for i, x in enumerate(jr.lst(d.get("scenes", []), f"{where}.scenes"))
             ],
+            music=None
+            if d.get("music") is None
+            else AudioRef.from_json(d["music"], f"{where}.music"),
         )
 
 

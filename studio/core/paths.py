@@ -83,6 +83,20 @@ def check_project(root: Path, project: Project) -> list[str]:
             if problem:
                 take.media_problem = problem
                 problems.append(f"shot {shot.id} take {take.id}: {problem}")
+        for clip in shot.voice:
+            for rel in (clip.media, clip.timing):
+                problem = paths.problem(rel, must_exist=True)
+                if problem:
+                    problems.append(f"shot {shot.id} line {clip.line + 1} voice: {problem}")
+        for ref in shot.sfx:
+            problem = paths.problem(ref.path, must_exist=True)
+            if problem:
+                problems.append(f"shot {shot.id} sound effect: {problem}")
+    for episode in project.episodes:
+        if episode.music is not None:
+            problem = paths.problem(episode.music.path, must_exist=True)
+            if problem:
+                problems.append(f"episode {episode.number} music: {problem}")
     return problems
 
 

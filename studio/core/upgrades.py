@@ -42,4 +42,22 @@ def v1_to_v2(doc: Document) -> Document:
     return doc
 
 
-UPGRADES: dict[int, Callable[[Document], Document]] = {1: v1_to_v2}
+def v2_to_v3(doc: Document) -> Document:
+    """Version 3 adds sound: a shot's spoken dialogue (``voice``) and sound effects (``sfx``),
+    an episode's music bed (``music``), and the link from a lip-synced take to the take it
+    re-mouthed (``source_take``)."""
+    project = doc.get("project")
+    if isinstance(project, dict):
+        for episode in project.get("episodes") or []:
+            if isinstance(episode, dict):
+                episode.setdefault("music", None)
+    for shot in _shots(doc):
+        shot.setdefault("voice", [])
+        shot.setdefault("sfx", [])
+        for take in shot.get("takes") or []:
+            if isinstance(take, dict):
+                take.setdefault("source_take", "")
+    return doc
+
+
+UPGRADES: dict[int, Callable[[Document], Document]] = {1: v1_to_v2, 2: v2_to_v3}

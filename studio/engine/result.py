@@ -29,6 +29,7 @@ class Rendered:
     frames: int
     fps: str  # "30/1"
     timings: Timings = field(default_factory=Timings)
+    facts: dict[str, Any] = field(default_factory=dict)  # more: a spoken line's timing
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ import numpy as np
 
 from studio.core.time import FrameRate
 
-_NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console flashing up on Windows
+NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console flashing up on Windows
 
 
 class MediaError(Exception):
@@ -60,7 +60,7 @@ def _tail(text: str, lines: int = 3) -> str:
     return "; ".join(found[-lines:])
 
 
-def _why(rc: int, stderr: IO[bytes] | None) -> str:
+def ffmpeg_reason(rc: int, stderr: IO[bytes] | None) -> str:
     """Why ffmpeg failed: its own last words from ``stderr`` (a file), or how it ended."""
     if stderr is not None:
         stderr.seek(0, os.SEEK_END)
@@ -77,7 +77,8 @@ class VideoWriter:
     Use it as a context manager: the file is complete when the block ends without an error;
     on any failure (an exception in the block, ffmpeg dying or refusing) no file is left and
     :class:`MediaError` carries ffmpeg's own reason. ``seconds`` is the time spent waiting on
-    ffmpeg (handing over frames and finishing the file).
+    ffmpeg (handing over frames and finishing the file). ``audio``: a sound file muxed in as
+    AAC, padded with silence or cut to the picture's length.
     """
 
     def __init__(
@@ -89,6 +90,7 @@ class VideoWriter:
         *,
         crf: int = 18,
         preset: str = "veryfast",
+        audio: str | os.PathLike[str] | None = None,
     ) -> None:
         if width <= 0 or height <= 0 or width % 2 or height % 2:
             raise MediaError(
@@ -101,6 +103,7 @@ class VideoWriter:
         self.path = Path(path)
         self.width, self.height = width, height
         self.crf, self.preset = crf, preset
+        self.audio = Path(audio) if audio is not None else None
         self.frames_written = 0
         self.seconds = 0.0
         self._proc: subprocess.Popen[bytes] | None = None
@@ -114,17 +117,21 @@ class VideoWriter:
         if self._proc is not None:
             return self
         size = f"{self.width}x{self.height}"
+        sound = ["-an"]
+        if self.audio is not None:
+            sound = ["-i", str(self.audio), "-map", "0:v", "-map", "1:a", "-af", "apad",
+                     "-shortest", "-c:a", "aac", "-b:a", "192k", "-ar", "48000"]  # fmt: skip
         cmd = [
             ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostats", "-y",
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", size, "-r", str(self.fps), "-i", "-",
-            "-an", "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
+            *sound, "-c:v", "libx264", "-preset", self.preset, "-crf", str(self.crf),
             "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(self.path),
         ]  # fmt: skip
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as ffmpeg)
         try:
             self._proc = subprocess.Popen(
                 cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr,
-                creationflags=_NO_WINDOW,
+                creationflags=NO_WINDOW,
             )  # fmt: skip
         except OSError as e:
             self._cleanup()
@@ -172,7 +179,7 @@ class VideoWriter:
     def _fail(self, reason: str = "") -> None:
         assert self._proc is not None
         rc = _stop(self._proc, self._proc.stdin)
-        reason = reason or _why(rc, self._stderr)
+        reason = reason or ffmpeg_reason(rc, self._stderr)
         self.abort()
         raise MediaError(f"could not encode {self.path.name}: {reason}")
 
@@ -244,7 +251,7 @@ def probe(path: str | os.PathLike[str]) -> MediaInfo:
     try:
         run = subprocess.run(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            timeout=300, creationflags=_NO_WINDOW,
+            timeout=300, creationflags=NO_WINDOW,
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired) as e:
         raise MediaError(f"could not probe {p.name}: {e}") from e
@@ -306,7 +313,7 @@ def _decode(path: Path, width: int, height: int) -> Iterator[np.ndarray]:
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
-            creationflags=_NO_WINDOW,
+            creationflags=NO_WINDOW,
         )  # fmt: skip
         assert proc.stdout is not None
         try:
@@ -322,6 +329,6 @@ def _decode(path: Path, width: int, height: int) -> Iterator[np.ndarray]:
                 yield frame
             rc = proc.wait()
             if rc != 0:
-                raise MediaError(f"could not decode {path.name}: {_why(rc, stderr)}")
+                raise MediaError(f"could not decode {path.name}: {ffmpeg_reason(rc, stderr)}")
         finally:
             _stop(proc, proc.stdout)

@@ -6,8 +6,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from studio.core.model import Character, Episode, Project, Scene, Shot, ShotKind, Take, TakeState
+from studio.core.model import (
+    Character,
+    DialogueLine,
+    Episode,
+    Project,
+    Scene,
+    Shot,
+    ShotKind,
+    Take,
+    TakeState,
+)
 from studio.core.store import create_project
+from studio.core.voicing import AudioRef, VoiceClip
 
 
 def small_project() -> Project:
@@ -16,16 +27,46 @@ def small_project() -> Project:
         Take("tk-1", "takes/sh-1/tk-1.mp4", {"seed": 1}, TakeState.DONE, created=when),
         Take("tk-2", "takes/sh-1/tk-2.mp4", {"seed": 2}, TakeState.APPROVED, created=when),
         Take("tk-3", "", state=TakeState.QUEUED, created=when),
+        Take(
+            "tk-4",
+            "takes/sh-1/tk-4.mp4",
+            {"seed": 2},
+            TakeState.DONE,
+            created=when,
+            source_take="tk-2",
+        ),
+    ]
+    voice = [
+        VoiceClip(
+            0,
+            "ELENA",
+            "audio/sh-1/vc-1.wav",
+            "audio/sh-1/vc-1.json",
+            12000,
+            48000,
+            {"kind": "tts"},
+            when,
+        )
     ]
     shots = [
-        Shot(id="sh-1", kind=ShotKind.ACTION, description="Rain.", duration_frames=60, takes=takes),
+        Shot(
+            id="sh-1",
+            kind=ShotKind.DIALOGUE,
+            description="Rain.",
+            duration_frames=60,
+            dialogue=[DialogueLine("ELENA", "It rains.")],
+            takes=takes,
+            voice=voice,
+            sfx=[AudioRef("audio/sfx/rain.wav", -6.0, 3)],
+        ),
         Shot(id="sh-2", kind=ShotKind.INSERT, description="A ring — 指輪.", duration_frames=30),
     ]
+    scene = Scene("EXT. STREET - NIGHT", 1, shots=shots)
     return Project(
         title="Rain",
         script="script/script.fountain",
         characters=[Character("ELENA", reference_images=["characters/elena.png"])],
-        episodes=[Episode(1, "Pilot", [Scene("EXT. STREET - NIGHT", 1, shots=shots)])],
+        episodes=[Episode(1, "Pilot", [scene], music=AudioRef("audio/music/bed.m4a", -14.0))],
     )
 
 
@@ -39,7 +80,17 @@ def saved_project(tmp_path: Path) -> Path:
     """A saved, closed project with all its files present."""
     path = tmp_path / "Rain.mdstudio"
     create_project(path, small_project()).close()
-    touch(path, "takes/sh-1/tk-1.mp4", "takes/sh-1/tk-2.mp4", "characters/elena.png")
+    touch(
+        path,
+        "takes/sh-1/tk-1.mp4",
+        "takes/sh-1/tk-2.mp4",
+        "takes/sh-1/tk-4.mp4",
+        "characters/elena.png",
+        "audio/sh-1/vc-1.wav",
+        "audio/sh-1/vc-1.json",
+        "audio/sfx/rain.wav",
+        "audio/music/bed.m4a",
+    )
     (path / "script" / "script.fountain").write_text("EXT. STREET - NIGHT\n")
     return path
 

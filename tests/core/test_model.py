@@ -58,7 +58,7 @@ def rich_project() -> Project:
     elena = Character(
         name="ELENA",
         description="lead",
-        voice=VoiceSettings("piper", "en_GB-alba", "en", 1.1, 0.9, 0.8),
+        voice=VoiceSettings("kokoro", "kokoro-82m", "bf_alice", "en", 1.1, 0.9, 0.8),
         reference_images=["characters/elena.png"],
         seed=42,
         loras=[LoraRef("loras/elena.safetensors", 0.7)],

@@ -56,7 +56,7 @@ def test_project_json_is_versioned_and_diff_friendly(root: Path) -> None:
     assert doc["project"] == small_project().to_json()
     lines = text.splitlines()
     # Each take is one line of its own, so a changed take is a one-line diff.
-    assert sum(1 for line in lines if line.lstrip().startswith('{"id": "tk-')) == 3
+    assert sum(1 for line in lines if line.lstrip().startswith('{"id": "tk-')) == 4
     assert any(line.lstrip().startswith('{"id": "sh-2"') for line in lines)
     assert "指輪" in text  # readable, not \\u escapes
 
@@ -295,9 +295,33 @@ def test_newer_version_is_refused(root: Path) -> None:
     assert (root / "project.json").read_bytes() == before
 
 
+def _v2(doc: dict[str, Any]) -> None:
+    """Turn the document into what version 2 wrote: no sound (voice, sfx, music) and no
+    lip-sync links."""
+    doc["version"] = 2
+    doc["project"]["episodes"][0].pop("music")
+    for shot in doc["project"]["episodes"][0]["scenes"][0]["shots"]:
+        del shot["voice"], shot["sfx"]
+        for take in shot["takes"]:
+            del take["source_take"]
+
+
+def _soundless() -> Project:
+    """The small project as a version-2 file upgrades: no sound, no lip-sync links."""
+    project = small_project()
+    for episode in project.episodes:
+        episode.music = None
+    for shot in project.shots():
+        shot.voice, shot.sfx = [], []
+        for take in shot.takes:
+            take.source_take = ""
+    return project
+
+
 def _v1(doc: dict[str, Any]) -> None:
-    """Turn the document into what version 1 wrote: no shot prompt, no take timings/device,
-    no LoRAs."""
+    """Turn the document into what version 1 wrote: version 2 without shot prompts, take
+    timings/device and LoRAs."""
+    _v2(doc)
     doc["version"] = 1
     del doc["project"]["loras"]
     for character in doc["project"]["characters"]:
@@ -312,20 +336,33 @@ def test_version_1_is_upgraded_and_the_original_kept(root: Path) -> None:
     edit_json(root, _v1)
     original = (root / "project.json").read_bytes()
     with open_project(root) as folder:
-        assert folder.project == small_project()
+        assert folder.project == _soundless()
         assert folder.problems == [
-            "upgraded project.json from schema version 1 to 2; "
+            "upgraded project.json from schema version 1 to 3; "
             "the first save keeps the original as project.v1.json"
         ]
         folder.save()
         folder.save()  # the backup is made once, from the original
     assert (root / "project.v1.json").read_bytes() == original
     doc = json.loads((root / "project.json").read_text())
-    assert doc["version"] == 2
+    assert doc["version"] == 3
     shot = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]
     assert shot["prompt"] == ""
     assert doc["project"]["loras"] == [] and doc["project"]["characters"][0]["loras"] == []
     assert (shot["takes"][0]["timings"], shot["takes"][0]["device"]) == ({}, "")
+
+
+def test_version_2_gains_sound_fields(root: Path) -> None:
+    edit_json(root, _v2)
+    with open_project(root) as folder:
+        assert folder.project == _soundless()
+        assert "from schema version 2 to 3" in folder.problems[0]
+        folder.save()
+    doc = json.loads((root / "project.json").read_text())
+    episode = doc["project"]["episodes"][0]
+    shot = episode["scenes"][0]["shots"][0]
+    assert (episode["music"], shot["voice"], shot["sfx"]) == (None, [], [])
+    assert shot["takes"][0]["source_take"] == ""
 
 
 def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

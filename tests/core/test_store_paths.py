@@ -143,3 +143,24 @@ def test_resolve(root: Path, tmp_path: Path) -> None:
         ]:
             with pytest.raises(StoreError, match=rf"^{re.escape(why)}"):
                 folder.resolve(bad)
+
+
+def test_sound_paths_are_checked_and_kept(root: Path) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        episode = doc["project"]["episodes"][0]
+        episode["music"]["path"] = "../music/bed.m4a"
+        shot = episode["scenes"][0]["shots"][0]
+        shot["voice"][0]["timing"] = "/tmp/vc-1.json"
+        shot["sfx"][0]["path"] = "audio/sfx/gone.wav"
+
+    edit_json(root, change)
+    before = json.loads((root / "project.json").read_text())["project"]
+    with open_project(root) as folder:
+        assert folder.problems == [
+            "shot sh-1 line 1 voice: absolute path, must be relative to the project folder: "
+            "/tmp/vc-1.json",
+            "shot sh-1 sound effect: missing file audio/sfx/gone.wav",
+            "episode 1 music: path goes outside the project folder (..): ../music/bed.m4a",
+        ]
+        folder.save()
+    assert json.loads((root / "project.json").read_text())["project"] == before
