@@ -40,7 +40,9 @@ def _import_with_blocked(
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("package", ["studio.core", "studio.cli", "studio.engine", "studio.media"])
+@pytest.mark.parametrize(
+    "package", ["studio.core", "studio.cli", "studio.engine", "studio.media", "studio.voice"]
+)
 def test_imports_without_qt_or_torch(package):
     modules = _modules(package)
     assert len(modules) > 1

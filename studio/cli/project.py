@@ -149,6 +149,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
         print(f"Generating {len(todo)} shots with {settings.model}…", flush=True)
         made, failures = run_requests(folder, requests, quiet=False)
+        failures += _voice_demo(folder)
     print(f"{len(made)} takes made under {root / 'takes'}\n")
     print(info_text(project_summary(project)))
     print()
@@ -156,6 +157,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for line in failures:
         print(f"studio: error: {line}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _voice_demo(folder: Any) -> list[str]:
+    """Speak every line not voiced yet, lip-sync each voiced shot's take, mix each episode."""
+    from studio.cli.voice import lipsync_takes, voice_lines, voiced_sources
+    from studio.voice.episode_mix import mix_episode_file
+    from studio.voice.plan import voice_requests
+    from studio.voice.recording import lipsync_request
+
+    project = folder.project
+    requests = voice_requests(project, project.shots())
+    print(f"Voicing {len(requests)} dialogue lines…", flush=True)
+    _, failures = voice_lines(folder, requests, quiet=False)
+    fps = str(project.fps)
+    todo = [
+        (shot, take)
+        for shot, take in voiced_sources(list(project.shots()))
+        if not any(t.source_take == take.id for t in shot.takes)
+    ]
+    print(f"Lip-syncing {len(todo)} shots…", flush=True)
+    syncs = [lipsync_request(shot, take, fps) for shot, take in todo]
+    failures += lipsync_takes(folder, syncs, approve=True, quiet=False)[1]
+    for episode in project.episodes:
+        mix, warnings = mix_episode_file(folder, episode)
+        failures += warnings
+        print(f"Episode {episode.number} sound: {folder.root / mix}")
+    return failures
 
 
 def _create_with_script(root: Path, project: Project, text: str) -> None:

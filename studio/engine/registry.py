@@ -38,6 +38,8 @@ class ModelKind(StrEnum):
     TEXT_TO_VIDEO = "text-to-video"
     LORA = "lora"
     IP_ADAPTER = "ip-adapter"
+    TTS = "tts"  # a neural voice: Kokoro-82M
+    LIPSYNC = "lipsync"  # a neural lip-sync model: MuseTalk
     UNKNOWN = "unknown"
 
 
@@ -173,8 +175,12 @@ def folder_entry(
     weights = [rel for rel, _ in files if mf.is_weight(rel)]
     problems: list[str] = []
     pipeline_class, family, pickles = "", "", ()
+    weights_only = False  # its .pth/.bin files are read as tensors only, never unpickled
     if (path / mf.MODEL_INDEX).is_file():
         kind, family, pipeline_class, pickles = _pipeline_facts(path, files, problems)
+    elif sound := _sound_model(path):
+        kind, family = sound
+        weights_only = True
     elif hint == ModelKind.IP_ADAPTER or name.lower().startswith("ip-adapter"):
         kind, family = ModelKind.IP_ADAPTER, mf.family_from_name(name)
     elif lora := _lora_in(path, weights):
@@ -184,7 +190,7 @@ def folder_entry(
         problems.append(f"no {mf.MODEL_INDEX}: not a diffusers pipeline folder")
     if not weights:
         problems.append("no weight files")
-    elif kind not in PIPELINE_KINDS and all(mf.is_pickle(rel) for rel in weights):
+    elif kind not in PIPELINE_KINDS and not weights_only and all(map(mf.is_pickle, weights)):
         pickles = tuple(weights)
     trusted = bool(pickles) and (path / mf.TRUST_PICKLE).is_file()
     if pickles and not trusted:
@@ -355,6 +361,18 @@ def _cross_attention_dim(path: Path) -> int | None:
         return int(config["cross_attention_dim"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _sound_model(path: Path) -> tuple[ModelKind, str] | None:
+    """A voice or lip-sync model folder, by its layout: (kind, family)."""
+    from studio.voice.kokoro_tts import is_kokoro_folder
+    from studio.voice.musetalk import is_musetalk_folder
+
+    if is_kokoro_folder(path):
+        return ModelKind.TTS, "kokoro"
+    if is_musetalk_folder(path):
+        return ModelKind.LIPSYNC, "musetalk"
+    return None
 
 
 def _ip_adapter_entry(path: Path) -> ModelEntry:

@@ -33,6 +33,10 @@ from studio.engine.result import Rendered, TakeResult
 BUILTIN_BACKENDS = {
     "animatic": "studio.engine.backends.animatic:AnimaticBackend",
     "diffusers": "studio.engine.backends.diffusion:DiffusersBackend",
+    "espeak": "studio.voice.tts_backends:EspeakBackend",
+    "kokoro": "studio.voice.tts_backends:KokoroBackend",
+    "viseme": "studio.voice.lipsync:VisemeBackend",
+    "musetalk": "studio.voice.musetalk_backend:MuseTalkBackend",
 }
 PREVIEW_EDGE = 256  # longest side of a progress preview, in pixels
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from studio.core.store import open_project
 from studio.resources import SAMPLE_SCRIPT, resource
 
 SCRIPT = """Title: Glass
@@ -188,6 +189,12 @@ def test_demo_builds_the_sample_and_is_rerunnable(tmp_path):
     info = json.loads(studio("info", root, "--json").stdout)
     assert len(info["episodes"]) == 2
     assert {"MAYA", "VIVIAN", "ADRIAN"} <= set(info["characters"])
+    with open_project(root, read_only=True) as folder:  # voiced, lip-synced and mixed
+        project = folder.project
+    dialogue = [s for s in project.shots() if s.kind.value == "dialogue"]
+    assert dialogue and all(len(s.voice) == len(s.dialogue) for s in dialogue)
+    assert all(any(t.source_take for t in s.takes) for s in dialogue)
+    assert all((root / f"audio/mix/episode-{e.number}.wav").is_file() for e in project.episodes)
     second = studio("demo", tmp_path / "demo")
     assert second.returncode == 0, second.stderr
     assert "0 changed, 0 new, 0 archived" in second.stdout
@@ -195,7 +202,8 @@ def test_demo_builds_the_sample_and_is_rerunnable(tmp_path):
 
 def test_help_everywhere():
     commands = ("new", "import", "shots", "info", "demo", "generate", "regenerate", "takes",
-                "approve", "reject", "stats", "characters", "character", "models")  # fmt: skip
+                "approve", "reject", "stats", "characters", "character", "voice", "lipsync",
+                "mix", "models")  # fmt: skip
     for args in ([], ["--help"], ["takes", "import", "--help"], *([c, "--help"] for c in commands)):
         result = studio(*args)
         assert result.returncode == 0, (args, result.stderr)

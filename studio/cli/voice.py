@@ -1,0 +1,262 @@
+"""``studio voice``, ``studio lipsync`` and ``studio mix``: dialogue spoken, mouths matched,
+the episode's sound mixed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from studio.cli.common import CliError, add_command, print_json, select_shots, warn
+
+LIPSYNC_BACKENDS = ("viseme", "musetalk")
+
+
+def register(sub: Any) -> None:
+    p = add_command(sub, "voice", cmd_voice, "speak the dialogue lines of shots (offline TTS)")
+    p.add_argument("project", help="project folder")
+    p.add_argument("--episode", type=int, metavar="N", help="only episode N")
+    p.add_argument("--shot", action="append", metavar="ID", help="only this shot (repeatable)")
+    p.add_argument(
+        "--backend",
+        choices=["espeak", "kokoro"],
+        help="every character with this backend (default: each character's own)",
+    )
+    p.add_argument("--model", help="the Kokoro model's name (see `studio models list`)")
+    p.add_argument("--force", action="store_true", help="voice lines again even if unchanged")
+    p.add_argument("--json", action="store_true", help="print each voiced line as JSON")
+
+    p = add_command(sub, "lipsync", cmd_lipsync, "make lip-synced takes of dialogue shots")
+    p.add_argument("project", help="project folder")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--take", action="append", metavar="ID", help="this take (repeatable)")
+    which.add_argument(
+        "--episode",
+        type=int,
+        metavar="N",
+        help="the approved (else latest) take of each voiced shot of episode N",
+    )
+    p.add_argument(
+        "--backend",
+        choices=LIPSYNC_BACKENDS,
+        default="viseme",
+        help="viseme (built in, CPU) or musetalk (weights in the models folder)",
+    )
+    p.add_argument("--model", help="the MuseTalk model's name (default: the installed one)")
+    p.add_argument(
+        "--approve",
+        action="store_true",
+        help="approve each new take whose source take was approved",
+    )
+    p.add_argument("--json", action="store_true", help="print the new takes as JSON")
+
+    p = add_command(sub, "mix", cmd_mix, "mix an episode's dialogue, music and effects")
+    p.add_argument("project", help="project folder")
+    p.add_argument("--episode", type=int, metavar="N", required=True, help="episode N")
+    p.add_argument("--music", metavar="FILE", help="set the episode's music bed (copied in)")
+    p.add_argument("--music-gain", type=float, metavar="DB", help="music bed level (dB)")
+    p.add_argument("--no-music", action="store_true", help="remove the music bed")
+    p.add_argument("--json", action="store_true", help="print the mix file as JSON")
+
+
+def cmd_voice(args: argparse.Namespace) -> int:
+    from studio.core.store import open_project, resolve_root
+    from studio.voice.plan import KOKORO, VoiceChoice, voice_requests
+
+    choice = VoiceChoice()
+    if args.backend == KOKORO or args.model:
+        choice = _kokoro_choice(args.model)
+    elif args.backend:
+        choice = VoiceChoice(backend=args.backend)
+    with open_project(resolve_root(args.project)) as folder:
+        shots = [shot for _, shot in select_shots(folder.project, args.episode, args.shot)]
+        requests = voice_requests(folder.project, shots, choice, force=args.force)
+        made, failures = voice_lines(folder, requests, quiet=args.json)
+    if args.json:
+        print_json(made)
+    else:
+        skipped = "" if requests or not shots else " (all lines already voiced; --force redoes)"
+        print(f"{len(made)} line{'s' * (len(made) != 1)} voiced{skipped}", file=sys.stderr)
+    for line in failures:
+        print(f"studio: error: {line}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def voice_lines(folder: Any, requests: list[Any], *, quiet: bool) -> tuple[list[dict], list[str]]:
+    """Run voice requests in the worker and record each line as it comes (saved at once);
+    the lines as ``studio voice --json`` prints them, sorted, and the failures."""
+    from studio.cli.generate import run_requests
+    from studio.voice.recording import clip_json, record_voice, voice_outputs
+    from studio.voice.timing import SpeechTiming
+
+    def record(job: Any, _take_id: str, result: Any) -> dict[str, Any]:
+        clip, notes = record_voice(folder, job.request, result)
+        for line in notes:
+            warn(line)
+        folder.save()
+        timing = SpeechTiming.from_json(result.rendered.facts["timing"])
+        return clip_json(clip, folder.project.find_shot(job.request.shot_id), timing)
+
+    made, failures = run_requests(
+        folder, requests, quiet=quiet, record=record, outputs=voice_outputs
+    )
+    made.sort(key=lambda e: (e["shot"], e["line"]))
+    return made, failures
+
+
+def _kokoro_choice(name: str | None) -> Any:
+    from studio.engine.models_dir import models_dir
+    from studio.engine.registry import ModelKind, scan
+    from studio.voice.plan import KOKORO, VoiceChoice
+
+    registry = scan(models_dir())
+    usable = [e for e in registry.of_kind(ModelKind.TTS) if not e.problems]
+    if name:
+        entry = next((e for e in registry if e.name == name), None)
+        if entry is None or entry.kind != ModelKind.TTS:
+            have = ", ".join(e.name for e in usable) or "none"
+            raise CliError(f"no voice model named {name!r} is installed (installed: {have})")
+    elif usable:
+        entry = usable[0]
+    else:
+        raise CliError("no Kokoro voice model is installed: see `studio models list`")
+    return VoiceChoice(backend=KOKORO, model=entry.name, model_hash=entry.hash)
+
+
+def cmd_lipsync(args: argparse.Namespace) -> int:
+    from studio.core.store import open_project, resolve_root
+    from studio.voice.recording import lipsync_request
+
+    model, model_hash = _lipsync_model(args)
+    with open_project(resolve_root(args.project)) as folder:
+        project = folder.project
+        requests = []
+        for shot, take in _sources(project, args):
+            try:
+                requests.append(
+                    lipsync_request(shot, take, str(project.fps), args.backend, model, model_hash)
+                )
+            except ValueError as exc:
+                if args.take:
+                    raise CliError(str(exc)) from None
+                warn(str(exc))
+        made, failures = lipsync_takes(folder, requests, approve=args.approve, quiet=args.json)
+    if args.json:
+        print_json(made)
+    else:
+        print(f"{len(made)} lip-synced take{'s' * (len(made) != 1)} made", file=sys.stderr)
+    for line in failures:
+        print(f"studio: error: {line}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def lipsync_takes(
+    folder: Any, requests: list[Any], *, approve: bool, quiet: bool
+) -> tuple[list[dict], list[str]]:
+    """Run lip-sync requests in the worker; each new take is recorded (and, with ``approve``,
+    approved where its source was) and saved at once."""
+    from studio.cli.generate import run_requests
+    from studio.core.model import TakeState
+    from studio.voice.recording import record_lipsync
+
+    def record(job: Any, take_id: str, result: Any) -> dict[str, Any]:
+        take = record_lipsync(folder, job.request, take_id, result)
+        shot = folder.project.find_shot(job.request.shot_id)
+        if approve and shot.approved_take == job.request.source_take:
+            shot.approve(take.id)
+        folder.save()
+        return {
+            "id": take.id,
+            "shot": shot.id,
+            "path": take.media,
+            "source_take": take.source_take,
+            "approved": take.state is TakeState.APPROVED,
+        }
+
+    return run_requests(folder, requests, quiet=quiet, record=record)
+
+
+def _lipsync_model(args: argparse.Namespace) -> tuple[str, str]:
+    if args.backend != "musetalk":
+        if args.model:
+            raise CliError("--model is for --backend musetalk")
+        return args.backend, ""
+    from studio.engine.models_dir import models_dir
+    from studio.engine.registry import ModelKind, scan
+
+    usable = [e for e in scan(models_dir()).of_kind(ModelKind.LIPSYNC) if not e.problems]
+    entry = next((e for e in usable if e.name == args.model), None) if args.model else None
+    if entry is None and not args.model and usable:
+        entry = usable[0]
+    if entry is None:
+        have = ", ".join(e.name for e in usable) or "none"
+        raise CliError(f"no usable MuseTalk model {args.model or ''} installed (installed: {have})")
+    return entry.name, entry.hash
+
+
+def _sources(project: Any, args: argparse.Namespace) -> list[tuple[Any, Any]]:
+    """(shot, take) pairs to lip-sync: the named takes, or each voiced shot's approved (else
+    latest finished) take of the episode."""
+    if args.take:
+        found = {t.id: (s, t) for s in project.shots() for t in s.takes}
+        missing = [t for t in args.take if t not in found]
+        if missing:
+            raise CliError(f"no take {', '.join(missing)} in this project (see `studio takes`)")
+        return [found[t] for t in args.take]
+    return voiced_sources([shot for _, shot in select_shots(project, args.episode, None)])
+
+
+def voiced_sources(shots: list[Any]) -> list[tuple[Any, Any]]:
+    """Each voiced shot with the take to lip-sync: its approved, else latest finished take."""
+    pairs = []
+    for shot in shots:
+        if not shot.voice:
+            continue
+        take = _playable(shot)
+        if take is None:
+            warn(f"shot {shot.id} has no take to lip-sync: generate one first")
+            continue
+        pairs.append((shot, take))
+    return pairs
+
+
+def _playable(shot: Any) -> Any:
+    from studio.core.model import TakeState
+
+    if shot.approved_take:
+        take = shot.take(shot.approved_take)
+    else:
+        usable = (TakeState.DONE, TakeState.STARRED)
+        done = [t for t in shot.takes if t.state in usable and t.media]
+        take = done[-1] if done else None
+    if take is not None and take.source_take:  # sync again from the original picture
+        take = next((t for t in shot.takes if t.id == take.source_take), take)
+    return take
+
+
+def cmd_mix(args: argparse.Namespace) -> int:
+    from studio.core.store import open_project, resolve_root
+    from studio.voice.episode_mix import mix_episode_file, set_music
+
+    with open_project(resolve_root(args.project)) as folder:
+        try:
+            episode = folder.project.episode(args.episode)
+        except KeyError as exc:
+            raise CliError(str(exc.args[0])) from None
+        if args.no_music:
+            episode.music = None
+        elif args.music:
+            set_music(folder, episode, args.music)
+        if args.music_gain is not None:
+            if episode.music is None:
+                raise CliError(f"episode {episode.number} has no music bed (use --music FILE)")
+            episode.music.gain_db = args.music_gain
+        folder.save()
+        path, warnings = mix_episode_file(folder, episode)
+    for line in warnings:
+        warn(line)
+    if args.json:
+        print_json({"episode": episode.number, "path": path})
+    else:
+        print(path)
+    return 0

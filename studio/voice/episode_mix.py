@@ -1,0 +1,93 @@
+"""An episode's sound as one file: dialogue at its shots' positions, effects, the music bed.
+
+The mix is written to ``audio/mix/episode-N.wav`` (48 kHz stereo); the player plays it and the
+export encodes it.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+from studio.core.model import Episode
+from studio.core.store import ProjectFolder, StoreError
+from studio.core.voicing import SAMPLE_RATE, AudioRef
+
+
+def mix_path(episode: Episode) -> str:
+    return f"audio/mix/episode-{episode.number}.wav"
+
+
+def set_music(folder: ProjectFolder, episode: Episode, source: str | Path) -> None:
+    """Copy ``source`` into the project's ``audio/music/`` and make it the episode's bed."""
+    from studio.core.atomic import copy_atomic, describe
+
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise StoreError(f"no music file {path}")
+    name = re.sub(r"[^\w.-]+", "_", path.name)
+    rel = f"audio/music/{name}"
+    target = folder.root / rel
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copy_atomic(path, target)
+    except OSError as exc:
+        raise StoreError(f"cannot copy the music into the project: {describe(exc)}") from None
+    gain = episode.music.gain_db if episode.music is not None else -14.0
+    episode.music = AudioRef(rel, gain)
+
+
+def mix_episode_file(folder: ProjectFolder, episode: Episode) -> tuple[str, list[str]]:
+    """Mix ``episode`` into its file; (the file, relative; warnings about missing sounds)."""
+    from studio.media.audio import write_wav
+    from studio.media.ffmpeg import MediaError
+    from studio.voice.mix import MixSettings, Placed, mix_episode
+
+    fps = folder.project.fps
+    warnings: list[str] = []
+    dialogue: list[Placed] = []
+    sfx: list[Placed] = []
+    position = 0  # frames from the episode start
+    for shot in episode.shots():
+        at = round(fps.seconds(position) * SAMPLE_RATE)
+        shot_samples = round(fps.seconds(shot.duration_frames) * SAMPLE_RATE)
+        for clip in shot.voice:
+            path = folder.root / clip.media
+            if path.is_file():
+                length = max(0, shot_samples - clip.start)
+                dialogue.append(Placed(path, at + clip.start, 0.0, length))
+            else:
+                warnings.append(f"shot {shot.id} line {clip.line + 1}: missing {clip.media}")
+        for ref in shot.sfx:
+            path = folder.root / ref.path
+            offset = round(fps.seconds(ref.offset_frames) * SAMPLE_RATE)
+            if path.is_file():
+                sfx.append(Placed(path, at + offset, ref.gain_db, max(0, shot_samples - offset)))
+            else:
+                warnings.append(f"shot {shot.id} sound effect: missing {ref.path}")
+        position += shot.duration_frames
+    length = round(Fraction(fps.seconds(position)) * SAMPLE_RATE)
+    music = None
+    settings = MixSettings()
+    if episode.music is not None:
+        path = folder.root / episode.music.path
+        if path.is_file():
+            music = path
+            settings = MixSettings(music_gain_db=episode.music.gain_db)
+        else:
+            warnings.append(f"episode {episode.number} music: missing {episode.music.path}")
+    try:
+        audio = mix_episode(length, dialogue, music=music, sfx=sfx, settings=settings)
+    except MediaError as exc:
+        raise StoreError(f"cannot mix episode {episode.number}: {exc}") from None
+    rel = mix_path(episode)
+    target = folder.resolve(rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write_wav(target, audio, SAMPLE_RATE)
+    except OSError as exc:
+        from studio.core.atomic import describe
+
+        raise StoreError(f"cannot write {rel}: {describe(exc)}") from None
+    return rel, warnings

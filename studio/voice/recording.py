@@ -1,0 +1,101 @@
+"""Results of voice and lip-sync jobs, recorded in the project.
+
+A voiced line becomes the shot's :class:`VoiceClip` for that line (its timing JSON written
+beside the WAV), the lines are placed and the shot's duration follows. A lip-synced take is a
+new take of its shot that names the take it came from.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from studio.core.model import Shot, Take, now_iso
+from studio.core.store import ProjectFolder
+from studio.core.voicing import VoiceClip
+from studio.engine.jobs import Job
+from studio.engine.request import LipSyncRequest, SpokenLine, VoiceRequest
+from studio.engine.result import TakeResult
+from studio.engine.takes import record_take
+from studio.voice.placement import place_lines
+from studio.voice.timing import SpeechTiming
+
+
+def voice_outputs(job: Job, job_take_id: str) -> tuple[str, str]:
+    """Where a voiced line's WAV goes: ``audio/<shot>/line<N>-<id>.wav`` (a new name for each
+    voicing, so a player holding the old file is never disturbed)."""
+    request = job.request
+    suffix = job_take_id.rpartition("-")[2]
+    return f"audio/{request.shot_id}/line{request.line + 1}-{suffix}.wav", ""
+
+
+def record_voice(
+    folder: ProjectFolder, request: VoiceRequest, result: TakeResult
+) -> tuple[VoiceClip, list[str]]:
+    """Store the voiced line in its shot (replacing an older voicing of the same line); the
+    clip and any placement warnings. The caller saves."""
+    project = folder.project
+    shot = project.find_shot(request.shot_id)
+    timing = SpeechTiming.from_json(result.rendered.facts.get("timing"), "timing")
+    timing_path = result.media.rsplit(".", 1)[0] + ".json"
+    folder.write_text(timing_path, json.dumps(timing.to_json(), ensure_ascii=False) + "\n")
+    clip = VoiceClip(
+        line=request.line,
+        character=request.character,
+        media=result.media,
+        timing=timing_path,
+        start=0,
+        samples=timing.samples,
+        request=request.to_json(),
+        created=now_iso(),
+    )
+    shot.voice = [c for c in shot.voice if c.line != request.line] + [clip]
+    return clip, place_lines(shot, project.fps)
+
+
+def lipsync_request(
+    shot: Shot, take: Take, fps: str, backend: str = "viseme", model: str = "", model_hash: str = ""
+) -> LipSyncRequest:
+    """The request that re-mouths ``take`` to ``shot``'s voiced lines; ValueError saying why
+    it cannot be made."""
+    if not shot.voice:
+        raise ValueError(f"shot {shot.id} has no voiced dialogue: run `studio voice` first")
+    if not take.media or take.media_problem:
+        raise ValueError(f"take {take.id} has no usable video ({take.media_problem or 'none'})")
+    return LipSyncRequest(
+        shot_id=shot.id,
+        source_take=take.id,
+        source_media=take.media,
+        source_request=dict(take.request),
+        lines=tuple(SpokenLine(c.media, c.timing, c.start, c.character) for c in shot.voice),
+        backend=backend,
+        model=model or backend,
+        model_hash=model_hash,
+        fps=fps,
+        frames=shot.duration_frames,
+    )
+
+
+def record_lipsync(
+    folder: ProjectFolder, request: LipSyncRequest, take_id: str, result: TakeResult
+) -> Take:
+    """The lip-synced take, added to its shot and linked to its source. The caller saves."""
+    take = record_take(folder.project, request, take_id, result)  # type: ignore[arg-type]
+    take.source_take = request.source_take
+    return take
+
+
+def clip_json(clip: VoiceClip, shot: Shot, timing: SpeechTiming) -> dict[str, Any]:
+    """What ``studio voice --json`` prints for one line."""
+    return {
+        "shot": shot.id,
+        "line": clip.line,
+        "character": clip.character,
+        "path": clip.media,
+        "timing": clip.timing,
+        "start": clip.start,
+        "samples": clip.samples,
+        "sample_rate": timing.sample_rate,
+        "words": [m.to_json() for m in timing.words],
+        "phonemes": [m.to_json() for m in timing.phonemes],
+    }
