@@ -40,6 +40,7 @@ format: setup
 bench: setup
 	$(BIN)/python bench/project_scale.py
 	$(BIN)/python bench/generation_overhead.py
+	$(BIN)/python bench/voice.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache

@@ -36,7 +36,39 @@ def register(sub: Any) -> None:
     p.add_argument("--model", help="image model for --generate-references (default: animatic)")
     p.add_argument("--approve-reference", action="append", default=[], metavar="PATH",
                    help="approve a generated candidate (repeatable)")  # fmt: skip
+    voice = p.add_argument_group("voice (used by `studio voice`)")
+    voice.add_argument("--voice-backend", choices=["espeak", "kokoro"], help="their TTS backend")
+    voice.add_argument("--voice-model", metavar="NAME", help="Kokoro model name (models list)")
+    voice.add_argument(
+        "--voice", metavar="ID", help="backend voice: en-us+f3, af_heart, … ('' = chosen for them)"
+    )
+    voice.add_argument("--voice-language", metavar="CODE", help="en, zh, … ('' = detect)")
+    for name, what in (("rate", "speed"), ("pitch", "pitch"), ("volume", "loudness")):
+        voice.add_argument(f"--{name}", type=_multiplier, metavar="X",
+                           help=f"{what} multiplier (1.0 = the voice's own)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the character as JSON")
+
+
+# ``studio character`` options and the VoiceSettings fields they set.
+VOICE_OPTIONS = (
+    ("voice_backend", "backend"),
+    ("voice_model", "model"),
+    ("voice", "voice"),
+    ("voice_language", "language"),
+    ("rate", "rate"),
+    ("pitch", "pitch"),
+    ("volume", "volume"),
+)
+
+
+def _multiplier(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.1 <= value <= 4.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0.1 to 4, got {text!r}")
+    return value
 
 
 def cmd_characters(args: argparse.Namespace) -> int:
@@ -99,6 +131,10 @@ def _edit(root: Path, character: Character, args: argparse.Namespace) -> None:
         character.description = args.description
     if args.seed is not None:
         character.seed = args.seed
+    for option, attribute in VOICE_OPTIONS:
+        value = getattr(args, option)
+        if value is not None:
+            setattr(character.voice, attribute, value)
     if args.no_loras:
         character.loras.clear()
     for spec in args.lora:

@@ -56,6 +56,10 @@ def register(sub: Any) -> None:
     p.add_argument("--music", metavar="FILE", help="set the episode's music bed (copied in)")
     p.add_argument("--music-gain", type=float, metavar="DB", help="music bed level (dB)")
     p.add_argument("--no-music", action="store_true", help="remove the music bed")
+    p.add_argument("--sfx", action="append", default=[], metavar="SHOT=FILE[:DB]",
+                   help="add a sound effect at a shot's start (copied in; repeatable)")  # fmt: skip
+    p.add_argument("--clear-sfx", action="append", default=[], metavar="SHOT",
+                   help="remove a shot's sound effects")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the mix file as JSON")
 
 
@@ -176,6 +180,24 @@ def lipsync_takes(
     return run_requests(folder, requests, quiet=quiet, record=record)
 
 
+def _shot_in(shots: dict[str, Any], shot_id: str, episode: int) -> Any:
+    if shot_id not in shots:
+        raise CliError(f"no shot {shot_id} in episode {episode}")
+    return shots[shot_id]
+
+
+def _file_and_gain(text: str, spec: str) -> tuple[str, float]:
+    """``FILE`` or ``FILE:DB`` (a file name may hold colons: the gain is the part after the
+    last one, when it is a number)."""
+    if not text:
+        raise CliError(f"--sfx {spec!r}: expected SHOT=FILE[:DB]")
+    file, _, gain = text.rpartition(":")
+    try:
+        return (file, float(gain)) if file else (text, 0.0)
+    except ValueError:
+        return text, 0.0
+
+
 def _lipsync_model(args: argparse.Namespace) -> tuple[str, str]:
     if args.backend != "musetalk":
         if args.model:
@@ -236,7 +258,7 @@ def _playable(shot: Any) -> Any:
 
 def cmd_mix(args: argparse.Namespace) -> int:
     from studio.core.store import open_project, resolve_root
-    from studio.voice.episode_mix import mix_episode_file, set_music
+    from studio.voice.episode_mix import add_sfx, mix_episode_file, set_music
 
     with open_project(resolve_root(args.project)) as folder:
         try:
@@ -247,6 +269,13 @@ def cmd_mix(args: argparse.Namespace) -> int:
             episode.music = None
         elif args.music:
             set_music(folder, episode, args.music)
+        shots = {shot.id: shot for shot in episode.shots()}
+        for shot_id in args.clear_sfx:
+            _shot_in(shots, shot_id, episode.number).sfx.clear()
+        for spec in args.sfx:
+            shot_id, _, rest = spec.partition("=")
+            file, gain = _file_and_gain(rest, spec)
+            add_sfx(folder, _shot_in(shots, shot_id, episode.number), file, gain)
         if args.music_gain is not None:
             if episode.music is None:
                 raise CliError(f"episode {episode.number} has no music bed (use --music FILE)")

@@ -10,7 +10,7 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-from studio.core.model import Episode
+from studio.core.model import Episode, Shot
 from studio.core.store import ProjectFolder, StoreError
 from studio.core.voicing import SAMPLE_RATE, AudioRef
 
@@ -21,21 +21,31 @@ def mix_path(episode: Episode) -> str:
 
 def set_music(folder: ProjectFolder, episode: Episode, source: str | Path) -> None:
     """Copy ``source`` into the project's ``audio/music/`` and make it the episode's bed."""
+    rel = _copy_in(folder, Path(source).expanduser(), "audio/music", "music")
+    gain = episode.music.gain_db if episode.music is not None else -14.0
+    episode.music = AudioRef(rel, gain)
+
+
+def add_sfx(folder: ProjectFolder, shot: Shot, source: str | Path, gain_db: float = 0.0) -> None:
+    """Copy ``source`` into the project's ``audio/sfx/`` and play it from the shot's start."""
+    rel = _copy_in(folder, Path(source).expanduser(), "audio/sfx", "sound effect")
+    shot.sfx.append(AudioRef(rel, gain_db))
+
+
+def _copy_in(folder: ProjectFolder, path: Path, into: str, what: str) -> str:
     from studio.core.atomic import copy_atomic, describe
 
-    path = Path(source).expanduser()
     if not path.is_file():
-        raise StoreError(f"no music file {path}")
+        raise StoreError(f"no {what} file {path}")
     name = re.sub(r"[^\w.-]+", "_", path.name)
-    rel = f"audio/music/{name}"
+    rel = f"{into}/{name}"
     target = folder.root / rel
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         copy_atomic(path, target)
     except OSError as exc:
-        raise StoreError(f"cannot copy the music into the project: {describe(exc)}") from None
-    gain = episode.music.gain_db if episode.music is not None else -14.0
-    episode.music = AudioRef(rel, gain)
+        raise StoreError(f"cannot copy the {what} into the project: {describe(exc)}") from None
+    return rel
 
 
 def mix_episode_file(folder: ProjectFolder, episode: Episode) -> tuple[str, list[str]]:

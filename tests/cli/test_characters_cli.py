@@ -49,6 +49,20 @@ def test_edit_the_bible(root):
     assert listed[0]["seed"] == 7
 
 
+def test_set_a_voice(root):
+    maya = character(root, "MAYA", "--voice", "en-gb+f2", "--rate", "1.2", "--volume", "0.8")
+    assert maya["voice"] == {
+        "backend": "espeak", "model": "", "voice": "en-gb+f2", "language": "",
+        "rate": 1.2, "pitch": 1.0, "volume": 0.8,
+    }  # fmt: skip
+    kokoro = ["--voice-backend", "kokoro", "--voice-model", "Kokoro-82M", "--voice", "zf_xiaobei"]
+    lin = character(root, "林晓", *kokoro, "--voice-language", "zh")
+    assert lin["voice"]["model"] == "Kokoro-82M"
+    assert (lin["voice"]["backend"], lin["voice"]["language"]) == ("kokoro", "zh")
+    bad = studio("character", root, "MAYA", "--pitch", "9")
+    assert bad.returncode == 2 and "expected a number from 0.1 to 4, got '9'" in bad.stderr
+
+
 def test_imported_references_are_copied_in(root, tmp_path):
     image = tmp_path / "maya face.png"
     cv2.imwrite(str(image), np.full((64, 48, 3), 200, np.uint8))

@@ -138,17 +138,59 @@ def _mouth_darkness(frame: np.ndarray, figure) -> float:
     return float(((red - green > 25) & (red < 160)).sum())
 
 
-def test_mix_writes_the_episode_sound(voiced) -> None:
-    root, _ = voiced
-    result = studio("mix", root, "--episode", "1", "--json")
+def tone(path: Path, hz: int, seconds: float) -> Path:
+    """A sine encoded by ffmpeg itself (mp3/m4a by the name), as a user's file would be."""
+    from studio.media.ffmpeg import ffmpeg_exe
+
+    source = f"sine=frequency={hz}:duration={seconds}:sample_rate=44100"
+    cmd = [ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", source, str(path)]
+    subprocess.run(cmd, check=True)
+    return path
+
+
+def band_rms(audio: np.ndarray, hz: float, rate: int = 48000) -> float:
+    """The level of one frequency in ``audio`` (mono), by a windowed FFT."""
+    spectrum = np.abs(np.fft.rfft(audio * np.hanning(len(audio))))
+    bins = np.fft.rfftfreq(len(audio), 1 / rate)
+    return float(spectrum[np.abs(bins - hz) < 15].max())
+
+
+def test_mix_writes_the_episode_sound_with_music_ducked_and_effects(voiced, tmp_path) -> None:
+    root, lines = voiced
+    music, sting = tone(tmp_path / "bed.mp3", 150, 2.0), tone(tmp_path / "sting.m4a", 5000, 0.3)
+    with open_project(root, read_only=True) as folder:
+        project = folder.project
+        episode = project.episode(1)
+        first = next(episode.shots())
+    args = ["--music", music, "--music-gain", "-10", "--sfx", f"{first.id}={sting}:-3", "--json"]
+    result = studio("mix", root, "--episode", "1", *args)
     assert result.returncode == 0, result.stderr
     path = root / json.loads(result.stdout)["path"]
     with open_project(root, read_only=True) as folder:
         episode = folder.project.episode(1)
-        seconds = folder.project.fps.seconds(episode.duration_frames())
+        shots = list(episode.shots())
+    assert episode.music is not None and episode.music.gain_db == -10.0
+    assert (root / episode.music.path).is_file() and shots[0].sfx[0].gain_db == -3.0
+    seconds = project.fps.seconds(episode.duration_frames())
     with wave.open(str(path)) as w:
         assert (w.getframerate(), w.getnchannels()) == (48000, 2)
         assert w.getnframes() == round(seconds * 48000)
+        mix = np.frombuffer(w.readframes(w.getnframes()), np.int16).reshape(-1, 2)
+    mono = mix.mean(axis=1) / 32768
+    assert band_rms(mono[: 48000 // 4], 5000) > 10 * band_rms(mono[48000:], 5000)  # the sting
+    # The bed is ducked under dialogue: compare it inside a spoken line and in the action shot.
+    at = 0
+    for shot in shots:
+        if shot.voice:
+            clip = shot.voice[0]
+            start = round(project.fps.seconds(at) * 48000) + clip.start + 4800
+            spoken = mono[start : start + 24000]
+            break
+        at += shot.duration_frames
+    quiet = mono[
+        round(project.fps.seconds(4) * 48000) : round(project.fps.seconds(4) * 48000) + 24000
+    ]
+    assert band_rms(quiet, 150) > 2.5 * band_rms(spoken, 150)
 
 
 def test_lipsync_without_voice_says_so(tmp_path: Path) -> None:
