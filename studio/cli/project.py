@@ -20,6 +20,8 @@ def register(sub: Any) -> None:
     p.add_argument("--script", required=True, help="script file (.fountain or .fdx)")
     p.add_argument("--fps", default="30", help="frame rate: 30, 25, 24 or 24000/1001 (30)")
     p.add_argument("--title", help="project title (default: the script's title page)")
+    p.add_argument("--language", default="", metavar="CODE",
+                   help="dialogue language: en, zh, … (default: detected per line)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
     p = add_command(
@@ -56,7 +58,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     text = read_script_text(args.script)
-    project = Project(title=args.title or "", fps=fps, script=SCRIPT_REL)
+    project = Project(title=args.title or "", fps=fps, script=SCRIPT_REL, language=args.language)
     report = apply_script(project, text)
     project.title = project.title or root.name.removesuffix(".mdstudio")
     _create_with_script(root, project, text)
@@ -283,6 +285,7 @@ def project_summary(project: Project) -> dict[str, Any]:
     return {
         "title": project.title,
         "fps": str(project.fps),
+        "language": project.language,
         "resolution": [project.width, project.height],
         "episodes": episodes,
         "shots": sum(e["shots"] for e in episodes),

@@ -195,8 +195,9 @@ def test_mix_writes_the_episode_sound_with_music_ducked_and_effects(voiced, tmp_
 
 def test_lipsync_without_voice_says_so(tmp_path: Path) -> None:
     (tmp_path / "s.fountain").write_text(SCRIPT, encoding="utf-8")
-    studio("new", tmp_path / "P", "--script", tmp_path / "s.fountain")
+    studio("new", tmp_path / "P", "--script", tmp_path / "s.fountain", "--language", "zh")
     root = tmp_path / "P.mdstudio"
+    assert json.loads(studio("info", root, "--json").stdout)["language"] == "zh"
     assert studio("generate", root, "--episode", "1").returncode == 0
     takes = json.loads(studio("takes", root, "--json").stdout)
     take = next(t for t in takes if t["shot"] != takes[0]["shot"])
