@@ -34,14 +34,7 @@ class VisemeBackend:
     name = "viseme"
 
     def run(self, request: LipSyncRequest, ctx: RunContext) -> Rendered:
-        if not isinstance(request, LipSyncRequest):
-            raise BackendError(f"the viseme lip-sync takes lip-sync requests, not {request.kind}")
-        try:
-            fps = FrameRate.parse(request.fps)
-        except ValueError as exc:
-            raise BackendError(str(exc)) from None
-        if request.frames < 1:
-            raise BackendError(f"a take needs at least one frame, got {request.frames}")
+        fps = checked_rate(request, "the viseme lip-sync")
         heard = load_lines(ctx.project_dir, request.lines)
         start = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="lipsync-") as tmp:
@@ -54,6 +47,18 @@ class VisemeBackend:
         elapsed = time.perf_counter() - start
         timings = Timings(decode=max(0.0, elapsed - seconds), encode=seconds)
         return Rendered(size[0], size[1], request.frames, str(fps), timings)
+
+
+def checked_rate(request: LipSyncRequest, who: str) -> FrameRate:
+    """The frame rate of a lip-sync request; BackendError if the request cannot be run."""
+    if not isinstance(request, LipSyncRequest):
+        raise BackendError(f"{who} takes lip-sync requests, not {request.kind} requests")
+    if request.frames < 1:
+        raise BackendError(f"a take needs at least one frame, got {request.frames}")
+    try:
+        return FrameRate.parse(request.fps)
+    except ValueError as exc:
+        raise BackendError(str(exc)) from None
 
 
 def _write_sound(

@@ -7,13 +7,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE
 from studio.engine.backends.base import BackendError, RunContext
 from studio.engine.registry import ModelKind
 from studio.engine.request import LipSyncRequest
 from studio.engine.result import Rendered, Timings
-from studio.voice.lipsync import footage, write_take
+from studio.voice.lipsync import checked_rate, footage, write_take
 from studio.voice.models import sound_model
 from studio.voice.shot_speech import load_lines, shot_audio
 
@@ -30,12 +29,7 @@ class MuseTalkBackend:
         from studio.media.audio import resample, write_wav
         from studio.voice.musetalk import MuseTalkError
 
-        if not isinstance(request, LipSyncRequest):
-            raise BackendError(f"MuseTalk takes lip-sync requests, not {request.kind}")
-        try:
-            fps = FrameRate.parse(request.fps)
-        except ValueError as exc:
-            raise BackendError(str(exc)) from None
+        fps = checked_rate(request, "MuseTalk")
         start = time.perf_counter()
         try:
             model = self._model(request, ctx)

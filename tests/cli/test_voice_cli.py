@@ -156,7 +156,7 @@ def band_rms(audio: np.ndarray, hz: float, rate: int = 48000) -> float:
 
 
 def test_mix_writes_the_episode_sound_with_music_ducked_and_effects(voiced, tmp_path) -> None:
-    root, lines = voiced
+    root, _ = voiced
     music, sting = tone(tmp_path / "bed.mp3", 150, 2.0), tone(tmp_path / "sting.m4a", 5000, 0.3)
     with open_project(root, read_only=True) as folder:
         project = folder.project
