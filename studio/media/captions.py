@@ -1,0 +1,247 @@
+"""Caption cues from the word timings of the spoken dialogue.
+
+:func:`build_cues` groups the words of each spoken line into cues of one or two short lines for
+sound-off viewing. Each spoken line is cut into cues separately (a cue never spans two lines),
+choosing the cut that needs the fewest cues while preferring cuts after sentence or clause
+punctuation and cues of even length; within a cue the words are split into lines of about equal
+width. Times stay exact (:class:`~fractions.Fraction` seconds from the episode start).
+
+Widths are counted in half-width units: a CJK character (or fullwidth sign) counts 2, anything
+else 1. A line of mostly-CJK text may be ``2 * max_chars_cjk`` units wide (16 characters), any
+other ``max_chars`` units (32 letters, a CJK character counting as two).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from studio.voice.timing import Mark
+
+_CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")  # with kana, hangul
+SENTENCE_END = ".!?…。！？‼⁉"
+CLAUSE_END = ",;:、，；：—–"
+_CLOSERS = "\"'”’»)]}」』）》〉】"
+_OPENERS = "「『（《〈【"
+_BREAK_COST = {"sentence": 0.0, "clause": 0.5, "": 3.0}  # cutting a cue after such a word
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One caption on screen from ``start`` to ``end`` (seconds from the episode start)."""
+
+    start: Fraction
+    end: Fraction
+    lines: tuple[str, ...]  # 1 or 2 lines
+    speaker: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SpokenWords:
+    """One spoken dialogue line placed in the episode.
+
+    ``text``, the line as written, is optional: when given, each word is shown with the
+    punctuation next to it in the text (speech timings carry bare words) and spacing follows
+    the text; without it words are shown as timed and punctuation cannot guide the breaks.
+    """
+
+    offset: int  # where the line starts in the episode, samples at ``sample_rate``
+    words: Sequence[Mark]  # from the line's SpeechTiming, relative to its start
+    speaker: str = ""
+    sample_rate: int = 48000
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionStyle:
+    """The house style for sound-off vertical viewing."""
+
+    max_chars: int = 32  # per line for alphabetic text
+    max_chars_cjk: int = 16  # per line when the text is CJK
+    max_lines: int = 2
+    max_seconds: float = 3.5  # a cue is cut before it runs longer (a single word may)
+    min_seconds: float = 0.8  # a shorter cue is held on screen (not into the next cue's gap)
+    gap_seconds: float = 0.08  # at least this between consecutive cues
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str  # as shown, with its punctuation
+    start: Fraction
+    end: Fraction
+    space_before: bool  # joined to the word before with a space (not at a line start)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def text_width(text: str) -> int:
+    """Width in half-width units: 2 for each CJK character, 1 for anything else."""
+    return sum(2 if _CJK.match(c) else 1 for c in text)
+
+
+def build_cues(lines: Sequence[SpokenWords], style: CaptionStyle = CaptionStyle()) -> list[Cue]:
+    """The cues of ``lines``, sorted and apart by at least ``style.gap_seconds``.
+
+    A cue runs from its first word's start to its last word's end, then: a cue shorter than
+    ``min_seconds`` is held that long; a cue ends ``gap_seconds`` before the next one starts
+    (earlier than its last word if need be) but is shown at least ``min_seconds / 2``, the next
+    cue waiting if it must (only when lines are spoken over each other or a cue is very short).
+    """
+    if style.max_lines < 1 or style.max_chars < 1 or style.max_chars_cjk < 1:
+        raise ValueError("a caption style needs at least one line of at least one character")
+    raw: list[Cue] = []
+    for spoken in lines:
+        if spoken.sample_rate <= 0:
+            raise ValueError(f"sample rate must be positive, got {spoken.sample_rate}")
+        words = _words(spoken)
+        if words:
+            raw += [
+                Cue(ws[0].start, ws[-1].end, ls, spoken.speaker) for ws, ls in _cut(words, style)
+            ]
+    return _timed(sorted(raw, key=lambda c: (c.start, c.end)), style)
+
+
+def _words(spoken: SpokenWords) -> list[_Word]:
+    """The words of a line with their times in seconds and their text as shown."""
+    marks = [m for m in spoken.words if m.text.strip()]
+    shown = _written(spoken.text, [m.text.strip() for m in marks])
+    rate, at = spoken.sample_rate, spoken.offset
+    return [
+        _Word(text, Fraction(at + m.start, rate), Fraction(at + max(m.end, m.start), rate), space)
+        for m, (text, space) in zip(marks, shown, strict=True)
+    ]
+
+
+def _written(text: str, words: list[str]) -> list[tuple[str, bool]]:
+    """Each word as written in ``text`` (with the punctuation around it) and whether a space
+    comes before it. Words not found in ``text`` are kept bare."""
+    spans: list[tuple[int, int] | None] = []
+    pos = 0
+    for word in words:
+        at = text.find(word, pos) if text else -1
+        spans.append(None if at < 0 else (at, at + len(word)))
+        pos = pos if at < 0 else at + len(word)
+    found = [s for s in spans if s is not None]
+    lead = {s: "" for s in found}
+    trail = dict(lead)
+    space = {s: False for s in found}
+    if found:
+        lead[found[0]] = text[: found[0][0]].strip()
+        trail[found[-1]] = text[found[-1][1] :].strip()
+    for before, after in itertools.pairwise(found):
+        gap = text[before[1] : after[0]]
+        cut = next((i for i, c in enumerate(gap) if c.isspace() or _opens(c)), len(gap))
+        trail[before] = gap[:cut].strip()
+        lead[after] = " ".join(gap[cut:].split())
+        space[after] = any(c.isspace() for c in gap)
+    out: list[tuple[str, bool]] = []
+    for word, span in zip(words, spans, strict=True):
+        if span is None:
+            prev = out[-1][0] if out else ""
+            out.append((word, bool(prev) and not (has_cjk(prev[-1]) or has_cjk(word[0]))))
+        else:
+            out.append((lead[span] + word + trail[span], space[span]))
+    return out
+
+
+def _opens(char: str) -> bool:
+    return char in _OPENERS or unicodedata.category(char) in ("Ps", "Pi")
+
+
+def _ending(word: str) -> str:
+    """ "sentence", "clause" or "" for the punctuation that ends ``word``."""
+    core = word.rstrip(_CLOSERS)
+    if core.endswith(tuple(SENTENCE_END)):
+        return "sentence"
+    return "clause" if core.endswith(tuple(CLAUSE_END)) else ""
+
+
+def _limit(words: list[_Word], style: CaptionStyle) -> int:
+    """The line width allowed for a spoken line: CJK when most of its letters are CJK."""
+    letters = [c for w in words for c in w.text if unicodedata.category(c)[0] in "LN"]
+    cjk = sum(1 for c in letters if _CJK.match(c))
+    return 2 * style.max_chars_cjk if letters and 2 * cjk >= len(letters) else style.max_chars
+
+
+def _cut(words: list[_Word], style: CaptionStyle) -> list[tuple[list[_Word], tuple[str, ...]]]:
+    """The words of one spoken line cut into cues, each with its lines (dynamic programming
+    over the cut points: fewest cues, then punctuation cuts, then even cues)."""
+    limit = _limit(words, style)
+    capacity = style.max_lines * limit
+    longest = Fraction(str(style.max_seconds))
+    short = Fraction(str(style.min_seconds))
+    n = len(words)
+    best: list[tuple[float, int, tuple[str, ...]]] = [(0.0, 0, ())] + [(float("inf"), 0, ())] * n
+    for i in range(n):
+        if best[i][0] == float("inf"):
+            continue
+        for j in range(i + 1, n + 1):
+            cue = words[i:j]
+            if j - i > 1 and cue[-1].end - cue[0].start > longest:
+                break
+            lines = _layout(cue, limit, style.max_lines)
+            if lines is None:
+                break  # more words cannot fit either
+            fill = sum(map(text_width, lines)) / capacity
+            cost = 1.0 + 0.2 * (1.0 - min(fill, 1.0)) ** 2
+            cost += _BREAK_COST[_ending(cue[-1].text)] if j < n else 0.0
+            cost += 1.0 if cue[-1].end - cue[0].start < short else 0.0
+            if best[i][0] + cost < best[j][0]:
+                best[j] = (best[i][0] + cost, i, lines)
+    cues = []
+    j = n
+    while j > 0:
+        _, i, lines = best[j]
+        cues.append((words[i:j], lines))
+        j = i
+    return cues[::-1]
+
+
+def _layout(words: list[_Word], limit: int, max_lines: int) -> tuple[str, ...] | None:
+    """``words`` in the fewest lines (at most ``max_lines``) no wider than ``limit`` (a single
+    word may be), the lines as even as can be, a break after punctuation preferred; or None."""
+    if len(words) == 1:
+        return (words[0].text,)
+    total = text_width(_joined(words))
+    for count in range(1, min(max_lines, len(words)) + 1):
+        if total > count * limit + count - 1 and not any(text_width(w.text) > limit for w in words):
+            continue
+        best: tuple[float, tuple[str, ...]] | None = None
+        for cuts in itertools.combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            parts = [words[a:b] for a, b in itertools.pairwise(bounds)]
+            lines = tuple(_joined(p) for p in parts)
+            widths = [text_width(s) for s in lines]
+            if any(w > limit and len(p) > 1 for w, p in zip(widths, parts, strict=True)):
+                continue
+            score = (max(widths) - min(widths)) / limit
+            score += sum(0.0 if _ending(p[-1].text) else 0.25 for p in parts[:-1])
+            if best is None or score < best[0]:
+                best = (score, lines)
+        if best is not None:
+            return best[1]
+    return None
+
+
+def _joined(words: list[_Word]) -> str:
+    return "".join((" " if w.space_before and k else "") + w.text for k, w in enumerate(words))
+
+
+def _timed(raw: list[Cue], style: CaptionStyle) -> list[Cue]:
+    """``raw`` (sorted) with holds and gaps applied: see :func:`build_cues`."""
+    gap = Fraction(str(style.gap_seconds))
+    hold = Fraction(str(style.min_seconds))
+    out: list[Cue] = []
+    for k, cue in enumerate(raw):
+        start = cue.start if not out else max(cue.start, out[-1].end + gap)
+        end = max(cue.end, start + hold)
+        if k + 1 < len(raw) and end > raw[k + 1].start - gap:
+            end = max(raw[k + 1].start - gap, start + hold / 2)
+        out.append(Cue(start, end, cue.lines, cue.speaker))
+    return out
