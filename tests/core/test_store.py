@@ -3,7 +3,7 @@
 Real files in ``tmp_path``; failures injected only at the OS boundary (``os.write``,
 ``os.replace``, ``os.open``), never by mocking the store itself. The lock, stored paths and the
 text of project.json have their own files: ``test_store_lock.py``, ``test_store_paths.py``,
-``test_projectjson.py``.
+``test_projectjson.py``; schema upgrades are in ``test_store_upgrades.py``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ import pytest
 from sample_projects import edit_json, small_project
 
 from studio.core import store
-from studio.core.model import (
-    Project,
-)
+from studio.core.model import Project
 from studio.core.store import (
     StoreError,
     create_project,
@@ -293,113 +291,6 @@ def test_newer_version_is_refused(root: Path) -> None:
         f"(schema version 7; this one reads up to {store.SCHEMA_VERSION})"
     )
     assert (root / "project.json").read_bytes() == before
-
-
-def _v2(doc: dict[str, Any]) -> None:
-    """Turn the document into what version 2 wrote: no sound (voice, sfx, music) and no
-    lip-sync links."""
-    doc["version"] = 2
-    doc["project"]["episodes"][0].pop("music")
-    for shot in doc["project"]["episodes"][0]["scenes"][0]["shots"]:
-        del shot["voice"], shot["sfx"]
-        for take in shot["takes"]:
-            del take["source_take"]
-
-
-def _soundless() -> Project:
-    """The small project as a version-2 file upgrades: no sound, no lip-sync links."""
-    project = small_project()
-    for episode in project.episodes:
-        episode.music = None
-    for shot in project.shots():
-        shot.voice, shot.sfx = [], []
-        for take in shot.takes:
-            take.source_take = ""
-    return project
-
-
-def _v1(doc: dict[str, Any]) -> None:
-    """Turn the document into what version 1 wrote: version 2 without shot prompts, take
-    timings/device and LoRAs."""
-    _v2(doc)
-    doc["version"] = 1
-    del doc["project"]["loras"]
-    for character in doc["project"]["characters"]:
-        del character["loras"]
-    for shot in doc["project"]["episodes"][0]["scenes"][0]["shots"]:
-        del shot["prompt"]
-        for take in shot["takes"]:
-            del take["timings"], take["device"]
-
-
-def test_version_1_is_upgraded_and_the_original_kept(root: Path) -> None:
-    edit_json(root, _v1)
-    original = (root / "project.json").read_bytes()
-    with open_project(root) as folder:
-        assert folder.project == _soundless()
-        assert folder.problems == [
-            "upgraded project.json from schema version 1 to 3; "
-            "the first save keeps the original as project.v1.json"
-        ]
-        folder.save()
-        folder.save()  # the backup is made once, from the original
-    assert (root / "project.v1.json").read_bytes() == original
-    doc = json.loads((root / "project.json").read_text())
-    assert doc["version"] == 3
-    shot = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]
-    assert shot["prompt"] == ""
-    assert doc["project"]["loras"] == [] and doc["project"]["characters"][0]["loras"] == []
-    assert (shot["takes"][0]["timings"], shot["takes"][0]["device"]) == ({}, "")
-
-
-def test_version_2_gains_sound_fields(root: Path) -> None:
-    edit_json(root, _v2)
-    with open_project(root) as folder:
-        assert folder.project == _soundless()
-        assert "from schema version 2 to 3" in folder.problems[0]
-        folder.save()
-    doc = json.loads((root / "project.json").read_text())
-    episode = doc["project"]["episodes"][0]
-    shot = episode["scenes"][0]["shots"][0]
-    assert (episode["music"], shot["voice"], shot["sfx"]) == (None, [], [])
-    assert shot["takes"][0]["source_take"] == ""
-
-
-def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[int] = []
-
-    def step(n: int) -> Any:
-        def upgrade(doc: dict[str, Any]) -> dict[str, Any]:
-            assert doc["version"] == n
-            seen.append(n)
-            return doc
-
-        return upgrade
-
-    edit_json(root, lambda doc: doc.update(version=1))
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 4)
-    monkeypatch.setattr(store, "UPGRADES", {3: step(3), 1: step(1), 2: step(2)})
-    with open_project(root, read_only=True) as folder:
-        assert seen == [1, 2, 3]
-        assert "from schema version 1 to 4" in folder.problems[0]
-    assert not (root / "project.v1.json").exists()  # read-only: nothing written
-
-
-def test_upgrade_missing_or_failing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    edit_json(root, _v1)
-    before = (root / "project.json").read_bytes()
-    monkeypatch.setattr(store, "UPGRADES", {})
-    with pytest.raises(StoreError, match=r": no upgrade from schema version 1 to 2$"):
-        open_project(root)
-
-    def broken(doc: dict[str, Any]) -> dict[str, Any]:
-        return doc["nothing"]
-
-    monkeypatch.setattr(store, "UPGRADES", {1: broken})
-    with pytest.raises(StoreError, match=r"upgrading from schema version 1 failed: KeyError"):
-        open_project(root)
-    assert (root / "project.json").read_bytes() == before
-    assert not (root / ".lock").exists()
 
 
 def test_bad_field_names_its_path(root: Path) -> None:
