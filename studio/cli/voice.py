@@ -109,22 +109,25 @@ def voice_lines(folder: Any, requests: list[Any], *, quiet: bool) -> tuple[list[
 
 
 def _kokoro_choice(name: str | None) -> Any:
-    from studio.engine.models_dir import models_dir
-    from studio.engine.registry import ModelKind, scan
+    from studio.engine.registry import ModelKind
     from studio.voice.plan import KOKORO, VoiceChoice
 
-    registry = scan(models_dir())
-    usable = [e for e in registry.of_kind(ModelKind.TTS) if not e.problems]
-    if name:
-        entry = next((e for e in registry if e.name == name), None)
-        if entry is None or entry.kind != ModelKind.TTS:
-            have = ", ".join(e.name for e in usable) or "none"
-            raise CliError(f"no voice model named {name!r} is installed (installed: {have})")
-    elif usable:
-        entry = usable[0]
-    else:
-        raise CliError("no Kokoro voice model is installed: see `studio models list`")
-    return VoiceChoice(backend=KOKORO, model=entry.name, model_hash=entry.hash)
+    model, model_hash = _installed(ModelKind.TTS, name, "Kokoro voice")
+    return VoiceChoice(backend=KOKORO, model=model, model_hash=model_hash)
+
+
+def _installed(kind: Any, name: str | None, what: str) -> tuple[str, str]:
+    """(name, hash) of the usable installed model ``name`` of ``kind``, else of the first one."""
+    from studio.engine.models_dir import models_dir
+    from studio.engine.registry import scan
+
+    usable = [e for e in scan(models_dir()).of_kind(kind) if not e.problems]
+    entry = next((e for e in usable if e.name == name), None) if name else next(iter(usable), None)
+    if entry is None:
+        have = ", ".join(e.name for e in usable) or "none"
+        named = f" named {name!r}" if name else ""
+        raise CliError(f"no usable {what} model{named} is installed (installed: {have})")
+    return entry.name, entry.hash
 
 
 def cmd_lipsync(args: argparse.Namespace) -> int:
@@ -203,17 +206,9 @@ def _lipsync_model(args: argparse.Namespace) -> tuple[str, str]:
         if args.model:
             raise CliError("--model is for --backend musetalk")
         return args.backend, ""
-    from studio.engine.models_dir import models_dir
-    from studio.engine.registry import ModelKind, scan
+    from studio.engine.registry import ModelKind
 
-    usable = [e for e in scan(models_dir()).of_kind(ModelKind.LIPSYNC) if not e.problems]
-    entry = next((e for e in usable if e.name == args.model), None) if args.model else None
-    if entry is None and not args.model and usable:
-        entry = usable[0]
-    if entry is None:
-        have = ", ".join(e.name for e in usable) or "none"
-        raise CliError(f"no usable MuseTalk model {args.model or ''} installed (installed: {have})")
-    return entry.name, entry.hash
+    return _installed(ModelKind.LIPSYNC, args.model, "MuseTalk")
 
 
 def _sources(project: Any, args: argparse.Namespace) -> list[tuple[Any, Any]]:

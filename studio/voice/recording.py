@@ -80,7 +80,7 @@ def record_lipsync(
     folder: ProjectFolder, request: LipSyncRequest, take_id: str, result: TakeResult
 ) -> Take:
     """The lip-synced take, added to its shot and linked to its source. The caller saves."""
-    take = record_take(folder.project, request, take_id, result)  # type: ignore[arg-type]
+    take = record_take(folder.project, request, take_id, result)
     take.source_take = request.source_take
     return take
 

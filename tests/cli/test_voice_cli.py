@@ -41,8 +41,10 @@ Then deliver it, and go.
 """
 
 
-def studio(*args: object) -> subprocess.CompletedProcess[str]:
+def studio(*args: object, models: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    if models is not None:
+        env["STUDIO_MODELS_DIR"] = str(models)
     return subprocess.run(
         [sys.executable, "-m", "studio", *map(str, args)],
         capture_output=True, text=True, timeout=300, env=env,
@@ -204,3 +206,16 @@ def test_lipsync_without_voice_says_so(tmp_path: Path) -> None:
     result = studio("lipsync", root, "--take", take["id"])
     assert result.returncode == 1
     assert "has no voiced dialogue: run `studio voice` first" in result.stderr
+
+
+def test_neural_backends_without_their_models_say_so(voiced, tmp_path: Path) -> None:
+    root, _ = voiced
+    empty = tmp_path / "models"
+    empty.mkdir()
+    voice = studio("voice", root, "--backend", "kokoro", models=empty)
+    assert voice.returncode == 1
+    assert "no usable Kokoro voice model is installed (installed: none)" in voice.stderr
+    sync = studio("lipsync", root, "--episode", "1", "--backend", "musetalk", "--model", "mt",
+                  models=empty)  # fmt: skip
+    assert sync.returncode == 1
+    assert "no usable MuseTalk model named 'mt' is installed (installed: none)" in sync.stderr
