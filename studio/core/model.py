@@ -223,6 +223,7 @@ class Shot:
     takes: list[Take] = field(default_factory=list)
     voice: list[VoiceClip] = field(default_factory=list)  # its dialogue lines, spoken
     sfx: list[AudioRef] = field(default_factory=list)
+    focus: tuple[float, float] = (0.5, 0.5)  # what to keep when the take is cropped to fit
 
     @property
     def approved_take(self) -> str | None:
@@ -261,6 +262,7 @@ class Shot:
             "takes": [take.to_json() for take in self.takes],
             "voice": [clip.to_json() for clip in self.voice],
             "sfx": [ref.to_json() for ref in self.sfx],
+            "focus": list(self.focus),
         }
 
     @classmethod
@@ -293,6 +295,7 @@ class Shot:
             ],
             voice=_items(d, "voice", VoiceClip, where),
             sfx=_items(d, "sfx", AudioRef, where),
+            focus=_focus(d.get("focus", [0.5, 0.5]), f"{where}.focus"),
         )
         approved = [t.id for t in shot.takes if t.state is TakeState.APPROVED]
         if len(approved) > 1:
@@ -335,6 +338,7 @@ class Episode:
     title: str = ""
     scenes: list[Scene] = field(default_factory=list)
     music: AudioRef | None = None  # the music bed under the whole episode
+    cover_frame: int | None = None  # the export's cover image; None = chosen by the export
 
     def shots(self) -> Iterator[Shot]:
         for scene in self.scenes:
@@ -349,11 +353,17 @@ class Episode:
             "title": self.title,
             "scenes": [scene.to_json() for scene in self.scenes],
             "music": self.music.to_json() if self.music is not None else None,
+            "cover_frame": self.cover_frame,
         }
 
     @classmethod
     def from_json(cls, raw: Any, where: str) -> Episode:
         d = jr.obj(raw, where)
+        cover = d.get("cover_frame")
+        if cover is not None and (
+            not isinstance(cover, int) or isinstance(cover, bool) or cover < 0
+        ):
+            raise jr.SchemaError(f"{where}.cover_frame: expected a frame number or null")
         return cls(
             number=jr.field(d, "number", int, where),
             title=jr.field(d, "title", str, where, ""),
@@ -364,6 +374,7 @@ class Episode:
             music=None
             if d.get("music") is None
             else AudioRef.from_json(d["music"], f"{where}.music"),
+            cover_frame=cover,
         )
 
 
@@ -380,6 +391,8 @@ class Project:
     episodes: list[Episode] = field(default_factory=list)
     archived_shots: list[Shot] = field(default_factory=list)  # removed from the script
     loras: list[LoraRef] = field(default_factory=list)  # the project's style, on every shot
+    label: str = ""  # the visible AI-content label; "" = "AI-generated" in the project's language
+    producer: str = ""  # who made it, in the exported files' AI-content metadata
 
     def shots(self) -> Iterator[Shot]:
         for episode in self.episodes:
@@ -416,6 +429,8 @@ class Project:
             "episodes": [e.to_json() for e in self.episodes],
             "archived_shots": [s.to_json() for s in self.archived_shots],
             "loras": [lora.to_json() for lora in self.loras],
+            "label": self.label,
+            "producer": self.producer,
         }
 
     @classmethod
@@ -441,6 +456,8 @@ class Project:
             episodes=_items(d, "episodes", Episode, where),
             archived_shots=_items(d, "archived_shots", Shot, where),
             loras=_items(d, "loras", LoraRef, where),
+            label=jr.field(d, "label", str, where, ""),
+            producer=jr.field(d, "producer", str, where, ""),
         )
         _check_unique_ids(project, where)
         return project
@@ -449,6 +466,15 @@ class Project:
 def _seconds(raw: Any, where: str) -> dict[str, float]:
     d = jr.obj(raw, where)
     return {key: jr.field(d, key, float, where) for key in d}
+
+
+def _focus(raw: Any, where: str) -> tuple[float, float]:
+    items = jr.lst(raw, where)
+    if len(items) != 2 or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1 for v in items
+    ):
+        raise jr.SchemaError(f"{where}: expected [x, y], each from 0 to 1")
+    return (float(items[0]), float(items[1]))
 
 
 def _items(d: dict[str, Any], key: str, kind: Any, where: str) -> list[Any]:

@@ -60,4 +60,19 @@ def v2_to_v3(doc: Document) -> Document:
     return doc
 
 
-UPGRADES: dict[int, Callable[[Document], Document]] = {1: v1_to_v2, 2: v2_to_v3}
+def v3_to_v4(doc: Document) -> Document:
+    """Version 4 adds what the export needs: a shot's crop ``focus``, an episode's
+    ``cover_frame``, and the project's AI-content ``label`` text and ``producer``."""
+    project = doc.get("project")
+    if isinstance(project, dict):
+        project.setdefault("label", "")
+        project.setdefault("producer", "")
+        for episode in project.get("episodes") or []:
+            if isinstance(episode, dict):
+                episode.setdefault("cover_frame", None)
+    for shot in _shots(doc):
+        shot.setdefault("focus", [0.5, 0.5])
+    return doc
+
+
+UPGRADES: dict[int, Callable[[Document], Document]] = {1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4}

@@ -9,6 +9,7 @@ reads, so a chatty ffmpeg cannot deadlock us; its last lines become the :class:`
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -332,3 +333,39 @@ def _decode(path: Path, width: int, height: int) -> Iterator[np.ndarray]:
                 raise MediaError(f"could not decode {path.name}: {ffmpeg_reason(rc, stderr)}")
         finally:
             _stop(proc, proc.stdout)
+
+
+def run_ffmpeg(args: list[str], what: str, *, timeout: float | None = None) -> str:
+    """Run ffmpeg with ``args`` (everything after the binary); its stderr text when it succeeds.
+
+    MediaError "could not WHAT: <ffmpeg's reason>" when it fails, cannot start or runs past
+    ``timeout`` seconds. Stderr goes to a temporary file, so a chatty ffmpeg never blocks.
+    """
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
+    with tempfile.TemporaryFile() as stderr:
+        try:
+            proc = subprocess.run(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                timeout=timeout, creationflags=NO_WINDOW,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise MediaError(f"could not {what}: ffmpeg took longer than {timeout:.0f} s") from None
+        except OSError as e:
+            raise MediaError(f"could not {what}: cannot start ffmpeg ({e})") from e
+        if proc.returncode != 0:
+            raise MediaError(f"could not {what}: {ffmpeg_reason(proc.returncode, stderr)}")
+        stderr.seek(0)
+        return stderr.read().decode("utf-8", "replace")
+
+
+@functools.cache
+def ffmpeg_version() -> str:
+    """The first line of ``ffmpeg -version`` (part of cache keys: another ffmpeg encodes
+    differently)."""
+    try:
+        out = subprocess.run(
+            [ffmpeg_exe(), "-version"], capture_output=True, timeout=60, creationflags=NO_WINDOW
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise MediaError(f"cannot run ffmpeg: {e}") from e
+    return out.decode("utf-8", "replace").partition("\n")[0].strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -110,6 +111,59 @@ def default_family(language: str) -> str:
     return f"Noto Sans CJK {region}" if region else _LATIN_FAMILY
 
 
+@dataclass(frozen=True, slots=True)
+class AssLayer:
+    """More styles and events for the script, drawn over the captions (the AI-content label)."""
+
+    styles: tuple[str, ...]  # "Style: …" lines, see :func:`ass_style`
+    events: tuple[str, ...]  # "Dialogue: …" lines, see :func:`ass_event`
+
+
+def ass_style(
+    name: str,
+    font: str,
+    size: int,
+    *,
+    colour: str = "&H00FFFFFF",
+    outline_colour: str = "&H00000000",
+    back_colour: str = "&H80000000",
+    boxed: bool = False,
+    outline: int = 1,
+    shadow: int = 0,
+    alignment: int = 2,
+    margins: tuple[int, int, int] = (0, 0, 0),
+    bold: bool = True,
+) -> str:
+    """One ``Style:`` line. Colours are ``&HAABBGGRR`` (AA 00 is opaque); ``alignment`` is the
+    numpad position (2 bottom centre, 7 top left, 8 top centre); ``margins`` (left, right,
+    vertical) in pixels of the script's resolution."""
+    fields = [
+        name, _field(font), size, colour, colour, outline_colour, back_colour,
+        -1 if bold else 0, 0, 0, 0, 100, 100, 0, 0, 3 if boxed else 1, outline, shadow,
+        alignment, *margins, 1,
+    ]  # fmt: skip
+    return "Style: " + ",".join(map(str, fields))
+
+
+def ass_event(
+    start: Fraction, end: Fraction, style: str, lines: Sequence[str], name: str = ""
+) -> str:
+    """One ``Dialogue:`` line showing ``lines`` (as written) from ``start`` to ``end`` seconds."""
+    a, b = _span_cs(Cue(start, end, tuple(lines)))
+    text = r"\N".join(_ass_escape(line) for line in lines)
+    return f"Dialogue: 0,{_ass_clock(a)},{_ass_clock(b)},{style},{_field(name)},0,0,0,,{text}"
+
+
+def caption_size(cues: Sequence[Cue], width: int, height: int, *, boxed: bool = False) -> int:
+    """The font size :func:`ass_text` picks for ``cues``: pass it to each part of an episode
+    drawn separately, so every part shows the captions at the same size."""
+    return _auto_size(cues, width, height, _border_per_size(boxed))
+
+
+def _border_per_size(boxed: bool) -> Fraction:
+    return Fraction(1, 5) if boxed else Fraction(1, 12)
+
+
 def ass_text(
     cues: Sequence[Cue],
     *,
@@ -119,38 +173,30 @@ def ass_text(
     boxed: bool = False,
     language: str = "en",
     font_size: int = 0,
+    layers: Sequence[AssLayer] = (),
 ) -> str:
     """An ASS script drawing ``cues`` on a ``width``×``height`` picture in the house style.
 
     ``font`` "" picks :func:`default_family` for ``language``; ``boxed`` draws the text on a
     75 % opaque black box instead of an outline; ``font_size`` 0 picks one (see the module).
     Our line breaks are kept; libass wraps further only a line too wide for the margins.
+    ``layers`` add their styles and events after the captions'.
     """
     if width <= 0 or height <= 0:
         raise ValueError(f"the picture size must be positive, got {width}×{height}")
-    border_per_size = Fraction(1, 5) if boxed else Fraction(1, 12)
-    size = font_size or _auto_size(cues, width, height, border_per_size)
-    border = max(1, math.ceil(size * border_per_size))
+    size = font_size or caption_size(cues, width, height, boxed=boxed)
+    border = max(1, math.ceil(size * _border_per_size(boxed)))
     shadow = 0 if boxed else max(1, round(size / 24))
     side = math.ceil(width * SIDE_MARGIN) + border
     bottom = math.ceil(height * SAFE_BOTTOM) + border + shadow
-    outline_colour = "&H40000000" if boxed else "&H00000000"  # ASS colours are &HAABBGGRR
-    style = ",".join(
-        map(str, [
-            "Caption", _field(font or default_family(language)), size,
-            "&H00FFFFFF", "&H00FFFFFF", outline_colour, "&H80000000",
-            -1, 0, 0, 0, 100, 100, 0, 0, 3 if boxed else 1, border, shadow,
-            2, side, side, bottom, 1,
-        ])
+    style = ass_style(
+        "Caption", font or default_family(language), size, boxed=boxed,
+        outline_colour="&H40000000" if boxed else "&H00000000",
+        outline=border, shadow=shadow, margins=(side, side, bottom),
     )  # fmt: skip
-    events = []
-    for cue in cues:
-        start, end = _span_cs(cue)
-        text = r"\N".join(_ass_escape(line) for line in _lines(cue))
-        events.append(
-            f"Dialogue: 0,{_ass_clock(start)},{_ass_clock(end)},Caption,"
-            f"{_field(cue.speaker)},0,0,0,,{text}"
-        )
+    events = [ass_event(cue.start, cue.end, "Caption", _lines(cue), cue.speaker) for cue in cues]
+    styles = [style, *(line for layer in layers for line in layer.styles)]
+    events += [line for layer in layers for line in layer.events]
     return "\n".join([
         "[Script Info]",
         "ScriptType: v4.00+",
@@ -164,7 +210,7 @@ def ass_text(
         "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
         "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
         "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding",
-        f"Style: {style}",
+        *styles,
         "",
         "[Events]",
         "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",

@@ -10,8 +10,11 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
+
 from studio.core.model import Episode, Shot
 from studio.core.store import ProjectFolder, StoreError
+from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE, AudioRef
 
 
@@ -51,46 +54,8 @@ def _copy_in(folder: ProjectFolder, path: Path, into: str, what: str) -> str:
 def mix_episode_file(folder: ProjectFolder, episode: Episode) -> tuple[str, list[str]]:
     """Mix ``episode`` into its file; (the file, relative; warnings about missing sounds)."""
     from studio.media.audio import write_wav
-    from studio.media.ffmpeg import MediaError
-    from studio.voice.mix import MixSettings, Placed, mix_episode
 
-    fps = folder.project.fps
-    warnings: list[str] = []
-    dialogue: list[Placed] = []
-    sfx: list[Placed] = []
-    position = 0  # frames from the episode start
-    for shot in episode.shots():
-        at = round(fps.seconds(position) * SAMPLE_RATE)
-        shot_samples = round(fps.seconds(shot.duration_frames) * SAMPLE_RATE)
-        for clip in shot.voice:
-            path = folder.root / clip.media
-            if path.is_file():
-                length = max(0, shot_samples - clip.start)
-                dialogue.append(Placed(path, at + clip.start, 0.0, length))
-            else:
-                warnings.append(f"shot {shot.id} line {clip.line + 1}: missing {clip.media}")
-        for ref in shot.sfx:
-            path = folder.root / ref.path
-            offset = round(fps.seconds(ref.offset_frames) * SAMPLE_RATE)
-            if path.is_file():
-                sfx.append(Placed(path, at + offset, ref.gain_db, max(0, shot_samples - offset)))
-            else:
-                warnings.append(f"shot {shot.id} sound effect: missing {ref.path}")
-        position += shot.duration_frames
-    length = round(Fraction(fps.seconds(position)) * SAMPLE_RATE)
-    music = None
-    settings = MixSettings()
-    if episode.music is not None:
-        path = folder.root / episode.music.path
-        if path.is_file():
-            music = path
-            settings = MixSettings(music_gain_db=episode.music.gain_db)
-        else:
-            warnings.append(f"episode {episode.number} music: missing {episode.music.path}")
-    try:
-        audio = mix_episode(length, dialogue, music=music, sfx=sfx, settings=settings)
-    except MediaError as exc:
-        raise StoreError(f"cannot mix episode {episode.number}: {exc}") from None
+    audio, warnings = episode_mixdown(folder.root, folder.project.fps, episode)
     rel = mix_path(episode)
     target = folder.resolve(rel)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -101,3 +66,48 @@ def mix_episode_file(folder: ProjectFolder, episode: Episode) -> tuple[str, list
 
         raise StoreError(f"cannot write {rel}: {describe(exc)}") from None
     return rel, warnings
+
+
+def episode_mixdown(root: Path, fps: FrameRate, episode: Episode) -> tuple[np.ndarray, list[str]]:
+    """The mix of ``episode`` (48 kHz stereo float samples, as long as the episode) and
+    warnings about missing sounds; StoreError when a sound cannot be read."""
+    from studio.media.ffmpeg import MediaError
+    from studio.voice.mix import MixSettings, Placed, mix_episode
+
+    warnings: list[str] = []
+    dialogue: list[Placed] = []
+    sfx: list[Placed] = []
+    position = 0  # frames from the episode start
+    for shot in episode.shots():
+        at = round(fps.seconds(position) * SAMPLE_RATE)
+        shot_samples = round(fps.seconds(shot.duration_frames) * SAMPLE_RATE)
+        for clip in shot.voice:
+            path = root / clip.media
+            if path.is_file():
+                length = max(0, shot_samples - clip.start)
+                dialogue.append(Placed(path, at + clip.start, 0.0, length))
+            else:
+                warnings.append(f"shot {shot.id} line {clip.line + 1}: missing {clip.media}")
+        for ref in shot.sfx:
+            path = root / ref.path
+            offset = round(fps.seconds(ref.offset_frames) * SAMPLE_RATE)
+            if path.is_file():
+                sfx.append(Placed(path, at + offset, ref.gain_db, max(0, shot_samples - offset)))
+            else:
+                warnings.append(f"shot {shot.id} sound effect: missing {ref.path}")
+        position += shot.duration_frames
+    length = round(Fraction(fps.seconds(position)) * SAMPLE_RATE)
+    music = None
+    settings = MixSettings()
+    if episode.music is not None:
+        path = root / episode.music.path
+        if path.is_file():
+            music = path
+            settings = MixSettings(music_gain_db=episode.music.gain_db)
+        else:
+            warnings.append(f"episode {episode.number} music: missing {episode.music.path}")
+    try:
+        audio = mix_episode(length, dialogue, music=music, sfx=sfx, settings=settings)
+    except MediaError as exc:
+        raise StoreError(f"cannot mix episode {episode.number}: {exc}") from None
+    return audio, warnings

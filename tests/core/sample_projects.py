@@ -58,6 +58,7 @@ def small_project() -> Project:
             takes=takes,
             voice=voice,
             sfx=[AudioRef("audio/sfx/rain.wav", -6.0, 3)],
+            focus=(0.25, 0.4),
         ),
         Shot(id="sh-2", kind=ShotKind.INSERT, description="A ring — 指輪.", duration_frames=30),
     ]
@@ -66,7 +67,13 @@ def small_project() -> Project:
         title="Rain",
         script="script/script.fountain",
         characters=[Character("ELENA", reference_images=["characters/elena.png"])],
-        episodes=[Episode(1, "Pilot", [scene], music=AudioRef("audio/music/bed.m4a", -14.0))],
+        episodes=[
+            Episode(
+                1, "Pilot", [scene], music=AudioRef("audio/music/bed.m4a", -14.0), cover_frame=12
+            )
+        ],
+        label="AI-made",
+        producer="Rain Pictures",
     )
 
 

@@ -14,9 +14,31 @@ from studio.core.model import Project
 from studio.core.store import StoreError, open_project
 
 
+def _v3(doc: dict[str, Any]) -> None:
+    """Turn the document into what version 3 wrote: no crop focus, cover frame, label text or
+    producer."""
+    doc["version"] = 3
+    del doc["project"]["label"], doc["project"]["producer"]
+    del doc["project"]["episodes"][0]["cover_frame"]
+    for shot in doc["project"]["episodes"][0]["scenes"][0]["shots"]:
+        del shot["focus"]
+
+
+def _exportless() -> Project:
+    """The small project as a version-3 file upgrades: export settings at their defaults."""
+    project = small_project()
+    project.label = project.producer = ""
+    for episode in project.episodes:
+        episode.cover_frame = None
+    for shot in project.shots():
+        shot.focus = (0.5, 0.5)
+    return project
+
+
 def _v2(doc: dict[str, Any]) -> None:
     """Turn the document into what version 2 wrote: no sound (voice, sfx, music) and no
     lip-sync links."""
+    _v3(doc)
     doc["version"] = 2
     doc["project"]["episodes"][0].pop("music")
     for shot in doc["project"]["episodes"][0]["scenes"][0]["shots"]:
@@ -27,7 +49,7 @@ def _v2(doc: dict[str, Any]) -> None:
 
 def _soundless() -> Project:
     """The small project as a version-2 file upgrades: no sound, no lip-sync links."""
-    project = small_project()
+    project = _exportless()
     for episode in project.episodes:
         episode.music = None
     for shot in project.shots():
@@ -57,14 +79,14 @@ def test_version_1_is_upgraded_and_the_original_kept(root: Path) -> None:
     with open_project(root) as folder:
         assert folder.project == _soundless()
         assert folder.problems == [
-            "upgraded project.json from schema version 1 to 3; "
+            "upgraded project.json from schema version 1 to 4; "
             "the first save keeps the original as project.v1.json"
         ]
         folder.save()
         folder.save()  # the backup is made once, from the original
     assert (root / "project.v1.json").read_bytes() == original
     doc = json.loads((root / "project.json").read_text())
-    assert doc["version"] == 3
+    assert doc["version"] == 4
     shot = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]
     assert shot["prompt"] == ""
     assert doc["project"]["loras"] == [] and doc["project"]["characters"][0]["loras"] == []
@@ -75,13 +97,26 @@ def test_version_2_gains_sound_fields(root: Path) -> None:
     edit_json(root, _v2)
     with open_project(root) as folder:
         assert folder.project == _soundless()
-        assert "from schema version 2 to 3" in folder.problems[0]
+        assert "from schema version 2 to 4" in folder.problems[0]
         folder.save()
     doc = json.loads((root / "project.json").read_text())
     episode = doc["project"]["episodes"][0]
     shot = episode["scenes"][0]["shots"][0]
     assert (episode["music"], shot["voice"], shot["sfx"]) == (None, [], [])
     assert shot["takes"][0]["source_take"] == ""
+
+
+def test_version_3_gains_export_fields(root: Path) -> None:
+    edit_json(root, _v3)
+    with open_project(root) as folder:
+        assert folder.project == _exportless()
+        assert "from schema version 3 to 4" in folder.problems[0]
+        folder.save()
+    doc = json.loads((root / "project.json").read_text())
+    episode = doc["project"]["episodes"][0]
+    assert episode["cover_frame"] is None
+    assert (doc["project"]["label"], doc["project"]["producer"]) == ("", "")
+    assert all(shot["focus"] == [0.5, 0.5] for shot in episode["scenes"][0]["shots"])
 
 
 def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,11 +131,11 @@ def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch
         return upgrade
 
     edit_json(root, lambda doc: doc.update(version=1))
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 4)
-    monkeypatch.setattr(store, "UPGRADES", {3: step(3), 1: step(1), 2: step(2)})
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 5)
+    monkeypatch.setattr(store, "UPGRADES", {3: step(3), 1: step(1), 4: step(4), 2: step(2)})
     with open_project(root, read_only=True) as folder:
-        assert seen == [1, 2, 3]
-        assert "from schema version 1 to 4" in folder.problems[0]
+        assert seen == [1, 2, 3, 4]
+        assert "from schema version 1 to 5" in folder.problems[0]
     assert not (root / "project.v1.json").exists()  # read-only: nothing written
 
 

@@ -1,0 +1,448 @@
+"""An episode exported as the vertical MP4 that ships, with its captions, cover and labels.
+
+The steps (each reported as an :class:`ExportEvent`):
+
+1. plan: each shot's take, the dialogue and the captions (:mod:`studio.media.export_plan`);
+2. video: each shot encoded into a cached segment, or the cached one reused
+   (:mod:`studio.media.segments`), with captions and the visible label burned in;
+3. audio: the episode mixed, normalized two-pass to the preset's loudness and encoded as AAC
+   (cached too, by the mix's content);
+4. join: the segments joined by stream copy and muxed with the sound, with the AI-content
+   metadata, ``+faststart``; then signed with C2PA when a key is given;
+5. extras: the SRT/WebVTT sidecars, the cover image, the OpenTimelineIO file.
+
+Nothing appears at ``out`` until all of it is done: every file is written under a temporary
+name and renamed at the end, and any failure (ffmpeg's, a full disk) removes what was written.
+The project itself is only read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import os
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from studio.core.atomic import describe
+from studio.core.model import Project
+from studio.core.time import FrameRate
+from studio.core.voicing import SAMPLE_RATE
+from studio.media.captions import Cue, has_cjk
+from studio.media.export_plan import EpisodePlan, ExportError, plan_episode
+from studio.media.ffmpeg import MediaError, run_ffmpeg
+from studio.media.labels import Label, aigc_metadata, default_label
+from studio.media.presets import PRESETS, ExportPreset
+from studio.media.segments import SegmentSpec, encode_segment, segment_key
+from studio.media.subtitles import ass_text, caption_font, caption_size, write_sidecars
+
+CACHE = "exports/.cache"  # in the project folder: segments and encoded sound, per episode+preset
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    preset: ExportPreset = PRESETS["shorts"]
+    captions: str = ""  # burn | sidecar | both | none; "" = the preset's
+    labels: bool = True  # the visible label and the AI-content metadata
+    label_text: str = ""  # "" = the project's label, else "AI-generated" in its language
+    approved_only: bool = False
+    cover: bool = True
+    otio: bool = False
+    signing: object | None = None  # a studio.media.c2pa_sign.SigningKey
+    resources: Path | None = None  # the app's resources/ (shipped caption fonts)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportEvent:
+    """Progress: ``done`` of ``total`` units (frames for video, else steps) of ``stage``."""
+
+    episode: int
+    stage: str  # plan | video | audio | join | extras | done
+    done: int
+    total: int
+    message: str = ""
+
+
+@dataclass
+class ExportResult:
+    episode: int
+    files: dict[str, Path] = field(default_factory=dict)  # video, srt, vtt, cover, otio
+    warnings: list[str] = field(default_factory=list)
+    segments_encoded: int = 0
+    segments_reused: int = 0
+    frames: int = 0
+    fps: str = ""
+    loudness: float | None = None  # the mix's integrated loudness before normalizing (LUFS)
+
+
+def default_output(root: Path, project: Project, number: int, preset: ExportPreset) -> Path:
+    """``exports/<title>-ep01.mp4`` in the project (``-<preset>`` added but for shorts)."""
+    slug = re.sub(r"[^\w-]+", "-", project.title).strip("-") or "episode"
+    suffix = "" if preset.name == "shorts" else f"-{preset.name}"
+    return root / "exports" / f"{slug}-ep{number:02d}{suffix}.mp4"
+
+
+def export_episode(
+    root: Path,
+    project: Project,
+    number: int,
+    out: Path | None = None,
+    options: ExportOptions = ExportOptions(),
+    on_event: Callable[[ExportEvent], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> ExportResult:
+    """Export episode ``number`` of the project in ``root`` to ``out`` (default
+    :func:`default_output`). ExportError or MediaError, with nothing left behind, on failure."""
+    preset = options.preset
+    out = (out or default_output(root, project, number, preset)).resolve()
+    if out.suffix.lower() != ".mp4":
+        raise ExportError(f"the output must be an .mp4 file, not {out.name}")
+    emit = on_event or (lambda event: None)
+    emit(ExportEvent(number, "plan", 0, 1))
+    plan = plan_episode(root, project, number, approved_only=options.approved_only)
+    result = ExportResult(number, warnings=list(plan.warnings))
+    captions = options.captions or preset.captions
+    rate = preset.rate(project.fps)
+    bounds = _output_bounds(plan, rate)
+    result.frames, result.fps = bounds[-1], str(rate)
+    cache = root / CACHE / f"episode-{number}-{preset.name}"
+    written: list[Path] = []  # finished temporary files, renamed at the end
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        cache.mkdir(parents=True, exist_ok=True)
+        emit(ExportEvent(number, "plan", 1, 1, f"{len(plan.cuts)} shots"))
+        label = _label(plan, project, options, rate, bounds[-1], preset)
+        keys = _video(plan, preset, rate, bounds, captions, label, options, cache, result, emit,
+                      cancel)  # fmt: skip
+        _check(cancel)
+        emit(ExportEvent(number, "audio", 0, 1, "mixing and normalizing the sound"))
+        sound, sound_key = _sound(root, project, plan, preset, rate.seconds(bounds[-1]), cache,
+                                  result)  # fmt: skip
+        emit(ExportEvent(number, "audio", 1, 1))
+        _check(cancel)
+        content_id = hashlib.sha256("".join([*keys, sound_key]).encode()).hexdigest()[:32]
+        emit(ExportEvent(number, "join", 0, 1))
+        video = _join(plan, keys, cache, sound, out, project, label, content_id, options)
+        written.append(video)
+        emit(ExportEvent(number, "join", 1, 1))
+        _check(cancel)
+        extras = _extras(plan, project, video, out, captions, options, rate, result)
+        written += extras.values()
+        _publish(written, video, out, extras, result)
+        written = []
+        _prune(cache, {f"{k}.mp4" for k in keys} | {f"{sound_key}.m4a"})
+    except OSError as exc:
+        raise ExportError(f"cannot write the export of episode {number}: {describe(exc)}") from None
+    finally:
+        for path in written:
+            path.unlink(missing_ok=True)
+    emit(ExportEvent(number, "done", 1, 1, str(out)))
+    return result
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise ExportError("export cancelled")
+
+
+def _output_bounds(plan: EpisodePlan, rate: FrameRate) -> list[int]:
+    """Where each shot starts at the delivery rate, then the end: shot durations kept within
+    half a frame, their sum exact."""
+    starts = [cut.start for cut in plan.cuts] + [plan.frames]
+    bounds = [round(plan.fps.seconds(s) * rate.fraction) for s in starts]
+    if any(b >= c for b, c in itertools.pairwise(bounds)):
+        raise ExportError(f"a shot of episode {plan.number} is shorter than a frame at {rate} fps")
+    return bounds
+
+
+def _label(
+    plan: EpisodePlan,
+    project: Project,
+    options: ExportOptions,
+    rate: FrameRate,
+    frames: int,
+    preset: ExportPreset,
+) -> Label | None:
+    if not options.labels:
+        return None
+    text = options.label_text or project.label or default_label(plan.language or "en")
+    family, _ = caption_font(plan.language or ("zh" if has_cjk(text) else "en"), options.resources)
+    return Label(text, preset.width, preset.height, rate.seconds(frames), plan.language, family)
+
+
+def _video(
+    plan: EpisodePlan,
+    preset: ExportPreset,
+    rate: FrameRate,
+    bounds: list[int],
+    captions: str,
+    label: Label | None,
+    options: ExportOptions,
+    cache: Path,
+    result: ExportResult,
+    emit: Callable[[ExportEvent], None],
+    cancel: threading.Event | None,
+) -> list[str]:
+    """Each shot's segment in the cache (encoded unless already there); their keys."""
+    burn = captions in ("burn", "both") and bool(plan.cues)
+    language = plan.language or (
+        "zh" if any(has_cjk(" ".join(c.lines)) for c in plan.cues) else "en"
+    )
+    family, fonts = caption_font(language, options.resources)
+    if burn and not family and any(has_cjk(" ".join(c.lines)) for c in plan.cues):
+        result.warnings.append(
+            "no CJK font found for the captions: they may show as boxes; put one in "
+            "resources/fonts or install Noto Sans CJK"
+        )
+    size = caption_size(plan.cues, preset.width, preset.height, boxed=preset.boxed_captions)
+    keys: list[str] = []
+    total = bounds[-1]
+    emit(ExportEvent(plan.number, "video", 0, total, "encoding shots"))
+    for k, cut in enumerate(plan.cuts):
+        _check(cancel)
+        start, end = rate.seconds(bounds[k]), rate.seconds(bounds[k + 1])
+        cues = [_shifted(c, start, end) for c in cut.cues] if burn else []
+        layers = [label.layer(start, end)] if label is not None else []
+        script = ""
+        if cues or layers:
+            script = ass_text(
+                [c for c in cues if c is not None], width=preset.width, height=preset.height,
+                font=family, boxed=preset.boxed_captions, language=language, font_size=size,
+                layers=layers,
+            )  # fmt: skip
+        spec = SegmentSpec(
+            cut.media, bounds[k + 1] - bounds[k], rate, cut.focus, preset, script, fonts
+        )
+        key = segment_key(spec)
+        target = cache / f"{key}.mp4"
+        if target.is_file():
+            result.segments_reused += 1
+        else:
+            encode_segment(spec, target)
+            result.segments_encoded += 1
+        keys.append(key)
+        emit(ExportEvent(plan.number, "video", bounds[k + 1], total, f"shot {cut.shot_id}"))
+    return keys
+
+
+def _shifted(cue: Cue, start: Fraction, end: Fraction) -> Cue | None:
+    """``cue`` timed from ``start`` and cut at ``end`` (None if nothing of it is left)."""
+    a, b = max(cue.start, start), min(cue.end, end)
+    return Cue(a - start, b - start, cue.lines, cue.speaker) if b > a else None
+
+
+def _sound(
+    root: Path,
+    project: Project,
+    plan: EpisodePlan,
+    preset: ExportPreset,
+    seconds: Fraction,
+    cache: Path,
+    result: ExportResult,
+) -> tuple[Path, str]:
+    """The episode's sound mixed, normalized and encoded (cached by content); (file, key)."""
+    from studio.core.store import StoreError
+    from studio.media.audio import write_wav
+    from studio.media.loudness import LoudnessTarget, encode_normalized
+    from studio.voice.episode_mix import episode_mixdown
+
+    episode = project.episode(plan.number)
+    try:
+        audio, warnings = episode_mixdown(root, project.fps, episode)
+    except StoreError as exc:
+        raise ExportError(str(exc)) from None
+    result.warnings += warnings
+    target = LoudnessTarget(preset.loudness, preset.true_peak)
+    digest = hashlib.sha256(audio.tobytes())
+    digest.update(repr((target, preset.audio_bitrate, str(seconds), SAMPLE_RATE)).encode())
+    key = digest.hexdigest()[:32]
+    encoded = cache / f"{key}.m4a"
+    if encoded.is_file():
+        return encoded, key
+    wav = _temp(cache / "mix.wav", ".wav")
+    try:
+        write_wav(wav, audio, SAMPLE_RATE)
+        measured = encode_normalized(
+            wav, encoded, seconds, target=target, bitrate=f"{preset.audio_bitrate}k"
+        )
+        result.loudness = measured.integrated
+    finally:
+        wav.unlink(missing_ok=True)
+    return encoded, key
+
+
+def _join(
+    plan: EpisodePlan,
+    keys: list[str],
+    cache: Path,
+    sound: Path,
+    out: Path,
+    project: Project,
+    label: Label | None,
+    content_id: str,
+    options: ExportOptions,
+) -> Path:
+    """The segments joined by stream copy with the sound muxed in, in a temporary file beside
+    ``out``, signed when a key is given; the temporary file."""
+    listing = cache / f".join-{os.getpid()}-{threading.get_ident()}.txt"
+    lines = [f"file '{(cache / f'{k}.mp4').as_posix()}'" for k in keys]
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    partial = _temp(out, ".mp4")
+    title = f"{plan.project_title} — Episode {plan.number}" + (
+        f": {plan.title}" if plan.title else ""
+    )
+    tags: dict[str, str] = {"title": title}
+    if label is not None:
+        tags = aigc_metadata(
+            producer=project.producer, content_id=content_id, title=title, label=label.text
+        )
+    try:
+        meta = [arg for key, value in tags.items() for arg in ("-metadata", f"{key}={value}")]
+        run_ffmpeg(
+            ["-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
+             "-i", str(sound), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
+             "-movflags", "+faststart+use_metadata_tags", *meta,
+             "-metadata:s:a:0", f"language={_iso639_2(plan.language)}",
+             "-f", "mp4", str(partial)],
+            f"join the shots of episode {plan.number}",
+        )  # fmt: skip
+        if options.signing is not None:
+            from studio.media.c2pa_sign import SigningError, sign_mp4
+
+            signed = _temp(out, ".mp4")
+            try:
+                sign_mp4(partial, signed, options.signing, title=title,  # type: ignore[arg-type]
+                         producer=project.producer, content_id=content_id)  # fmt: skip
+            except SigningError as exc:
+                signed.unlink(missing_ok=True)
+                raise ExportError(f"cannot sign episode {plan.number}: {exc}") from None
+            os.replace(signed, partial)
+        return partial
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        listing.unlink(missing_ok=True)
+
+
+def _temp(out: Path, suffix: str) -> Path:
+    """A new hidden name beside ``out`` (the file is not created: whoever writes it does, with
+    the usual permissions)."""
+    return out.with_name(f".{out.stem}-{os.getpid()}-{secrets.token_hex(4)}.partial{suffix}")
+
+
+_ISO639_2 = {
+    "en": "eng", "zh": "chi", "cmn": "chi", "yue": "chi", "ja": "jpn", "ko": "kor",
+    "es": "spa", "fr": "fre", "de": "ger", "pt": "por", "ru": "rus", "it": "ita",
+}  # fmt: skip
+
+
+def _iso639_2(language: str) -> str:
+    return _ISO639_2.get(language.lower().split("-")[0], "und")
+
+
+def _extras(
+    plan: EpisodePlan,
+    project: Project,
+    video: Path,
+    out: Path,
+    captions: str,
+    options: ExportOptions,
+    rate: FrameRate,
+    result: ExportResult,
+) -> dict[str, Path]:
+    """Sidecars, cover and interchange in temporary files; {kind: temporary file}."""
+    made: dict[str, Path] = {}
+    try:
+        if captions in ("sidecar", "both") and plan.cues:
+            srt, vtt = write_sidecars(plan.cues, _temp(out, ".mp4"))
+            made["srt"], made["vtt"] = srt, vtt
+        if options.cover:
+            made["cover"] = _cover(plan, project, video, out, rate, result)
+        if options.otio:
+            from studio.media.otio_export import InterchangeError, write_interchange
+
+            target = _temp(out, ".otio")
+            made["otio"] = target
+            try:
+                write_interchange(plan, target)
+            except InterchangeError as exc:
+                raise ExportError(str(exc)) from None
+    except BaseException:
+        for path in made.values():
+            path.unlink(missing_ok=True)
+        raise
+    return made
+
+
+def _cover(
+    plan: EpisodePlan,
+    project: Project,
+    video: Path,
+    out: Path,
+    rate: FrameRate,
+    result: ExportResult,
+) -> Path:
+    """The cover image: the episode's chosen frame, else the middle of its first shot."""
+    chosen = project.episode(plan.number).cover_frame
+    first = plan.cuts[0].frames // 2
+    frame = first if chosen is None else chosen
+    if frame >= plan.frames:
+        result.warnings.append(
+            f"episode {plan.number}: cover frame {frame} is past the end; using frame {first}"
+        )
+        frame = first
+    seconds = plan.fps.seconds(frame)
+    at = rate.seconds(round(seconds * rate.fraction)) + rate.seconds(1) / 2  # inside the frame
+    cover = _temp(out, ".jpg")
+    try:
+        run_ffmpeg(
+            ["-loglevel", "error", "-ss", f"{float(at):.6f}", "-i", str(video),
+             "-frames:v", "1", "-q:v", "2", "-update", "1", "-f", "image2", str(cover)],
+            f"make the cover of episode {plan.number}",
+        )  # fmt: skip
+    except BaseException:
+        cover.unlink(missing_ok=True)
+        raise
+    return cover
+
+
+def _publish(
+    written: list[Path], video: Path, out: Path, extras: dict[str, Path], result: ExportResult
+) -> None:
+    """Rename the finished files into place: the extras first, the MP4 last."""
+    names = {"srt": ".srt", "vtt": ".vtt", "cover": "-cover.jpg", "otio": ".otio"}
+    placed: list[Path] = []
+    try:
+        for kind, temp in extras.items():
+            final = out.with_suffix(names[kind]) if names[kind].startswith(".") else (
+                out.with_name(out.stem + names[kind])
+            )  # fmt: skip
+            os.replace(temp, final)
+            placed.append(final)
+            result.files[kind] = final
+        os.replace(video, out)
+    except OSError:
+        for path in placed:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        result.files.clear()
+        raise
+    result.files = {"video": out, **result.files}
+
+
+def _prune(cache: Path, keep: set[str]) -> None:
+    """Remove cached files this export did not use (older versions of its shots)."""
+    for path in cache.iterdir():
+        if path.name not in keep and not path.name.startswith("."):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+__all__ = ["ExportError", "ExportEvent", "ExportOptions", "ExportResult", "MediaError"]
