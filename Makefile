@@ -41,6 +41,7 @@ bench: setup
 	$(BIN)/python bench/project_scale.py
 	$(BIN)/python bench/generation_overhead.py
 	$(BIN)/python bench/voice.py
+	$(BIN)/python bench/export.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache

@@ -6,9 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studio.cli.common import CliError, add_command, print_json, warn
+
+if TYPE_CHECKING:
+    from studio.media.c2pa_sign import SigningKey
 
 CAPTION_MODES = ("burn", "sidecar", "both", "none")
 
@@ -119,19 +122,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _signing(wanted: bool) -> object | None:
+def _signing(wanted: bool) -> SigningKey | None:
     if not wanted:
         return None
-    from studio.media.c2pa_sign import SigningError, c2pa_available, signing_key_from_env
+    from studio.media.c2pa_sign import (
+        SigningError,
+        c2pa_available,
+        check_key,
+        signing_key_from_env,
+    )
 
     if not c2pa_available():
         raise CliError("--sign needs c2pa-python: pip install c2pa-python")
     try:
         key = signing_key_from_env()
+        if key is None:
+            raise CliError("--sign: set STUDIO_C2PA_CERT (PEM chain) and STUDIO_C2PA_KEY (PEM key)")
+        check_key(key)
     except SigningError as exc:
         raise CliError(str(exc)) from None
-    if key is None:
-        raise CliError("--sign: set STUDIO_C2PA_CERT (PEM chain) and STUDIO_C2PA_KEY (PEM key)")
     return key
 
 
@@ -153,7 +162,7 @@ def _interchange(
 
 _SHARES = {  # stage: (where it starts, its part of the whole)
     "plan": (0.0, 0.02), "video": (0.02, 0.88), "audio": (0.9, 0.05), "join": (0.95, 0.04),
-    "done": (1.0, 0.0),
+    "extras": (0.99, 0.01), "done": (1.0, 0.0),
 }  # fmt: skip
 
 

@@ -152,6 +152,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"Generating {len(todo)} shots with {settings.model}…", flush=True)
         made, failures = run_requests(folder, requests, quiet=False)
         failures += _voice_demo(folder)
+    failures += _export_demo(root, project)
     print(f"{len(made)} takes made under {root / 'takes'}\n")
     print(info_text(project_summary(project)))
     print()
@@ -186,6 +187,22 @@ def _voice_demo(folder: Any) -> list[str]:
         failures += warnings
         print(f"Episode {episode.number} sound: {folder.root / mix}")
     return failures
+
+
+def _export_demo(root: Path, project: Project) -> list[str]:
+    """Episode 1 exported as it would ship; the failures, as lines."""
+    from studio.media.episode_export import ExportOptions, export_episode
+    from studio.media.export_plan import ExportError
+    from studio.media.ffmpeg import MediaError
+    from studio.resources import resources_dir
+
+    print("Exporting episode 1 (1080×1920)…", flush=True)
+    try:
+        result = export_episode(root, project, 1, options=ExportOptions(resources=resources_dir()))
+    except (ExportError, MediaError) as exc:
+        return [f"episode 1 not exported: {exc}"]
+    print(f"Episode 1: {result.files['video']}")
+    return []
 
 
 def _create_with_script(root: Path, project: Project, text: str) -> None:

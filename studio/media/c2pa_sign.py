@@ -154,6 +154,12 @@ def _signer(c2pa: Any, key: SigningKey) -> Any:
         raise SigningError(f"c2pa refused the signing credentials ({names}): {_one_line(e)}") from e
 
 
+def check_key(key: SigningKey) -> None:
+    """SigningError now, before any work, when ``key``'s files are missing, not PEM or refused
+    by c2pa (a key that does not match its certificate is only found when signing)."""
+    _signer(_import_c2pa(), key)
+
+
 def _temp_beside(out: Path) -> tuple[int, Path]:
     """A new hidden temporary file in ``out``'s folder (so the final rename is atomic)."""
     try:

@@ -34,10 +34,11 @@ from studio.core.atomic import describe
 from studio.core.model import Project
 from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE
+from studio.media.c2pa_sign import SigningKey
 from studio.media.captions import Cue, has_cjk
 from studio.media.export_plan import EpisodePlan, ExportError, plan_episode
 from studio.media.ffmpeg import MediaError, run_ffmpeg
-from studio.media.labels import Label, aigc_metadata, default_label
+from studio.media.labels import TOOL, Label, aigc_metadata, default_label
 from studio.media.presets import PRESETS, ExportPreset
 from studio.media.segments import SegmentSpec, encode_segment, segment_key
 from studio.media.subtitles import ass_text, caption_font, caption_size, write_sidecars
@@ -54,7 +55,7 @@ class ExportOptions:
     approved_only: bool = False
     cover: bool = True
     otio: bool = False
-    signing: object | None = None  # a studio.media.c2pa_sign.SigningKey
+    signing: SigningKey | None = None  # sign with C2PA after the mux
     resources: Path | None = None  # the app's resources/ (shipped caption fonts)
 
 
@@ -78,7 +79,7 @@ class ExportResult:
     segments_reused: int = 0
     frames: int = 0
     fps: str = ""
-    loudness: float | None = None  # the mix's integrated loudness before normalizing (LUFS)
+    loudness: float | None = None  # the mix's loudness before normalizing (LUFS); None if cached
 
 
 def default_output(root: Path, project: Project, number: int, preset: ExportPreset) -> Path:
@@ -132,6 +133,7 @@ def export_episode(
         written.append(video)
         emit(ExportEvent(number, "join", 1, 1))
         _check(cancel)
+        emit(ExportEvent(number, "extras", 0, 1, "captions, cover, timeline"))
         extras = _extras(plan, project, video, out, captions, options, rate, result)
         written += extras.values()
         _publish(written, video, out, extras, result)
@@ -272,6 +274,9 @@ def _sound(
             wav, encoded, seconds, target=target, bitrate=f"{preset.audio_bitrate}k"
         )
         result.loudness = measured.integrated
+    except MediaError as exc:
+        reason = str(exc).replace(wav.name, "the mix").replace(encoded.name, "the sound")
+        raise ExportError(f"episode {plan.number}: cannot encode the sound: {reason}") from None
     finally:
         wav.unlink(missing_ok=True)
     return encoded, key
@@ -294,9 +299,9 @@ def _join(
     lines = [f"file '{(cache / f'{k}.mp4').as_posix()}'" for k in keys]
     listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
     partial = _temp(out, ".mp4")
-    title = f"{plan.project_title} — Episode {plan.number}" + (
-        f": {plan.title}" if plan.title else ""
-    )
+    title = f"{plan.project_title} — Episode {plan.number}"
+    if plan.title and plan.title != f"Episode {plan.number}":
+        title += f": {plan.title}"
     tags: dict[str, str] = {"title": title}
     if label is not None:
         tags = aigc_metadata(
@@ -317,11 +322,12 @@ def _join(
 
             signed = _temp(out, ".mp4")
             try:
-                sign_mp4(partial, signed, options.signing, title=title,  # type: ignore[arg-type]
-                         producer=project.producer, content_id=content_id)  # fmt: skip
+                sign_mp4(partial, signed, options.signing, title=title,
+                         producer=project.producer or TOOL, content_id=content_id)  # fmt: skip
             except SigningError as exc:
                 signed.unlink(missing_ok=True)
-                raise ExportError(f"cannot sign episode {plan.number}: {exc}") from None
+                reason = str(exc).replace(partial.name, out.name).replace(signed.name, out.name)
+                raise ExportError(f"cannot sign episode {plan.number}: {reason}") from None
             os.replace(signed, partial)
         return partial
     except BaseException:

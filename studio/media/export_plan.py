@@ -211,7 +211,8 @@ def _dialogue(
 
 def _timing(root: Path, rel: str, shot_id: str, line: int) -> SpeechTiming:
     try:
-        return SpeechTiming.from_json(json.loads((root / rel).read_text(encoding="utf-8")))
+        timing = SpeechTiming.from_json(json.loads((root / rel).read_text(encoding="utf-8")))
+        return timing if timing.sample_rate == SAMPLE_RATE else timing.rescaled(SAMPLE_RATE)
     except (OSError, ValueError) as exc:  # SchemaError and JSONDecodeError are ValueErrors
         raise ExportError(
             f"shot {shot_id} line {line + 1}: cannot read the word timing {rel} ({exc}); "

@@ -51,7 +51,7 @@ class Label:
         big = max(1, round(self.height / 30))
         small = max(1, round(self.height / 64))
         side = math.ceil(self.width * SIDE_MARGIN)
-        top = math.ceil(self.height * SAFE_TOP)
+        top = math.ceil(self.height * SAFE_TOP) + max(1, big // 4)  # the box's edge too
         styles = (
             ass_style(
                 "LabelIntro", font, big, boxed=True, outline=max(1, big // 4),

@@ -161,8 +161,12 @@ def integrated_loudness(path: Path) -> tuple[float, float]:
     return float(level[1]), float(peak[1])
 
 
+AAC_HEADROOM = 0.5  # dB: the AAC encoder's overshoot; loudnorm aims this far under the peak
+
+
 def _loudnorm(target: LoudnessTarget) -> str:
-    return f"loudnorm=I={target.integrated:g}:TP={target.true_peak:g}:LRA={target.lra:g}"
+    peak = max(-9.0, target.true_peak - AAC_HEADROOM)
+    return f"loudnorm=I={target.integrated:g}:TP={peak:g}:LRA={target.lra:g}"
 
 
 def _second_pass(target: LoudnessTarget, m: Loudness) -> str:

@@ -83,14 +83,15 @@ def load_preset(name_or_file: str) -> ExportPreset:
         raise PresetError(f"preset file {path} is not valid JSON: {exc}") from None
     if not isinstance(raw, dict):
         raise PresetError(f"preset file {path}: expected a JSON object of settings")
-    return preset_from(raw, default_name=path.stem, where=str(path))
+    name = re.sub(r"[^\w.-]+", "-", path.stem).strip("-")[:40] or "custom"
+    return preset_from(raw, default_name=name, where=str(path))
 
 
 def preset_from(raw: dict[str, Any], *, default_name: str, where: str) -> ExportPreset:
     """A preset from a dict of settings over its ``base``; PresetError naming a bad field."""
     settings = dict(raw)
     base_name = settings.pop("base", "shorts")
-    if base_name not in PRESETS:
+    if not isinstance(base_name, str) or base_name not in PRESETS:
         raise PresetError(f"{where}: base must be one of {', '.join(PRESETS)}, not {base_name!r}")
     fields = {f.name: f for f in dataclasses.fields(ExportPreset)}
     unknown = sorted(set(settings) - set(fields))
@@ -110,7 +111,7 @@ def _checked(key: str, value: Any, where: str) -> Any:
     """``value`` for field ``key`` if it is valid (numbers become the field's type)."""
     bad = f"{where}: {key}"
     if key in ("name", "x264_preset", "captions", "fps"):
-        if not isinstance(value, str | int) or isinstance(value, bool):
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise PresetError(f"{bad} must be text, got {value!r}")
         value = str(value)
     if key == "name" and not re.fullmatch(r"[\w.-]{1,40}", value):
@@ -143,6 +144,8 @@ def _checked(key: str, value: Any, where: str) -> Any:
                 raise PresetError(f"{bad} must be an even whole number (H.264 4:2:0)")
             value = int(value)
         elif key in ("crf", "audio_bitrate"):
+            if value != int(value):
+                raise PresetError(f"{bad} must be a whole number, got {value!r}")
             value = int(value)
         else:
             value = float(value)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from studio.core.store import open_project
+from studio.media.ffmpeg import probe
 from studio.resources import SAMPLE_SCRIPT, resource
 
 SCRIPT = """Title: Glass
@@ -195,6 +196,7 @@ def test_demo_builds_the_sample_and_is_rerunnable(tmp_path):
     assert dialogue and all(len(s.voice) == len(s.dialogue) for s in dialogue)
     assert all(any(t.source_take for t in s.takes) for s in dialogue)
     assert all((root / f"audio/mix/episode-{e.number}.wav").is_file() for e in project.episodes)
+    assert probe(next((root / "exports").glob("*-ep01.mp4"))).height == 1920  # and exported
     second = studio("demo", tmp_path / "demo")
     assert second.returncode == 0, second.stderr
     assert "0 changed, 0 new, 0 archived" in second.stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import subprocess
 import sys
@@ -14,10 +13,7 @@ import pytest
 
 pytest.importorskip("c2pa")
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from c2pa_certs import SIGNER_NAME, pki_files
 
 from studio.media.c2pa_sign import (
     TRAINED_ALGORITHMIC_MEDIA,
@@ -30,89 +26,11 @@ from studio.media.c2pa_sign import (
 )
 from studio.media.ffmpeg import NO_WINDOW, ffmpeg_exe, ffmpeg_reason
 
-NOW = dt.datetime.now(dt.UTC)
-PEM = serialization.Encoding.PEM
-GARBAGE_PEM = b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"
-
-
-def _name(cn: str) -> x509.Name:
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, cn),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Studio Test Org"),
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
-        ]
-    )
-
-
-def _usage(*, sign: bool = False, ca: bool = False) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=sign,
-        content_commitment=False,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=ca,
-        crl_sign=ca,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def _cert(subject, issuer, public_key, issuer_key, *, ca: bool, eku: bool = True):
-    b = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - dt.timedelta(days=1))
-        .not_valid_after(NOW + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-        .add_extension(_usage(sign=not ca, ca=ca), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-    )
-    if not ca:
-        b = b.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
-            critical=False,
-        )
-        if eku:  # c2pa's certificate profile wants emailProtection (or documentSigning)
-            b = b.add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
-            )
-    return b.sign(issuer_key, hashes.SHA256())
-
-
-def _key_pem(key) -> bytes:
-    return key.private_bytes(PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory) -> dict[str, Path]:
     """A root CA and its leaf (EC P-256) as PEM files, plus a few near-misses c2pa refuses."""
-    d = tmp_path_factory.mktemp("pki")
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _cert(
-        _name("Studio Test Root"), _name("Studio Test Root"), ca_key.public_key(), ca_key, ca=True
-    )
-    leaf_key = ec.generate_private_key(ec.SECP256R1())
-    leaf = _cert(_name("Studio Test Signer"), ca.subject, leaf_key.public_key(), ca_key, ca=False)
-    no_eku = _cert(_name("No EKU"), ca.subject, leaf_key.public_key(), ca_key, ca=False, eku=False)
-    files = {
-        "chain": leaf.public_bytes(PEM) + ca.public_bytes(PEM),
-        "key": _key_pem(leaf_key),
-        "other_key": _key_pem(ec.generate_private_key(ec.SECP256R1())),
-        "ca_only": ca.public_bytes(PEM),
-        "no_eku_chain": no_eku.public_bytes(PEM) + ca.public_bytes(PEM),
-        "garbage_pem": GARBAGE_PEM,
-        "not_pem": b"this is not a certificate\n",
-    }
-    paths = {}
-    for name, data in files.items():
-        paths[name] = d / f"{name}.pem"
-        paths[name].write_bytes(data)
-    return paths
+    return pki_files(tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +95,7 @@ def test_signed_copy_says_it_is_ai_made(tmp_path, source_mp4, key):
     assert manifest["validation_state"] == "Valid"
     assert manifest["claim_generator_info"][0]["name"] == "Micro-Drama Studio"
     assert manifest["claim_generator_info"][0]["version"]
-    assert manifest["signature_info"]["common_name"] == "Studio Test Signer"
+    assert manifest["signature_info"]["common_name"] == SIGNER_NAME
     actions = _assertion(manifest, "c2pa.actions")["actions"]
     assert [(a["action"], a["digitalSourceType"]) for a in actions] == [
         ("c2pa.created", TRAINED_ALGORITHMIC_MEDIA)

@@ -96,7 +96,7 @@ def test_normalizes_to_the_target_as_aac_48k_stereo_of_the_exact_length(
     assert measured.integrated == pytest.approx(before, abs=1)  # pass 1, of the source
     lufs, peak = integrated_loudness(out)
     assert lufs == pytest.approx(-14, abs=1)
-    assert peak <= -1 + 0.5
+    assert peak <= -1 + 0.1  # aimed under -1 by the AAC headroom
     codec, profile, rate, channels, duration = audio_stream(out)
     assert (codec, profile, rate, channels) == ("aac", "LC", 48000, 2)
     assert duration == pytest.approx(float(seconds), abs=0.05)
