@@ -26,6 +26,7 @@ import re
 import secrets
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -44,6 +45,7 @@ from studio.media.segments import SegmentSpec, encode_segment, segment_key
 from studio.media.subtitles import ass_text, caption_font, caption_size, write_sidecars
 
 CACHE = "exports/.cache"  # in the project folder: segments and encoded sound, per episode+preset
+ENCODERS = 2  # segments encoded at once: x264 leaves cores idle at each segment's start and end
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +121,15 @@ def export_episode(
         cache.mkdir(parents=True, exist_ok=True)
         emit(ExportEvent(number, "plan", 1, 1, f"{len(plan.cuts)} shots"))
         label = _label(plan, project, options, rate, bounds[-1], preset)
-        keys = _video(plan, preset, rate, bounds, captions, label, options, cache, result, emit,
-                      cancel)  # fmt: skip
-        _check(cancel)
-        emit(ExportEvent(number, "audio", 0, 1, "mixing and normalizing the sound"))
-        sound, sound_key = _sound(root, project, plan, preset, rate.seconds(bounds[-1]), cache,
-                                  result)  # fmt: skip
+        with ThreadPoolExecutor(1, thread_name_prefix="sound") as background:
+            # the sound is mixed and normalized (mostly one core) while the shots encode
+            mixing = background.submit(_sound, root, project, plan, preset,
+                                       rate.seconds(bounds[-1]), cache, result)  # fmt: skip
+            keys = _video(plan, preset, rate, bounds, captions, label, options, cache, result,
+                          emit, cancel)  # fmt: skip
+            _check(cancel)
+            emit(ExportEvent(number, "audio", 0, 1, "mixing and normalizing the sound"))
+            sound, sound_key = mixing.result()
         emit(ExportEvent(number, "audio", 1, 1))
         _check(cancel)
         content_id = hashlib.sha256("".join([*keys, sound_key]).encode()).hexdigest()[:32]
@@ -204,10 +209,10 @@ def _video(
         )
     size = caption_size(plan.cues, preset.width, preset.height, boxed=preset.boxed_captions)
     keys: list[str] = []
+    todo: dict[int, SegmentSpec] = {}
     total = bounds[-1]
     emit(ExportEvent(plan.number, "video", 0, total, "encoding shots"))
     for k, cut in enumerate(plan.cuts):
-        _check(cancel)
         start, end = rate.seconds(bounds[k]), rate.seconds(bounds[k + 1])
         cues = [_shifted(c, start, end) for c in cut.cues] if burn else []
         layers = [label.layer(start, end)] if label is not None else []
@@ -221,15 +226,29 @@ def _video(
         spec = SegmentSpec(
             cut.media, bounds[k + 1] - bounds[k], rate, cut.focus, preset, script, fonts
         )
-        key = segment_key(spec)
-        target = cache / f"{key}.mp4"
-        if target.is_file():
-            result.segments_reused += 1
-        else:
-            encode_segment(spec, target)
-            result.segments_encoded += 1
-        keys.append(key)
-        emit(ExportEvent(plan.number, "video", bounds[k + 1], total, f"shot {cut.shot_id}"))
+        keys.append(segment_key(spec))
+        if not (cache / f"{keys[-1]}.mp4").is_file():
+            todo[k] = spec
+    result.segments_reused = len(keys) - len(todo)
+    done = total - sum(spec.frames for spec in todo.values())
+    emit(ExportEvent(plan.number, "video", done, total, f"{result.segments_reused} shots cached"))
+    with ThreadPoolExecutor(ENCODERS, thread_name_prefix="segment") as pool:
+        running = {
+            pool.submit(encode_segment, spec, cache / f"{keys[k]}.mp4"): k
+            for k, spec in todo.items()
+        }
+        try:
+            for future in as_completed(running):
+                future.result()
+                k = running[future]
+                result.segments_encoded += 1
+                done += todo[k].frames
+                emit(ExportEvent(plan.number, "video", done, total, f"shot {plan.cuts[k].shot_id}"))
+                _check(cancel)
+        except BaseException:
+            for future in running:
+                future.cancel()
+            raise
     return keys
 
 

@@ -165,3 +165,26 @@ def test_all_episodes_and_interchange_files(root: Path, tmp_path: Path) -> None:
         assert Path(r["files"]["edl"]) == tmp_path / f"cut-ep0{n}.edl"
         assert "TITLE:" in (tmp_path / f"cut-ep0{n}.edl").read_text()
         assert (tmp_path / f"cut-ep0{n}.xml").read_text().lstrip().startswith("<?xml")
+
+
+def test_cancel_stops_the_export_and_leaves_nothing(root: Path) -> None:
+    import threading
+
+    from studio.media.episode_export import ExportOptions, export_episode
+    from studio.media.export_plan import ExportError
+    from studio.media.presets import PRESETS
+
+    cancel, seen = threading.Event(), []
+
+    def on_event(event) -> None:
+        seen.append(event.stage)
+        if event.stage == "video" and event.done:  # a shot is encoded: the user cancels
+            cancel.set()
+
+    with open_project(root, read_only=True) as folder:
+        project = folder.project
+    with pytest.raises(ExportError, match="export cancelled"):
+        export_episode(root, project, 1, options=ExportOptions(preset=PRESETS["draft"]),
+                       on_event=on_event, cancel=cancel)  # fmt: skip
+    assert "join" not in seen and "done" not in seen
+    assert not list((root / "exports").glob("*.mp4")) and _leftovers(root) == []
