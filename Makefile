@@ -7,8 +7,10 @@ STAMP := $(VENV)/.setup-done
 # a GPU workstation gets the CUDA build of the same version from its index.
 TORCH ?= torch==2.13.0
 DEMO_DIR ?= demo
+DEMO_PROJECT := $(DEMO_DIR)/glass_heiress.mdstudio
+SHOTS_DIR := resources/screenshots
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo test lint format bench screenshots clean
 
 setup: $(STAMP)
 
@@ -19,8 +21,21 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# The window opens on the demo when there is a display (a desktop session).
 demo: setup
 	$(BIN)/studio demo $(DEMO_DIR)
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then \
+		$(BIN)/studio gui $(DEMO_PROJECT); \
+	else echo "No display: open the window with $(BIN)/studio gui $(DEMO_PROJECT)"; fi
+
+# The PNGs the README shows: the window on the demo project, and each panel.
+screenshots: setup
+	test -d $(DEMO_PROJECT) || $(BIN)/studio demo $(DEMO_DIR)
+	mkdir -p $(SHOTS_DIR)
+	$(BIN)/studio gui $(DEMO_PROJECT) --screenshot $(SHOTS_DIR)/window.png
+	for panel in script timeline player; do \
+		$(BIN)/studio gui $(DEMO_PROJECT) --screenshot $(SHOTS_DIR)/$$panel.png --panel $$panel; \
+	done
 
 test: setup
 	$(BIN)/ruff format --check .
@@ -42,6 +57,8 @@ bench: setup
 	$(BIN)/python bench/generation_overhead.py
 	$(BIN)/python bench/voice.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/player.py
+	$(BIN)/python bench/ui_timeline_paint.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache

@@ -14,14 +14,14 @@ import traceback
 from collections.abc import Sequence
 
 from studio import __version__
-from studio.cli import characters, export, generate, models, project, takes, voice
+from studio.cli import characters, export, generate, gui, models, project, takes, voice
 from studio.cli.common import CliError
 from studio.core.script.elements import ScriptError
 from studio.core.store import StoreError
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
-COMMAND_GROUPS = (project, generate, takes, characters, voice, export, models)
+COMMAND_GROUPS = (project, generate, takes, characters, voice, export, models, gui)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,8 +34,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         words[:2] = [takes.IMPORT_COMMAND]
     args = parser.parse_args(words)
     if args.command is None:
-        parser.print_help()
-        return 0
+        if gui.has_display():  # `studio` alone opens the window on a desktop
+            words = ["gui"]
+            args = parser.parse_args(words)
+        else:
+            parser.print_help()
+            return 0
     try:
         return args.run(args)
     except (CliError, ScriptError, StoreError) as exc:

@@ -135,7 +135,7 @@ def plan_episode(
             f"episode {number}: {len(unapproved)} of {len(shots)} shots are not approved; "
             f"exporting their latest takes ({named})"
         )
-    lines, spoken = _dialogue(root, episode, fps, warnings)
+    lines, spoken = spoken_dialogue(root, episode, fps, warnings)
     cues = tuple(build_cues(spoken, style or CaptionStyle()))
     starts = [position for _, _, position in cuts]
     return EpisodePlan(
@@ -173,7 +173,7 @@ def _shot_of(seconds: Fraction, starts: list[int], fps: FrameRate) -> int:
     return k
 
 
-def _dialogue(
+def spoken_dialogue(
     root: Path, episode: Episode, fps: FrameRate, warnings: list[str]
 ) -> tuple[list[Line], list[SpokenWords]]:
     """The voiced lines placed in the episode, and every line's words for the captions."""

@@ -1,0 +1,346 @@
+"""Frames of an episode for the preview player: decoded, fitted to 9:16, cached, read ahead.
+
+:class:`FrameServer` answers "what is on screen at episode frame k, at this display size":
+the shot's take (:mod:`studio.media.episode_timeline`), its conformed source frame read from
+the take's proxy (:mod:`studio.media.frame_proxies`: a JPEG per frame, so a random seek is a few
+milliseconds), cropped to the export's 9:16 box around the shot's focus and resized. Proxies are
+built by two background threads: one works through the episode's takes, the one showing soonest
+after the playhead first; the other only builds takes someone is waiting for.
+
+The server keeps an LRU of display-size frames and a read-ahead thread that stays ``ahead``
+frames in front of the playhead given to :meth:`FrameServer.prefetch`. A frame that cannot be
+shown (no take, an unreadable file) is a clearly marked placeholder, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import shutil
+import subprocess
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from studio.media.episode_timeline import EpisodeTimeline, crop_box, source_frame
+from studio.media.ffmpeg import MediaError
+from studio.media.frame_proxies import PROXIES, Cancelled, Proxy, signature, usable_folder
+
+PLACEHOLDER_RGB = (72, 0, 72)  # the background of a frame that cannot be shown
+__all__ = ["PLACEHOLDER_RGB", "PROXIES", "FrameServer", "placeholder"]
+
+
+class FrameServer:
+    """The frames of one episode at a display size, as RGB uint8 arrays; thread-safe.
+
+    ``cache_dir`` holds the proxies (a temporary folder when it cannot be written);
+    ``on_ready(frame)`` is called from the read-ahead thread each time it has a frame ready.
+    """
+
+    def __init__(
+        self,
+        timeline: EpisodeTimeline,
+        size: tuple[int, int] = (270, 480),
+        *,
+        cache_dir: Path,
+        on_ready: Callable[[int], None] | None = None,
+        ahead: int = 45,
+        cache_bytes: int = 256 << 20,
+    ) -> None:
+        self._timeline = timeline
+        self._size = _checked(size)
+        self._on_ready = on_ready
+        self._ahead = max(1, ahead)
+        self._cache_bytes = cache_bytes
+        self._lock = threading.Condition()  # guards everything below
+        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._proxies: dict[Path, Proxy] = {}
+        self._target, self._direction = 0, 1
+        self._epoch = 0  # bumped when cached frames become wrong (size, timeline)
+        self._seek = 0  # bumped when the playhead jumps: pending waits give up
+        self._closed = False
+        self._urgency = itertools.count(1)
+        self._procs: set[subprocess.Popen[bytes]] = set()
+        self._folder, self._temp = usable_folder(cache_dir)
+        self._threads = [
+            threading.Thread(target=self._read_ahead, name="frames-ahead", daemon=True),
+            threading.Thread(target=self._builder, args=(False,), name="proxy", daemon=True),
+            threading.Thread(target=self._builder, args=(True,), name="proxy-now", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    # -- the API ----------------------------------------------------------------------------
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._size
+
+    @property
+    def timeline(self) -> EpisodeTimeline:
+        return self._timeline
+
+    def frame(self, frame: int) -> np.ndarray:
+        """Episode frame ``frame`` at the display size (waits for its decode when need be)."""
+        with self._lock:
+            hit = self._hit(frame)
+            epoch = self._epoch
+        if hit is not None:
+            return hit
+        while True:
+            try:
+                image = self._render(frame, epoch, None)
+                break
+            except Cancelled:
+                with self._lock:
+                    if self._closed:
+                        return placeholder(self._size, "the player is closed")
+                    epoch = self._epoch
+        with self._lock:
+            if epoch == self._epoch:
+                self._put(frame, image)
+        return image
+
+    def cached(self, frame: int) -> np.ndarray | None:
+        """The frame if it is decoded already, else None; never waits."""
+        with self._lock:
+            return self._hit(frame)
+
+    def prefetch(self, frame: int, direction: int = 1) -> None:
+        """Say where the playhead is: the read-ahead thread decodes from ``frame`` onwards
+        (backwards when ``direction`` < 0)."""
+        direction = -1 if direction < 0 else 1
+        with self._lock:
+            inside = 0 <= (frame - self._target) * self._direction < self._ahead
+            if not inside or direction != self._direction:
+                self._seek += 1
+            self._target, self._direction = frame, direction
+            self._lock.notify_all()
+
+    def set_size(self, width: int, height: int) -> None:
+        """Serve frames at ``width``×``height`` from now on (cached frames are dropped)."""
+        size = _checked((width, height))
+        with self._lock:
+            if size != self._size:
+                self._size = size
+                self._invalidate()
+
+    def set_timeline(self, timeline: EpisodeTimeline) -> None:
+        """Serve another (or an edited) episode. Proxies already made are kept, unless their
+        take file changed since; those of takes not shown close their files."""
+        shown = set(timeline.medias())
+        with self._lock:
+            self._timeline = timeline
+            for media, proxy in list(self._proxies.items()):
+                if proxy.state not in ("done", "failed"):
+                    continue
+                if media not in shown:
+                    proxy.close()
+                elif signature(media) != proxy.signature:
+                    proxy.close()
+                    del self._proxies[media]
+            self._invalidate()
+
+    def problem(self, frame: int) -> str:
+        """Why ``frame`` shows a placeholder ("" when it shows its take, or is not known yet)."""
+        place = self._timeline.locate(frame)
+        if place is None:
+            return "outside the episode"
+        if place.span.problem or place.span.media is None:
+            return place.span.problem or "no finished take"
+        with self._lock:
+            proxy = self._proxies.get(place.span.media)
+        return proxy.error if proxy is not None else ""
+
+    def prepare(self, timeout: float | None = None) -> bool:
+        """Wait until every take of the episode has its proxy (or failed); False on timeout."""
+        proxies = [self._proxy(media, urgent=False) for media in self._timeline.medias()]
+        return all(proxy.finished(timeout) for proxy in proxies)
+
+    def close(self) -> None:
+        """Stop the threads and ffmpeg; the server serves nothing more."""
+        with self._lock:
+            self._closed = True
+            self._lock.notify_all()
+            procs = list(self._procs)
+        for proc in procs:
+            with contextlib.suppress(OSError):
+                proc.kill()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=5)
+        for proxy in list(self._proxies.values()):
+            proxy.close()
+        if self._temp:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+    # -- inside -----------------------------------------------------------------------------
+
+    def _hit(self, frame: int) -> np.ndarray | None:
+        image = self._cache.get(frame)
+        if image is not None:
+            self._cache.move_to_end(frame)
+        return image
+
+    def _put(self, frame: int, image: np.ndarray) -> None:
+        self._cache[frame] = image
+        self._cache.move_to_end(frame)
+        room = max(2 * self._ahead + 8, self._cache_bytes // max(1, image.nbytes))
+        while len(self._cache) > room:
+            self._cache.popitem(last=False)
+
+    def _invalidate(self) -> None:
+        self._cache.clear()
+        self._epoch += 1
+        self._seek += 1
+        self._lock.notify_all()
+
+    def _proxy(self, media: Path, *, urgent: bool) -> Proxy:
+        with self._lock:
+            proxy = self._proxies.get(media)
+            if proxy is None:
+                proxy = self._proxies[media] = Proxy(media)
+            if urgent and proxy.state == "new":
+                proxy.urgent = next(self._urgency)
+            self._lock.notify_all()
+            return proxy
+
+    def _render(self, frame: int, epoch: int, seek: int | None) -> np.ndarray:
+        """The display-size frame; waits for its proxy (until the seek or epoch changes)."""
+        timeline, size = self._timeline, self._size
+        place = timeline.locate(frame)
+        if place is None:
+            return placeholder(size, "outside the episode")
+        span = place.span
+        if span.media is None or span.problem:
+            return placeholder(size, span.problem or "no finished take")
+        proxy = self._proxy(span.media, urgent=True)
+
+        def cancelled() -> bool:
+            moved = seek is not None and seek != self._seek
+            return self._closed or moved or epoch != self._epoch
+
+        proxy.wait(lambda: proxy.state in ("done", "failed") or proxy.count() > 0, cancelled)
+        if proxy.count() == 0:
+            return placeholder(size, proxy.error or "the take cannot be decoded")
+        rate = proxy.fps or timeline.fps
+        index = source_frame(place.local, rate, timeline.fps, proxy.frames())
+        proxy.wait(lambda: proxy.count() > index or proxy.state != "building", cancelled)
+        try:
+            image = proxy.read(min(index, proxy.count() - 1))
+        except MediaError as exc:
+            return placeholder(size, str(exc))
+        return _fitted(image, proxy, span.focus, size)
+
+    def _read_ahead(self) -> None:
+        while True:
+            with self._lock:
+                while not self._closed and (frame := self._wanted()) is None:
+                    self._lock.wait()
+                if self._closed:
+                    return
+                epoch, seek = self._epoch, self._seek
+            try:
+                image = self._render(frame, epoch, seek)
+            except Cancelled:
+                continue
+            except Exception as exc:  # a bug must not stop the read-ahead: say it on the frame
+                image = placeholder(self._size, f"cannot show this frame: {exc}")
+            with self._lock:
+                if epoch != self._epoch:
+                    continue
+                self._put(frame, image)
+            if self._on_ready is not None:
+                self._on_ready(frame)
+
+    def _wanted(self) -> int | None:
+        """The first frame of the read-ahead window not decoded yet."""
+        for i in range(self._ahead):
+            frame = self._target + i * self._direction
+            if not 0 <= frame < self._timeline.frames:
+                return None
+            if frame not in self._cache:
+                return frame
+        return None
+
+    def _builder(self, urgent_only: bool) -> None:
+        while True:
+            with self._lock:
+                while not self._closed and (proxy := self._next_build(urgent_only)) is None:
+                    self._lock.wait()
+                if self._closed:
+                    return
+                proxy.state = "claimed"
+            try:
+                proxy.build(self._folder, self._procs)
+            except Exception as exc:  # MediaError, OSError, or worse: the take shows a placeholder
+                reason = str(exc) if isinstance(exc, MediaError) else f"cannot make a proxy: {exc}"
+                proxy.fail("the player is closed" if self._closed else reason)
+
+    def _next_build(self, urgent_only: bool) -> Proxy | None:
+        """A proxy to build: the one asked for last, else the take showing soonest after the
+        playhead."""
+        if not urgent_only:
+            for media in self._timeline.medias():
+                if media not in self._proxies:
+                    self._proxies[media] = Proxy(media)
+        new = [p for p in self._proxies.values() if p.state == "new"]
+        urgent = [p for p in new if p.urgent]
+        if urgent or urgent_only:
+            return max(urgent, key=lambda p: p.urgent, default=None)
+        starts, frames = self._timeline.first_use(), max(1, self._timeline.frames)
+        waiting = [p for p in new if p.media in starts]
+        return min(waiting, key=lambda p: (starts[p.media] - self._target) % frames, default=None)
+
+
+def _fitted(
+    image: np.ndarray, proxy: Proxy, focus: tuple[float, float], size: tuple[int, int]
+) -> np.ndarray:
+    """The export's 9:16 box of a proxy frame (BGR), resized to ``size``, as RGB."""
+    x, y, w, h = crop_box(proxy.source, focus)
+    sx, sy = image.shape[1] / proxy.source[0], image.shape[0] / proxy.source[1]
+    x0, y0 = max(0, round(x * sx)), max(0, round(y * sy))
+    x1 = min(image.shape[1], max(x0 + 1, round((x + w) * sx)))
+    y1 = min(image.shape[0], max(y0 + 1, round((y + h) * sy)))
+    crop = image[y0:y1, x0:x1]
+    shrink = size[0] < crop.shape[1]
+    out = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+    return cv2.cvtColor(out, cv2.COLOR_BGR2RGB)
+
+
+def placeholder(size: tuple[int, int], reason: str) -> np.ndarray:
+    """A frame that says it is not the picture: dark magenta, crossed, with the reason."""
+    w, h = size
+    image = np.empty((h, w, 3), np.uint8)
+    image[:] = PLACEHOLDER_RGB
+    thick = max(1, w // 120)
+    cv2.line(image, (0, 0), (w - 1, h - 1), (200, 40, 90), thick)
+    cv2.line(image, (w - 1, 0), (0, h - 1), (200, 40, 90), thick)
+    scale = max(0.3, w / 700)
+    words, lines = ["NO", "PICTURE", "", *reason.split()], [""]
+    for word in words:
+        trial = f"{lines[-1]} {word}".strip()
+        if word and cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0][0] < w * 0.85:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    step = int(34 * scale) + 4
+    top = max(step, h // 2 - step * len(lines) // 2)
+    for n, line in enumerate(lines):
+        tw = cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0][0]
+        at = (max(2, (w - tw) // 2), top + n * step)
+        cv2.putText(
+            image, line, at, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1, cv2.LINE_AA
+        )
+    return image
+
+
+def _checked(size: tuple[int, int]) -> tuple[int, int]:
+    w, h = int(size[0]), int(size[1])
+    if w <= 0 or h <= 0:
+        raise ValueError(f"the display size must be positive, got {w}×{h}")
+    return w, h

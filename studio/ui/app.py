@@ -1,0 +1,68 @@
+"""The composition root of the window: the Qt application, the settings, the session and the
+main window; ``--screenshot`` renders the window (or one panel) to a PNG and exits.
+
+Nothing here imports torch or diffusers: generation runs in the worker process, so the window
+is up in well under a second and a half.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+APP_NAME = "Micro-Drama Studio"
+SCREENSHOT_SETTLE_MS = 1500  # thumbnails, waveforms and the first frame arrive off-thread
+
+
+def settings() -> QSettings:
+    """The user's window settings: ``$STUDIO_CONFIG_DIR/window.ini`` if set, else in the
+    platform's config folder."""
+    folder = os.environ.get("STUDIO_CONFIG_DIR", "").strip()
+    if not folder:
+        import platformdirs
+
+        folder = str(platformdirs.user_config_path("micro-drama-studio"))
+    return QSettings(str(Path(folder) / "window.ini"), QSettings.Format.IniFormat)
+
+
+def run(
+    project: str | None = None, screenshot: Path | None = None, panel: str | None = None
+) -> int:
+    """Open the window (on ``project`` if given) and run until it closes; with ``screenshot``,
+    save the painted window (or ``panel``) as a PNG instead and return."""
+    from studio.ui.main_window import PANELS, MainWindow
+    from studio.ui.session import Session
+    from studio.ui.theme import apply_dark_theme
+
+    if panel is not None and panel not in PANELS:
+        print(f"studio: error: no panel {panel!r} (panels: {', '.join(PANELS)})", file=sys.stderr)
+        return 1
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    apply_dark_theme(app)  # type: ignore[arg-type]
+    window = MainWindow(Session(), settings())
+    if project is not None and not window.open_project(project):
+        return 1
+    window.show()
+    if screenshot is None:
+        return app.exec()
+    outcome: list[int] = []
+
+    def capture() -> None:
+        target = window.panel(panel) if panel else window
+        image = target.grab()
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        outcome.append(0 if image.save(str(screenshot), "PNG") else 1)
+        if outcome[-1]:
+            print(f"studio: error: cannot write {screenshot}", file=sys.stderr)
+        window.session.close()
+        window.hide()
+        app.quit()
+
+    QTimer.singleShot(SCREENSHOT_SETTLE_MS, capture)
+    app.exec()
+    return outcome[0] if outcome else 1

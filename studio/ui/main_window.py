@@ -1,0 +1,196 @@
+"""The Studio window: the preview player in the middle, the script editor, its outline and the
+shot timeline in dockable panels around it, a menu bar, a toolbar and a status bar.
+
+The layout (window geometry, where the panels are) is remembered between runs in the user's
+settings file. The window owns no logic: it builds the panels on one :class:`Session` and
+forwards their messages to the status bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
+
+from studio.core.store import StoreError
+from studio.ui.player import PlayerView
+from studio.ui.script_editor import ScriptEditor
+from studio.ui.session import Session
+from studio.ui.timeline import TimelineView
+
+PANELS = ("script", "outline", "timeline", "player")
+_LAYOUT_VERSION = 1  # bump when the panels change, so an old saved layout is not restored
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, settings: QSettings) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings
+        self.setWindowTitle("Micro-Drama Studio")
+        self.resize(1440, 900)
+        self.player = PlayerView(session)
+        self.editor = ScriptEditor(session)
+        self.timeline = TimelineView(session)
+        self.setCentralWidget(self.player)
+        left, bottom = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+        self.docks = {
+            "script": self._dock("script", "Script", self.editor, left),
+            "outline": self._dock("outline", "Outline", self.editor.outline, left),
+            "timeline": self._dock("timeline", "Timeline", self.timeline, bottom),
+        }
+        self.splitDockWidget(self.docks["outline"], self.docks["script"], Qt.Orientation.Horizontal)
+        self.banner = QLabel()
+        self.statusBar().addPermanentWidget(self.banner)
+        self._menus()
+        self.player.status.connect(self.show_status)
+        self.editor.problem.connect(self.show_status)
+        session.projectChanged.connect(self._title)
+        session.dirtyChanged.connect(self._title)
+        self._restore_layout()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{name}")  # saveState needs stable names
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Open Project…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self._action(file, "Import &Final Draft…", self.import_dialog)
+        self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        self._action(edit, "&Find…", self.editor.find_bar.show_find)
+        self._action(edit, "&Replace…", self.editor.find_bar.show_replace)
+        view = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction(self.player.safe_zone_action)
+        playback = bar.addMenu("&Playback")
+        for action in self.player.actions():
+            playback.addAction(action)
+        tools = self.addToolBar("Main")
+        tools.setObjectName("toolbar-main")
+        tools.addAction(file.actions()[0])
+        tools.addAction(file.actions()[2])
+        tools.addSeparator()
+        for action in self.player.actions()[:1]:
+            tools.addAction(action)
+
+    def _action(
+        self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: object = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # -- what the user does -------------------------------------------------------------------
+
+    def open_project(self, path: str | Path) -> bool:
+        self.editor.apply_now()  # an edit still in its debounce belongs to the old project
+        try:
+            problems = self.session.open(path)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Cannot open the project", str(exc))
+            return False
+        self.banner.setText("read-only" if self.session.folder and self.session.folder.read_only
+                            else "")  # fmt: skip
+        self.show_status("; ".join(problems) if problems else f"Opened {self.session.root}")
+        return True
+
+    def open_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open a project folder (.mdstudio)")
+        if path:
+            self.open_project(path)
+
+    def import_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a Final Draft script", "", "Final Draft (*.fdx)"
+        )
+        if not path:
+            return
+        from studio.core.script.elements import ScriptError
+        from studio.core.script.importer import read_script_text
+
+        try:
+            text = read_script_text(path)
+        except (OSError, ScriptError) as exc:
+            QMessageBox.warning(self, "Cannot import the script", str(exc))
+            return
+        self.editor.text_edit.setPlainText(text)  # the whole script, converted to Fountain
+        if self.editor.apply_now():
+            self.show_status(f"Imported {Path(path).name}")
+
+    def save(self) -> None:
+        self.editor.apply_now()
+        try:
+            self.session.save()
+        except StoreError as exc:
+            QMessageBox.warning(self, "Cannot save", str(exc))
+            return
+        self.show_status("Saved")
+
+    def show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 0)
+
+    def panel(self, name: str) -> QWidget:
+        """The widget of panel ``name`` (see :data:`PANELS`)."""
+        if name == "player":
+            return self.player
+        return self.docks[name]
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def _title(self, *_: object) -> None:
+        root = self.session.root
+        name = root.name if root is not None else "no project"
+        self.setWindowTitle(f"{'• ' if self.session.dirty else ''}{name} — Micro-Drama Studio")
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, _LAYOUT_VERSION)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
+        if self.session.dirty and not self.session.folder.read_only:  # type: ignore[union-attr]
+            answer = QMessageBox.question(
+                self, "Unsaved changes", "Save the changes to the project before closing?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+            )  # fmt: skip
+            if answer == QMessageBox.StandardButton.Cancel:
+                event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self.save()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(_LAYOUT_VERSION))
+        self.settings.sync()
+        self.player.stop()
+        self.session.close()
+        event.accept()
