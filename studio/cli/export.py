@@ -95,7 +95,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             result = export_episode(root, project, number, out, options, on_event=bar.show)
             files = {kind: str(path) for kind, path in result.files.items()}
             for target in args.interchange:
-                path = _interchange(root, project, number, args, target)
+                path = _interchange(result.plan, args.all_episodes, target)
                 files[path.suffix.lstrip(".")] = str(path)
         except (ExportError, MediaError) as exc:
             bar.end()
@@ -144,16 +144,14 @@ def _signing(wanted: bool) -> SigningKey | None:
     return key
 
 
-def _interchange(
-    root: Path, project: Any, number: int, args: argparse.Namespace, target: str
-) -> Path:
-    from studio.media.export_plan import ExportError, plan_episode
+def _interchange(plan: Any, per_episode: bool, target: str) -> Path:
+    """The exported episode's timeline written to ``target`` (``-epNN`` added per episode)."""
+    from studio.media.export_plan import ExportError
     from studio.media.otio_export import InterchangeError, write_interchange
 
-    plan = plan_episode(root, project, number, approved_only=args.approved_only)
     path = Path(target).expanduser()
-    if args.all_episodes:
-        path = path.with_name(f"{path.stem}-ep{number:02d}{path.suffix}")
+    if per_episode:
+        path = path.with_name(f"{path.stem}-ep{plan.number:02d}{path.suffix}")
     try:
         return write_interchange(plan, path)
     except InterchangeError as exc:

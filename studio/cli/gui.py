@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli.common import CliError, add_command
-
-PANELS = ("script", "outline", "timeline", "player")
+from studio.ui import PANELS
 
 
 def register(sub: Any) -> None:

@@ -19,6 +19,7 @@ The project itself is only read.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import os
@@ -82,6 +83,7 @@ class ExportResult:
     frames: int = 0
     fps: str = ""
     loudness: float | None = None  # the mix's loudness before normalizing (LUFS); None if cached
+    plan: EpisodePlan | None = field(default=None, repr=False)  # what was exported
 
 
 def default_output(root: Path, project: Project, number: int, preset: ExportPreset) -> Path:
@@ -109,7 +111,7 @@ def export_episode(
     emit = on_event or (lambda event: None)
     emit(ExportEvent(number, "plan", 0, 1))
     plan = plan_episode(root, project, number, approved_only=options.approved_only)
-    result = ExportResult(number, warnings=list(plan.warnings))
+    result = ExportResult(number, warnings=list(plan.warnings), plan=plan)
     captions = options.captions or preset.captions
     rate = preset.rate(project.fps)
     bounds = _output_bounds(plan, rate)
@@ -120,13 +122,17 @@ def export_episode(
         out.parent.mkdir(parents=True, exist_ok=True)
         cache.mkdir(parents=True, exist_ok=True)
         emit(ExportEvent(number, "plan", 1, 1, f"{len(plan.cuts)} shots"))
+        burn = captions in ("burn", "both") and bool(plan.cues)
         label = _label(plan, project, options, rate, bounds[-1], preset)
+        fonts = _fonts(plan, burn, label, options.resources, result)
+        if label is not None:
+            label = dataclasses.replace(label, language=fonts.language, font=fonts.family)
         with ThreadPoolExecutor(1, thread_name_prefix="sound") as background:
             # the sound is mixed and normalized (mostly one core) while the shots encode
             mixing = background.submit(_sound, root, project, plan, preset,
                                        rate.seconds(bounds[-1]), cache, result)  # fmt: skip
-            keys = _video(plan, preset, rate, bounds, captions, label, options, cache, result,
-                          emit, cancel)  # fmt: skip
+            keys = _video(plan, preset, rate, bounds, burn, label, fonts, cache, result, emit,
+                          cancel)  # fmt: skip
             _check(cancel)
             emit(ExportEvent(number, "audio", 0, 1, "mixing and normalizing the sound"))
             sound, sound_key = mixing.result()
@@ -179,8 +185,32 @@ def _label(
     if not options.labels:
         return None
     text = options.label_text or project.label or default_label(plan.language or "en")
-    family, _ = caption_font(plan.language or ("zh" if has_cjk(text) else "en"), options.resources)
-    return Label(text, preset.width, preset.height, rate.seconds(frames), plan.language, family)
+    return Label(text, preset.width, preset.height, rate.seconds(frames))
+
+
+@dataclass(frozen=True, slots=True)
+class _Fonts:
+    """What libass draws the captions and the label with."""
+
+    language: str  # the dialogue's, else guessed from the text drawn
+    family: str  # "" = the default family for the language
+    folder: Path | None  # shipped fonts handed to libass
+
+
+def _fonts(
+    plan: EpisodePlan, burn: bool, label: Label | None, resources: Path | None,
+    result: ExportResult,
+) -> _Fonts:  # fmt: skip
+    drawn = [" ".join(c.lines) for c in plan.cues] if burn else []
+    cjk = any(has_cjk(text) for text in [*drawn, label.text if label else ""])
+    language = plan.language or ("zh" if cjk else "en")
+    family, folder = caption_font(language, resources)
+    if cjk and not family:
+        result.warnings.append(
+            "no CJK font found for the captions and label: they may show as boxes; put one in "
+            "resources/fonts or install Noto Sans CJK"
+        )
+    return _Fonts(language, family, folder)
 
 
 def _video(
@@ -188,25 +218,15 @@ def _video(
     preset: ExportPreset,
     rate: FrameRate,
     bounds: list[int],
-    captions: str,
+    burn: bool,
     label: Label | None,
-    options: ExportOptions,
+    fonts: _Fonts,
     cache: Path,
     result: ExportResult,
     emit: Callable[[ExportEvent], None],
     cancel: threading.Event | None,
 ) -> list[str]:
     """Each shot's segment in the cache (encoded unless already there); their keys."""
-    burn = captions in ("burn", "both") and bool(plan.cues)
-    language = plan.language or (
-        "zh" if any(has_cjk(" ".join(c.lines)) for c in plan.cues) else "en"
-    )
-    family, fonts = caption_font(language, options.resources)
-    if burn and not family and any(has_cjk(" ".join(c.lines)) for c in plan.cues):
-        result.warnings.append(
-            "no CJK font found for the captions: they may show as boxes; put one in "
-            "resources/fonts or install Noto Sans CJK"
-        )
     size = caption_size(plan.cues, preset.width, preset.height, boxed=preset.boxed_captions)
     keys: list[str] = []
     todo: dict[int, SegmentSpec] = {}
@@ -220,11 +240,12 @@ def _video(
         if cues or layers:
             script = ass_text(
                 [c for c in cues if c is not None], width=preset.width, height=preset.height,
-                font=family, boxed=preset.boxed_captions, language=language, font_size=size,
+                font=fonts.family, boxed=preset.boxed_captions, language=fonts.language,
+                font_size=size,
                 layers=layers,
             )  # fmt: skip
         spec = SegmentSpec(
-            cut.media, bounds[k + 1] - bounds[k], rate, cut.focus, preset, script, fonts
+            cut.media, bounds[k + 1] - bounds[k], rate, cut.focus, preset, script, fonts.folder
         )
         keys.append(segment_key(spec))
         if not (cache / f"{keys[-1]}.mp4").is_file():
@@ -468,6 +489,3 @@ def _prune(cache: Path, keep: set[str]) -> None:
         if path.name not in keep and not path.name.startswith("."):
             with contextlib.suppress(OSError):
                 path.unlink()
-
-
-__all__ = ["ExportError", "ExportEvent", "ExportOptions", "ExportResult", "MediaError"]

@@ -13,6 +13,7 @@ import functools
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -27,6 +28,7 @@ import numpy as np
 from studio.core.time import FrameRate
 
 NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console flashing up on Windows
+_SIGXFSZ = getattr(signal, "SIGXFSZ", None)  # a file-size limit kills rather than failing a write
 
 
 class MediaError(Exception):
@@ -63,6 +65,8 @@ def _tail(text: str, lines: int = 3) -> str:
 
 def ffmpeg_reason(rc: int, stderr: IO[bytes] | None) -> str:
     """Why ffmpeg failed: its own last words from ``stderr`` (a file), or how it ended."""
+    if _SIGXFSZ is not None and rc == -_SIGXFSZ:
+        return "file too large for this file system or the size limit"
     if stderr is not None:
         stderr.seek(0, os.SEEK_END)
         stderr.seek(max(0, stderr.tell() - 8192))

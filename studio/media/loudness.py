@@ -16,21 +16,16 @@ import math
 import os
 import re
 import secrets
-import signal
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import IO
 
 from studio.core.atomic import describe, fsync_folder
-from studio.media.ffmpeg import NO_WINDOW, MediaError, ffmpeg_exe, ffmpeg_reason
+from studio.media.ffmpeg import MediaError, run_ffmpeg
 
 SILENCE_LUFS = -70.0  # below this (or -inf) a mix is silence: it is encoded without loudnorm
 
 _TIMEOUT = 1800  # seconds; an episode is minutes long and both passes run many times real time
-_SIGXFSZ = getattr(signal, "SIGXFSZ", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,18 +71,15 @@ def measure(path: Path, target: LoudnessTarget = LoudnessTarget()) -> Loudness:
     p = Path(path)
     if not p.is_file():
         raise MediaError(f"{p}: no such file")
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(p),
-           "-map", "0:a:0", "-vn", "-sn", "-dn",
-           "-af", f"{_loudnorm(target)}:print_format=json", "-f", "null", "-"]  # fmt: skip
-    with tempfile.TemporaryFile() as stderr:
-        rc = _run(cmd, stderr, f"could not measure the loudness of {p.name}")
-        if rc != 0:
-            stderr.seek(0)
-            if b"matches no streams" in stderr.read(65536):
-                raise MediaError(f"{p.name} has no audio stream")
-            reason = ffmpeg_reason(rc, stderr)
-            raise MediaError(f"could not measure the loudness of {p.name}: {reason}")
-        found = _parse_loudnorm(_tail_text(stderr))
+    args = ["-nostats", "-i", str(p), "-map", "0:a:0", "-vn", "-sn", "-dn",
+            "-af", f"{_loudnorm(target)}:print_format=json", "-f", "null", "-"]  # fmt: skip
+    try:
+        text = run_ffmpeg(args, f"measure the loudness of {p.name}", timeout=_TIMEOUT)
+    except MediaError as exc:
+        if "matches no streams" in str(exc):
+            raise MediaError(f"{p.name} has no audio stream") from None
+        raise
+    found = _parse_loudnorm(text[-65536:])
     if found is None:
         raise MediaError(f"could not measure the loudness of {p.name}: ffmpeg printed no result")
     return found
@@ -115,17 +107,15 @@ def encode_normalized(
     measured = measure(src, target)
     sound = "apad" if measured.silent else f"{_second_pass(target, measured)},apad"
     tmp = dst.with_name(f".{dst.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-n",
-           "-i", str(src), "-map", "0:a:0", "-vn", "-sn", "-dn", "-af", sound,
-           "-ar", "48000", "-ac", "2", "-t", f"{length:.6f}",
-           "-c:a", "aac", "-b:a", bitrate, "-f", "mp4", str(tmp)]  # fmt: skip
+    args = ["-nostats", "-loglevel", "error", "-i", str(src), "-map", "0:a:0",
+            "-vn", "-sn", "-dn", "-af", sound, "-ar", "48000", "-ac", "2", "-t", f"{length:.6f}",
+            "-c:a", "aac", "-b:a", bitrate, "-f", "mp4", str(tmp)]  # fmt: skip
     failure = f"could not write {dst.name}"
     try:
-        with tempfile.TemporaryFile() as stderr:
-            rc = _run(cmd, stderr, failure)
-            if rc != 0:
-                reason = _write_reason(rc, stderr).replace(str(tmp), str(dst))
-                raise MediaError(f"{failure}: {reason}")
+        try:
+            run_ffmpeg(args, f"write {dst.name}", timeout=_TIMEOUT)
+        except MediaError as exc:
+            raise MediaError(str(exc).replace(str(tmp), str(dst))) from None
         try:
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
@@ -146,14 +136,10 @@ def integrated_loudness(path: Path) -> tuple[float, float]:
     p = Path(path)
     if not p.is_file():
         raise MediaError(f"{p}: no such file")
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(p),
-           "-map", "0:a:0", "-vn", "-sn", "-dn",
-           "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"]  # fmt: skip
-    with tempfile.TemporaryFile() as stderr:
-        rc = _run(cmd, stderr, f"could not meter {p.name}")
-        if rc != 0:
-            raise MediaError(f"could not meter {p.name}: {ffmpeg_reason(rc, stderr)}")
-        summary = _tail_text(stderr).rpartition("Summary:")[2]
+    args = ["-nostats", "-i", str(p), "-map", "0:a:0", "-vn", "-sn", "-dn",
+            "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"]  # fmt: skip
+    text = run_ffmpeg(args, f"meter {p.name}", timeout=_TIMEOUT)
+    summary = text[-65536:].rpartition("Summary:")[2]
     level = re.search(r"\bI:\s*(\S+) LUFS", summary)
     peak = re.search(r"\bPeak:\s*(\S+) dBFS", summary)
     if level is None or peak is None:
@@ -198,28 +184,3 @@ def _parse_loudnorm(text: str) -> Loudness | None:
         except (ValueError, KeyError, TypeError):
             continue
     return None
-
-
-def _run(cmd: list[str], stderr: IO[bytes], failure: str) -> int:
-    """Run ffmpeg with its stderr into ``stderr``; its exit status."""
-    try:
-        return subprocess.run(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-            timeout=_TIMEOUT, creationflags=NO_WINDOW,
-        ).returncode  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise MediaError(f"{failure}: {e}") from e
-
-
-def _write_reason(rc: int, stderr: IO[bytes]) -> str:
-    """Why the encode failed; a file-size limit kills ffmpeg with SIGXFSZ rather than EFBIG."""
-    if _SIGXFSZ is not None and rc == -_SIGXFSZ:
-        return "file too large for this file system or the size limit"
-    return ffmpeg_reason(rc, stderr)
-
-
-def _tail_text(stderr: IO[bytes], size: int = 65536) -> str:
-    """The last ``size`` bytes of what ffmpeg printed, as text."""
-    stderr.seek(0, os.SEEK_END)
-    stderr.seek(max(0, stderr.tell() - size))
-    return stderr.read().decode("utf-8", "replace")

@@ -34,7 +34,8 @@ def run(
 ) -> int:
     """Open the window (on ``project`` if given) and run until it closes; with ``screenshot``,
     save the painted window (or ``panel``) as a PNG instead and return."""
-    from studio.ui.main_window import PANELS, MainWindow
+    from studio.ui import PANELS
+    from studio.ui.main_window import MainWindow
     from studio.ui.session import Session
     from studio.ui.theme import apply_dark_theme
 

@@ -29,7 +29,6 @@ from studio.ui.script_editor import ScriptEditor
 from studio.ui.session import Session
 from studio.ui.timeline import TimelineView
 
-PANELS = ("script", "outline", "timeline", "player")
 _LAYOUT_VERSION = 1  # bump when the panels change, so an old saved layout is not restored
 
 
