@@ -225,30 +225,18 @@ def _sources(project: Any, args: argparse.Namespace) -> list[tuple[Any, Any]]:
 
 def voiced_sources(shots: list[Any]) -> list[tuple[Any, Any]]:
     """Each voiced shot with the take to lip-sync: its approved, else latest finished take."""
+    from studio.voice.recording import lipsync_source
+
     pairs = []
     for shot in shots:
         if not shot.voice:
             continue
-        take = _playable(shot)
+        take = lipsync_source(shot)
         if take is None:
             warn(f"shot {shot.id} has no take to lip-sync: generate one first")
             continue
         pairs.append((shot, take))
     return pairs
-
-
-def _playable(shot: Any) -> Any:
-    from studio.core.model import TakeState
-
-    if shot.approved_take:
-        take = shot.take(shot.approved_take)
-    else:
-        usable = (TakeState.DONE, TakeState.STARRED)
-        done = [t for t in shot.takes if t.state in usable and t.media]
-        take = done[-1] if done else None
-    if take is not None and take.source_take:  # sync again from the original picture
-        take = next((t for t in shot.takes if t.id == take.source_take), take)
-    return take
 
 
 def cmd_mix(args: argparse.Namespace) -> int:

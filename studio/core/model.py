@@ -224,6 +224,7 @@ class Shot:
     voice: list[VoiceClip] = field(default_factory=list)  # its dialogue lines, spoken
     sfx: list[AudioRef] = field(default_factory=list)
     focus: tuple[float, float] = (0.5, 0.5)  # what to keep when the take is cropped to fit
+    archived_takes: list[Take] = field(default_factory=list)  # deleted in review; files kept
 
     @property
     def approved_take(self) -> str | None:
@@ -263,6 +264,7 @@ class Shot:
             "voice": [clip.to_json() for clip in self.voice],
             "sfx": [ref.to_json() for ref in self.sfx],
             "focus": list(self.focus),
+            "archived_takes": [take.to_json() for take in self.archived_takes],
         }
 
     @classmethod
@@ -296,6 +298,7 @@ class Shot:
             voice=_items(d, "voice", VoiceClip, where),
             sfx=_items(d, "sfx", AudioRef, where),
             focus=_focus(d.get("focus", [0.5, 0.5]), f"{where}.focus"),
+            archived_takes=_items(d, "archived_takes", Take, where),
         )
         approved = [t.id for t in shot.takes if t.state is TakeState.APPROVED]
         if len(approved) > 1:

@@ -74,7 +74,7 @@ def check_project(root: Path, project: Project) -> list[str]:
             if problem:
                 problems.append(f"character {character.name}: reference image: {problem}")
     for shot in [*project.shots(), *project.archived_shots]:
-        for take in shot.takes:
+        for take in [*shot.takes, *shot.archived_takes]:
             needed = take.state in NEEDS_MEDIA
             if take.media:
                 problem = paths.problem(take.media, must_exist=needed)

@@ -32,7 +32,7 @@ from studio.core.paths import check_project, resolve_inside
 PROJECT_SUFFIX = ".mdstudio"
 PROJECT_FILE = "project.json"
 SCHEMA_NAME = "micro-drama-studio.project"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SUBFOLDERS = ("takes", "audio", "exports", "script", "autosave")
 AUTOSAVE_FOLDER = "autosave"
 AUTOSAVE_KEEP = 5

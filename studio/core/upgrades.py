@@ -75,4 +75,17 @@ def v3_to_v4(doc: Document) -> Document:
     return doc
 
 
-UPGRADES: dict[int, Callable[[Document], Document]] = {1: v1_to_v2, 2: v2_to_v3, 3: v3_to_v4}
+def v4_to_v5(doc: Document) -> Document:
+    """Version 5 keeps the takes deleted in review (``archived_takes``), so they can be
+    brought back and their files are never lost."""
+    for shot in _shots(doc):
+        shot.setdefault("archived_takes", [])
+    return doc
+
+
+UPGRADES: dict[int, Callable[[Document], Document]] = {
+    1: v1_to_v2,
+    2: v2_to_v3,
+    3: v3_to_v4,
+    4: v4_to_v5,
+}

@@ -19,7 +19,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 
-class ReferenceError(Exception):
+class ReferenceError(ValueError):
     """A reference that cannot be added or approved: one line for the user."""
 
 

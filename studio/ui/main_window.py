@@ -55,8 +55,11 @@ class MainWindow(QMainWindow):
         self._menus()
         self.player.status.connect(self.show_status)
         self.editor.problem.connect(self.show_status)
+        session.message.connect(self.show_status)
+        session.historyChanged.connect(self._history_names)
         session.projectChanged.connect(self._title)
         session.dirtyChanged.connect(self._title)
+        self._history_names()
         self._restore_layout()
 
     # -- building -----------------------------------------------------------------------------
@@ -77,6 +80,11 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo", self.session.undo,
+                                        QKeySequence.StandardKey.Undo)  # fmt: skip
+        self.redo_action = self._action(edit, "&Redo", self.session.redo,
+                                        QKeySequence.StandardKey.Redo)  # fmt: skip
+        edit.addSeparator()
         self._action(edit, "&Find…", self.editor.find_bar.show_find)
         self._action(edit, "&Replace…", self.editor.find_bar.show_replace)
         view = bar.addMenu("&View")
@@ -159,6 +167,14 @@ class MainWindow(QMainWindow):
         if name == "player":
             return self.player
         return self.docks[name]
+
+    def _history_names(self) -> None:
+        """The Edit menu says what undo and redo would do."""
+        history = self.session.history
+        for action, verb, name in ((self.undo_action, "&Undo", history.undo_name),
+                                   (self.redo_action, "&Redo", history.redo_name)):  # fmt: skip
+            action.setText(f"{verb} {name}" if name else verb)
+            action.setEnabled(bool(name) and self.session.writable)
 
     # -- layout -------------------------------------------------------------------------------
 

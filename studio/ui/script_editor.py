@@ -5,6 +5,9 @@
   :func:`studio.core.script.importer.apply_script`, which keeps shot ids and takes.
 - A failure (the file cannot be written, the script cannot be read) never loses text: the
   model is left as it was and :attr:`ScriptEditor.problem` says why, in one line.
+- Each applied edit is one "Edit Script" entry of the session's history: undo (Ctrl+Z, here
+  or in the Edit menu) puts the text and the breakdown back together. The text widget keeps
+  no undo stack of its own, so there is one history, not two.
 - The cursor's line selects the shot written there; a selection made elsewhere is shown as a
   background on its shots' lines and scrolled to.
 
@@ -14,7 +17,7 @@ sits beside the text in a splitter; a main window may move it into a dock of its
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -29,17 +32,15 @@ from PySide6.QtWidgets import QPlainTextEdit, QSplitter, QTextEdit, QVBoxLayout,
 from studio.core.model import Episode, Shot
 from studio.core.script import fountain
 from studio.core.script.elements import ScriptError
-from studio.core.script.importer import apply_script
 from studio.core.store import StoreError
 from studio.ui.find_bar import FindBar
 from studio.ui.fountain_highlighter import FountainHighlighter
 from studio.ui.script_outline import ScriptOutline
-from studio.ui.session import Session
+from studio.ui.session import SCRIPT_REL, Session
 
 __all__ = ["DEBOUNCE_MS", "SCRIPT_REL", "ScriptEditor"]
 
 DEBOUNCE_MS = 400  # a pause in typing this long applies the edit
-SCRIPT_REL = "script/script.fountain"  # where a project without a script file gets one
 FONT_FAMILIES = ["Courier Prime", "Courier New", "Courier", "Liberation Mono", "DejaVu Sans Mono"]
 
 
@@ -55,6 +56,8 @@ class ScriptEditor(QWidget):
         self.text_edit.setFont(_script_font())
         self.text_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.text_edit.setTabChangesFocus(False)
+        self.text_edit.setUndoRedoEnabled(False)  # the session's history undoes
+        self.text_edit.installEventFilter(self)
         self.highlighter = FountainHighlighter(self.text_edit.document(), self)
         self.find_bar = FindBar(self.text_edit, self)
         self._applied = ""  # the text the model was last broken down from
@@ -74,6 +77,7 @@ class ScriptEditor(QWidget):
         self.outline.lineActivated.connect(self.go_to_line)
         session.selectionChanged.connect(self._on_selection)
         session.shotsChanged.connect(self._show_selection)
+        session.scriptRestored.connect(self._restore_text)
         self.reload()
         self.outline.rebuild()  # now that it can see the text
 
@@ -149,22 +153,42 @@ class ScriptEditor(QWidget):
             return False
         if text == self._applied:
             return True
-        rel = project.script or SCRIPT_REL
-        try:
-            folder.write_text(rel, text)  # first: a failed write leaves the model untouched
-            apply_script(project, text)
-        except (ScriptError, StoreError) as exc:
-            self.problem.emit(f"script not applied: {exc}")
-            return False
-        project.script = rel
-        self._applied = text
         self._syncing = True  # a selection trimmed by the edit must not move the cursor
         try:
-            self.session.changed()
+            problem = self.session.apply_script(text, self._applied)
         finally:
             self._syncing = False
+        if problem:
+            self.problem.emit(problem)
+            return False
+        self._applied = text
         self._on_cursor_moved()
         return True
+
+    def _restore_text(self, text: str) -> None:
+        """Undo or redo put this text back (the model already matches it): show it, keeping
+        the cursor's line."""
+        line = self.text_edit.textCursor().blockNumber() + 1
+        self._timer.stop()
+        self._loading = True
+        try:
+            self.text_edit.setPlainText(text)
+        finally:
+            self._loading = False
+        self._applied = text
+        self._move_cursor(line)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
+        """Undo and redo typed in the text go to the session's history (after applying any
+        edit still waiting for its pause, so it is undone first)."""
+        if watched is self.text_edit and event.type() == QEvent.Type.KeyPress:
+            for keys, step in ((QKeySequence.StandardKey.Undo, self.session.undo),
+                               (QKeySequence.StandardKey.Redo, self.session.redo)):  # fmt: skip
+                if event.matches(keys):  # type: ignore[attr-defined]
+                    self.apply_now()
+                    step()
+                    return True
+        return super().eventFilter(watched, event)
 
     def _on_text_changed(self) -> None:
         if not self._loading and not self.text_edit.isReadOnly():

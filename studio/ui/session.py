@@ -2,19 +2,28 @@
 playhead, with a Qt signal for each change.
 
 Widgets read the project through the session and change it through its methods, which call
-core's functions and then say what changed; no widget talks to another directly.
+core's functions and then say what changed; no widget talks to another directly. Every edit
+goes through the project's :class:`~studio.core.history.History`, so it can be undone by name;
+review and job actions live in :mod:`studio.ui.session_actions`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.core.history import Edit, History, Scope
 from studio.core.model import Episode, Project, Shot
-from studio.core.store import ProjectFolder, open_project, resolve_root
-from studio.core.timeline_edits import move_shots, set_duration
+from studio.core.script.elements import ScriptError
+from studio.core.script.importer import apply_script
+from studio.core.store import ProjectFolder, StoreError, open_project, resolve_root
+from studio.core.timeline_edits import EditError, move_shots, set_duration
+
+T = TypeVar("T")
+SCRIPT_REL = "script/script.fountain"  # where a project without a script file gets one
 
 
 class Session(QObject):
@@ -24,14 +33,24 @@ class Session(QObject):
     selectionChanged = Signal(list)  # the selected shot ids, in timeline order
     playheadChanged = Signal(int)  # a frame of the episode
     dirtyChanged = Signal(bool)
+    charactersChanged = Signal()  # the character bible changed
+    historyChanged = Signal()  # an edit was made, undone or redone: the Edit menu's names
+    scriptRestored = Signal(str)  # undo or redo put this script text back
+    jobEvent = Signal(object)  # a JobEvent of the open project's queue
+    resultRecorded = Signal(object)  # a Recorded: a finished job's result is in the project
+    autosaved = Signal(str)  # the autosave file written
+    message = Signal(str)  # one line for the status bar: what was done, or what went wrong
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, models_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.folder: ProjectFolder | None = None
         self.episode_number = 0
         self.selected: list[str] = []
         self.playhead = 0
         self.dirty = False
+        self.history = History()
+        self.models_dir = models_dir  # None: the engine's default folder
+        self.runner: Any = None  # the JobRunner of the open project when it is writable
 
     # -- the project --------------------------------------------------------------------------
 
@@ -44,18 +63,31 @@ class Session(QObject):
         episodes = folder.project.episodes
         self.episode_number = episodes[0].number if episodes else 0
         self.selected, self.playhead, self.dirty = [], 0, False
-        self.projectChanged.emit()
-        self.episodeChanged.emit(self.episode_number)
+        self.history.clear()
         problems = list(folder.problems)
         if folder.read_only:
             problems.insert(0, "another instance holds this project: it is open read-only")
+        else:
+            problems.extend(self._start_jobs(folder))
+        self.projectChanged.emit()
+        self.historyChanged.emit()
+        self.episodeChanged.emit(self.episode_number)
         return problems
 
     def close(self) -> None:
+        if self.runner is not None:
+            self.runner.shutdown()  # results still arriving are recorded first
+            self.runner = None
         if self.folder is not None:
             self.folder.close()
             self.folder = None
+            self.history.clear()
             self.projectChanged.emit()
+            self.historyChanged.emit()
+
+    @property
+    def writable(self) -> bool:
+        return self.folder is not None and not self.folder.read_only
 
     @property
     def project(self) -> Project | None:
@@ -69,6 +101,19 @@ class Session(QObject):
         if self.folder is not None and not self.folder.read_only:
             self.folder.save()
             self._set_dirty(False)
+
+    def autosave(self) -> Path | None:
+        """A rolling copy in ``autosave/`` when there are unsaved changes; the file written.
+        A failure is reported on ``message`` (the open project is untouched)."""
+        if not self.writable or not self.dirty:
+            return None
+        try:
+            path = self.folder.autosave()  # type: ignore[union-attr]
+        except StoreError as exc:
+            self.message.emit(str(exc))
+            return None
+        self.autosaved.emit(str(path))
+        return path
 
     # -- what is shown ------------------------------------------------------------------------
 
@@ -125,18 +170,141 @@ class Session(QObject):
             position += shot.duration_frames
         return None
 
+    # -- jobs -------------------------------------------------------------------------------
+
+    def _start_jobs(self, folder: ProjectFolder) -> list[str]:
+        """The project's job queue and its worker feed (the worker process starts with the
+        first job); lines about a damaged queue file."""
+        from studio.engine.models_dir import models_dir
+        from studio.ui.job_runner import JobRunner
+
+        runner = JobRunner(folder, self._record_result, self.models_dir or models_dir(), self)
+        runner.event.connect(self.jobEvent)
+        runner.recorded.connect(self.resultRecorded)
+        self.runner = runner
+        return runner.problems
+
+    def _record_result(self, job: Any, take_id: str, result: Any) -> Any:
+        """A finished job's result, stored in the project on the GUI thread (not an edit: it
+        is never undone) and autosaved."""
+        from studio.voice.job_results import record_result
+
+        recorded = record_result(self.folder, job, take_id, result)  # type: ignore[arg-type]
+        for note in recorded.notes:
+            self.message.emit(note)
+        if recorded.what == "reference":
+            self.charactersChanged.emit()
+        else:
+            self.changed()
+        self.autosave()
+        return recorded
+
+    def episode_of(self, shot_id: str) -> int:
+        """The number of the episode holding ``shot_id``; KeyError if none does."""
+        project = self.project
+        for episode in project.episodes if project is not None else []:
+            if any(shot.id == shot_id for shot in episode.shots()):
+                return episode.number
+        raise KeyError(shot_id)
+
     # -- edits --------------------------------------------------------------------------------
+
+    def edit(self, name: str, scope: Scope, change: Callable[[], T]) -> T | None:
+        """Make ``change`` (core functions editing ``scope``) as the undoable edit ``name``.
+        An EditError or ValueError goes to ``message`` and changes nothing; None then (and
+        when the project cannot be edited)."""
+        project = self.project
+        if project is None or not self.writable:
+            return None
+        try:
+            result = self.history.record(name, project, scope, change)
+        except (EditError, KeyError, ValueError) as exc:
+            self.message.emit(f"{name}: {exc}")
+            return None
+        self._after_edit(scope)
+        return result
 
     def move(self, shot_ids: Sequence[str], index: int) -> None:
         episode = self.episode()
-        if episode is not None and self._writable():
-            move_shots(episode, shot_ids, index)
-            self.changed()
+        if episode is not None:
+            name = "Move Shot" if len(shot_ids) == 1 else f"Move {len(shot_ids)} Shots"
+            self.edit(
+                name, Scope.episode(episode.number), lambda: move_shots(episode, shot_ids, index)
+            )
 
     def trim(self, shot_id: str, frames: int) -> None:
-        if self.project is not None and self._writable():
-            set_duration(self.project.find_shot(shot_id), frames)
-            self.changed()
+        if self.project is not None:
+            shot = self.project.find_shot(shot_id)
+            self.edit("Trim Shot", Scope.episode(self.episode_of(shot_id)),
+                      lambda: set_duration(shot, frames))  # fmt: skip
+
+    def set_shot_fields(self, shot_id: str, name: str, **fields: Any) -> None:
+        """Set fields of a shot (``prompt``, ``description``, ``focus``…) as the edit ``name``."""
+        shot = self.project.find_shot(shot_id) if self.project is not None else None
+        if shot is None:
+            return
+
+        def change() -> None:
+            for key, value in fields.items():
+                if not hasattr(shot, key):
+                    raise ValueError(f"a shot has no field {key!r}")
+                setattr(shot, key, value)
+
+        self.edit(name, Scope.episode(self.episode_of(shot_id)), change)
+
+    def apply_script(self, text: str, previous: str) -> str:
+        """Break the script ``text`` down into the project (the edit "Edit Script"; ``previous``
+        is the text it replaces, put back on undo). The file is written first, so a failed
+        write leaves the model as it was. "" when applied, else why not, in one line."""
+        folder, project = self.folder, self.project
+        if folder is None or project is None or not self.writable:
+            return "script not applied: the project cannot be edited"
+        rel = project.script or SCRIPT_REL
+        try:
+            folder.write_text(rel, text)
+        except StoreError as exc:
+            return f"script not applied: {exc}"
+
+        def change() -> None:
+            apply_script(project, text)
+            project.script = rel
+
+        try:
+            self.history.record("Edit Script", project, Scope.project(), change,
+                                extra=(previous, text))  # fmt: skip
+        except (ScriptError, ValueError) as exc:  # the breakdown failed: the old model stays
+            return f"script not applied: {exc}"
+        self._after_edit(Scope.project())
+        return ""
+
+    def undo(self) -> None:
+        self._step(self.history.undo, "Undid")
+
+    def redo(self) -> None:
+        self._step(self.history.redo, "Redid")
+
+    def _step(self, move: Callable[[Project], Edit | None], verb: str) -> None:
+        project = self.project
+        if project is None or not self.writable:
+            return
+        edit = move(project)
+        if edit is None:
+            return
+        text = edit.extra_before if verb == "Undid" else edit.extra_after
+        if isinstance(text, str) and project.script and self.folder is not None:
+            try:
+                self.folder.write_text(project.script, text)
+            except StoreError as exc:
+                self.message.emit(str(exc))
+            self.scriptRestored.emit(text)
+        self._after_edit(edit.scope)
+        self.message.emit(f"{verb} {edit.name}")
+
+    def _after_edit(self, scope: Scope) -> None:
+        self.historyChanged.emit()
+        if scope.kind in ("characters", "project"):
+            self.charactersChanged.emit()
+        self.changed()
 
     def changed(self) -> None:
         """Say the shots changed (after an edit made through core)."""
@@ -145,9 +313,6 @@ class Session(QObject):
         if any(i not in known for i in self.selected):
             self.select([i for i in self.selected if i in known])
         self.shotsChanged.emit()
-
-    def _writable(self) -> bool:
-        return self.folder is not None and not self.folder.read_only
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self.dirty:

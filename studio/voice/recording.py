@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from studio.core.model import Shot, Take, now_iso
+from studio.core.model import Shot, Take, TakeState, now_iso
 from studio.core.store import ProjectFolder
 from studio.core.voicing import VoiceClip
 from studio.engine.jobs import Job
@@ -74,6 +74,20 @@ def lipsync_request(
         fps=fps,
         frames=shot.duration_frames,
     )
+
+
+def lipsync_source(shot: Shot) -> Take | None:
+    """The take to lip-sync: the approved one, else the newest usable one; a take that is
+    itself a lip-sync is replaced by its source, so a shot is re-mouthed from its picture."""
+    if shot.approved_take:
+        take: Take | None = shot.take(shot.approved_take)
+    else:
+        usable = (TakeState.DONE, TakeState.STARRED)
+        done = [t for t in shot.takes if t.state in usable and t.media]
+        take = done[-1] if done else None
+    if take is not None and take.source_take:
+        take = next((t for t in shot.takes if t.id == take.source_take), take)
+    return take
 
 
 def record_lipsync(

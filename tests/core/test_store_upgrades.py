@@ -14,9 +14,17 @@ from studio.core.model import Project
 from studio.core.store import StoreError, open_project
 
 
+def _v4(doc: dict[str, Any]) -> None:
+    """Turn the document into what version 4 wrote: no archived takes."""
+    doc["version"] = 4
+    for shot in doc["project"]["episodes"][0]["scenes"][0]["shots"]:
+        del shot["archived_takes"]
+
+
 def _v3(doc: dict[str, Any]) -> None:
     """Turn the document into what version 3 wrote: no crop focus, cover frame, label text or
     producer."""
+    _v4(doc)
     doc["version"] = 3
     del doc["project"]["label"], doc["project"]["producer"]
     del doc["project"]["episodes"][0]["cover_frame"]
@@ -79,14 +87,14 @@ def test_version_1_is_upgraded_and_the_original_kept(root: Path) -> None:
     with open_project(root) as folder:
         assert folder.project == _soundless()
         assert folder.problems == [
-            "upgraded project.json from schema version 1 to 4; "
+            "upgraded project.json from schema version 1 to 5; "
             "the first save keeps the original as project.v1.json"
         ]
         folder.save()
         folder.save()  # the backup is made once, from the original
     assert (root / "project.v1.json").read_bytes() == original
     doc = json.loads((root / "project.json").read_text())
-    assert doc["version"] == 4
+    assert doc["version"] == 5
     shot = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]
     assert shot["prompt"] == ""
     assert doc["project"]["loras"] == [] and doc["project"]["characters"][0]["loras"] == []
@@ -97,7 +105,7 @@ def test_version_2_gains_sound_fields(root: Path) -> None:
     edit_json(root, _v2)
     with open_project(root) as folder:
         assert folder.project == _soundless()
-        assert "from schema version 2 to 4" in folder.problems[0]
+        assert "from schema version 2 to 5" in folder.problems[0]
         folder.save()
     doc = json.loads((root / "project.json").read_text())
     episode = doc["project"]["episodes"][0]
@@ -110,13 +118,24 @@ def test_version_3_gains_export_fields(root: Path) -> None:
     edit_json(root, _v3)
     with open_project(root) as folder:
         assert folder.project == _exportless()
-        assert "from schema version 3 to 4" in folder.problems[0]
+        assert "from schema version 3 to 5" in folder.problems[0]
         folder.save()
     doc = json.loads((root / "project.json").read_text())
     episode = doc["project"]["episodes"][0]
     assert episode["cover_frame"] is None
     assert (doc["project"]["label"], doc["project"]["producer"]) == ("", "")
     assert all(shot["focus"] == [0.5, 0.5] for shot in episode["scenes"][0]["shots"])
+
+
+def test_version_4_gains_the_take_archive(root: Path) -> None:
+    edit_json(root, _v4)
+    with open_project(root) as folder:
+        assert folder.project == small_project()
+        assert "from schema version 4 to 5" in folder.problems[0]
+        folder.save()
+    doc = json.loads((root / "project.json").read_text())
+    shots = doc["project"]["episodes"][0]["scenes"][0]["shots"]
+    assert shots and all(shot["archived_takes"] == [] for shot in shots)
 
 
 def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,11 +150,12 @@ def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch
         return upgrade
 
     edit_json(root, lambda doc: doc.update(version=1))
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 5)
-    monkeypatch.setattr(store, "UPGRADES", {3: step(3), 1: step(1), 4: step(4), 2: step(2)})
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 6)
+    steps = {3: step(3), 1: step(1), 5: step(5), 4: step(4), 2: step(2)}
+    monkeypatch.setattr(store, "UPGRADES", steps)
     with open_project(root, read_only=True) as folder:
-        assert seen == [1, 2, 3, 4]
-        assert "from schema version 1 to 5" in folder.problems[0]
+        assert seen == [1, 2, 3, 4, 5]
+        assert "from schema version 1 to 6" in folder.problems[0]
     assert not (root / "project.v1.json").exists()  # read-only: nothing written
 
 

@@ -13,36 +13,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage, QTextCursor
 
-from studio.core.model import Project
-from studio.core.script.importer import apply_script
-from studio.core.store import create_project
 from studio.ui.main_window import MainWindow
 from studio.ui.session import Session
-
-SCRIPT = """Title: Glass
-
-INT. LOBBY - NIGHT
-
-Rain hammers the glass.
-
-MAYA
-I'm just here for a delivery.
-
-ETHAN
-Then deliver it, and go.
-"""
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "Glass.mdstudio"
-    model = Project(title="Glass", script="script/script.fountain", width=270, height=480)
-    apply_script(model, SCRIPT)
-    folder = create_project(root, model)
-    folder.write_text(model.script, SCRIPT)
-    folder.save()
-    folder.close()
-    return root
 
 
 @pytest.fixture

@@ -1,0 +1,283 @@
+"""What the review panels ask of the session: review takes, edit characters, and send work to
+the job queue. Each edit is one undoable history entry named for the menu; each job action
+plans its requests with the engine's own planning and submits them to the project's runner.
+
+Errors go to ``session.message`` (one line for the status bar) and change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from studio.core.history import Scope
+from studio.core.model import Character, Scene, Shot, TakeState
+from studio.core.take_edits import archive_take, restore_take, review_take
+from studio.engine.jobs import Job
+from studio.ui.session import Session
+
+REVIEW_NAMES = {
+    TakeState.APPROVED: "Approve Take",
+    TakeState.REJECTED: "Reject Take",
+    TakeState.STARRED: "Star Take",
+    TakeState.DONE: "Clear Take Review",
+}
+
+
+# -- review ----------------------------------------------------------------------------------
+
+
+def find_take(session: Session, take_id: str) -> tuple[Shot, Any] | None:
+    """The shot holding ``take_id`` and the take (archived ones too), or None."""
+    project = session.project
+    for shot in project.shots() if project is not None else []:
+        for take in [*shot.takes, *shot.archived_takes]:
+            if take.id == take_id:
+                return shot, take
+    return None
+
+
+def review(session: Session, take_id: str, state: TakeState) -> bool:
+    """Approve, reject, star or clear a take; an approval is autosaved at once."""
+    found = find_take(session, take_id)
+    if found is None:
+        session.message.emit(f"no take {take_id}")
+        return False
+    shot = found[0]
+    scope = Scope.episode(session.episode_of(shot.id))
+    done = session.edit(REVIEW_NAMES[state], scope, lambda: review_take(shot, take_id, state))
+    if done is not None and state is TakeState.APPROVED:
+        session.autosave()
+    return done is not None
+
+
+def archive(session: Session, take_id: str) -> bool:
+    """Delete a take to the shot's archive (its files stay)."""
+    found = find_take(session, take_id)
+    if found is None:
+        return False
+    shot = found[0]
+    scope = Scope.episode(session.episode_of(shot.id))
+    return session.edit("Delete Take", scope, lambda: archive_take(shot, take_id)) is not None
+
+
+def unarchive(session: Session, take_id: str) -> bool:
+    found = find_take(session, take_id)
+    if found is None:
+        return False
+    shot = found[0]
+    scope = Scope.episode(session.episode_of(shot.id))
+    return session.edit("Restore Take", scope, lambda: restore_take(shot, take_id)) is not None
+
+
+# -- characters ------------------------------------------------------------------------------
+
+
+def edit_character(session: Session, name: str, **fields: Any) -> bool:
+    """Set fields of a character (``description``, ``seed``, ``voice``…): "Edit Character"."""
+    project = session.project
+    character = project.character(name) if project is not None else None
+    if character is None:
+        session.message.emit(f"no character {name}")
+        return False
+
+    def change() -> None:
+        for key, value in fields.items():
+            if not hasattr(character, key) or key == "name":
+                raise ValueError(f"a character's {key!r} cannot be set here")
+            setattr(character, key, value)
+
+    return session.edit(f"Edit {name}", Scope.characters(), change) is not None
+
+
+def add_character(session: Session, name: str) -> bool:
+    from studio.core.script.importer import character_seed
+
+    project = session.project
+    name = name.strip().upper()
+    if project is None or not name:
+        return False
+
+    def change() -> None:
+        if project.character(name) is not None:
+            raise ValueError(f"there is already a character {name}")
+        project.characters.append(Character(name=name, seed=character_seed(name)))
+
+    return session.edit(f"Add {name}", Scope.characters(), change) is not None
+
+
+def remove_character(session: Session, name: str) -> bool:
+    project = session.project
+    if project is None:
+        return False
+
+    def change() -> None:
+        character = project.character(name)
+        if character is None:
+            raise ValueError(f"no character {name}")
+        project.characters.remove(character)
+
+    return session.edit(f"Remove {name}", Scope.characters(), change) is not None
+
+
+def approve_reference(session: Session, name: str, candidate: str) -> bool:
+    """Make a generated still one of the character's reference images."""
+    from studio.engine.references import approve_candidate
+
+    project, root = session.project, session.root
+    character = project.character(name) if project is not None else None
+    if character is None or root is None:
+        return False
+    scope = Scope.characters()
+    return (
+        session.edit(
+            f"Approve Reference of {name}",
+            scope,
+            lambda: approve_candidate(root, character, candidate),
+        )
+        is not None
+    )
+
+
+def import_reference(session: Session, name: str, path: str) -> bool:
+    from pathlib import Path
+
+    from studio.engine.references import add_reference
+
+    project, root = session.project, session.root
+    character = project.character(name) if project is not None else None
+    if character is None or root is None:
+        return False
+    change = lambda: add_reference(root, character, Path(path))  # noqa: E731
+    return session.edit(f"Import Reference of {name}", Scope.characters(), change) is not None
+
+
+def remove_reference(session: Session, name: str, rel: str) -> bool:
+    from studio.engine.references import remove_reference as remove
+
+    project = session.project
+    character = project.character(name) if project is not None else None
+    if character is None:
+        return False
+    change = lambda: remove(character, rel)  # noqa: E731
+    return session.edit(f"Remove Reference of {name}", Scope.characters(), change) is not None
+
+
+# -- jobs ------------------------------------------------------------------------------------
+
+
+def generate(session: Session, shot_ids: Sequence[str], settings: Any = None) -> list[Job]:
+    """Queue takes for these shots (``settings``: a GenerationSettings; default the animatic)."""
+    from studio.engine.planning import DIFFUSERS, GenerationSettings, plan
+
+    project = session.project
+    if project is None or session.runner is None:
+        return _refuse(session, "generate")
+    settings = settings or GenerationSettings()
+    registry = _registry(session) if settings.backend == DIFFUSERS else None
+    try:
+        requests = plan(project, _with_scenes(session, shot_ids), settings, registry)
+    except (ValueError, KeyError) as exc:
+        session.message.emit(f"cannot generate: {exc}")
+        return []
+    return session.runner.submit(requests)
+
+
+def regenerate(session: Session, take_id: str, count: int = 1, **changes: Any) -> list[Job]:
+    """The take's request again: as it was (``count`` 1, no changes), with ``changes`` (a new
+    ``prompt``…), or ``count`` variations with new seeds."""
+    import secrets
+
+    from studio.engine.planning import regenerate as again
+
+    found = find_take(session, take_id)
+    if found is None or session.runner is None:
+        return _refuse(session, "regenerate")
+    seeds = [secrets.randbelow(2**31) for _ in range(count)] if count > 1 else [None]
+    try:
+        requests = [
+            again(found[1].request, **changes, **({"seed": s} if s is not None else {}))
+            for s in seeds
+        ]
+    except ValueError as exc:
+        session.message.emit(f"cannot regenerate take {take_id}: {exc}")
+        return []
+    return session.runner.submit(requests)
+
+
+def voice(session: Session, shot_ids: Sequence[str], force: bool = False) -> list[Job]:
+    """Queue the spoken lines of these shots (those not voiced yet, or all with ``force``)."""
+    from studio.voice.plan import voice_requests
+
+    project = session.project
+    if project is None or session.runner is None:
+        return _refuse(session, "voice")
+    shots = [shot for _, shot in _with_scenes(session, shot_ids)]
+    requests = voice_requests(project, shots, force=force)
+    if not requests:
+        session.message.emit("nothing to voice: the lines are voiced (or there are none)")
+    return session.runner.submit(requests)
+
+
+def lipsync(session: Session, shot_ids: Sequence[str]) -> list[Job]:
+    """Queue a lip-sync of each shot's approved (else latest) take to its voiced lines."""
+    from studio.voice.recording import lipsync_request, lipsync_source
+
+    project = session.project
+    if project is None or session.runner is None:
+        return _refuse(session, "lip-sync")
+    requests, skipped = [], []
+    for _, shot in _with_scenes(session, shot_ids):
+        take = lipsync_source(shot)
+        try:
+            if take is None:
+                raise ValueError(f"shot {shot.id} has no take to lip-sync")
+            requests.append(lipsync_request(shot, take, str(project.fps)))
+        except ValueError as exc:
+            skipped.append(str(exc))
+    if skipped:
+        session.message.emit(f"{len(skipped)} not lip-synced: {skipped[0]}")
+    return session.runner.submit(requests) if requests else []
+
+
+def references(session: Session, name: str, count: int = 4, settings: Any = None) -> list[Job]:
+    """Queue ``count`` reference stills of a character, to approve in the bible."""
+    from dataclasses import replace
+
+    from studio.engine.planning import DIFFUSERS, GenerationSettings, reference_requests
+
+    project = session.project
+    character = project.character(name) if project is not None else None
+    if character is None or session.runner is None:
+        return _refuse(session, "generate references")
+    settings = replace(settings or GenerationSettings(), variations=count)
+    registry = _registry(session) if settings.backend == DIFFUSERS else None
+    try:
+        requests = reference_requests(project, character, settings, registry)  # type: ignore[arg-type]
+    except ValueError as exc:
+        session.message.emit(f"cannot generate references: {exc}")
+        return []
+    return session.runner.submit(requests)
+
+
+def _with_scenes(session: Session, shot_ids: Sequence[str]) -> list[tuple[Scene, Shot]]:
+    wanted = set(shot_ids)
+    project = session.project
+    found = []
+    for episode in project.episodes if project is not None else []:
+        for scene in episode.scenes:
+            found.extend((scene, shot) for shot in scene.shots if shot.id in wanted)
+    return found
+
+
+def _registry(session: Session) -> Any:
+    from studio.engine.models_dir import models_dir
+    from studio.engine.registry import scan
+
+    return scan(session.models_dir or models_dir())
+
+
+def _refuse(session: Session, what: str) -> list[Job]:
+    why = "no project is open" if session.project is None else "the project is open read-only"
+    session.message.emit(f"cannot {what}: {why}")
+    return []

@@ -1,0 +1,70 @@
+"""Where each kind of job writes its files, and how its result is recorded in the project.
+
+One place for the window (and any caller that runs mixed jobs through one executor): a shot's
+picture becomes a take, a spoken line a voice clip, a lip-sync a take linked to its source, and
+a character reference still a candidate for the bible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from studio.core.model import Project
+from studio.core.store import ProjectFolder
+from studio.engine.jobs import Job
+from studio.engine.process_executor import take_outputs
+from studio.engine.references import candidates_folder
+from studio.engine.request import RequestKind
+from studio.engine.result import TakeResult
+from studio.engine.takes import record_take
+from studio.voice.recording import record_lipsync, record_voice, voice_outputs
+
+CHARACTER_PREFIX = "character:"  # the shot id of a character reference request
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a finished job added: ``what`` is "take", "voice" or "reference"."""
+
+    what: str
+    shot_id: str = ""  # the shot (take, voice), or "" for a reference
+    item: str = ""  # the take id, the voiced line's WAV, or the candidate still
+    character: str = ""  # a reference's character
+    notes: list[str] = field(default_factory=list)  # warnings for the user
+
+
+def job_outputs(project: Project) -> Callable[[Job, str], tuple[str, str]]:
+    """The ``outputs`` function of an executor running any kind of job for ``project``."""
+
+    def outputs(job: Job, take_id: str) -> tuple[str, str]:
+        request = job.request
+        if request.shot_id.startswith(CHARACTER_PREFIX):
+            character = project.character(request.shot_id.removeprefix(CHARACTER_PREFIX))
+            if character is None:
+                raise ValueError(f"no character {request.shot_id.removeprefix(CHARACTER_PREFIX)}")
+            where = candidates_folder(character)
+            return f"{where}/{take_id}.mp4", f"{where}/{take_id}.png"
+        if request.kind is RequestKind.TTS:
+            return voice_outputs(job, take_id)
+        return take_outputs(job, take_id)
+
+    return outputs
+
+
+def record_result(folder: ProjectFolder, job: Job, take_id: str, result: TakeResult) -> Recorded:
+    """Store a finished job's result in the open project (the caller saves). KeyError or
+    ValueError when its shot or character is gone."""
+    request = job.request
+    if request.shot_id.startswith(CHARACTER_PREFIX):
+        (folder.root / result.media).unlink(missing_ok=True)  # only the still is a reference
+        name = request.shot_id.removeprefix(CHARACTER_PREFIX)
+        return Recorded("reference", item=result.keyframe, character=name)
+    if request.kind is RequestKind.TTS:
+        clip, notes = record_voice(folder, request, result)  # type: ignore[arg-type]
+        return Recorded("voice", request.shot_id, clip.media, notes=notes)
+    if request.kind is RequestKind.LIPSYNC:
+        take = record_lipsync(folder, request, take_id, result)  # type: ignore[arg-type]
+    else:
+        take = record_take(folder.project, request, take_id, result)
+    return Recorded("take", request.shot_id, take.id)

@@ -1,0 +1,66 @@
+"""The session runs jobs in a worker process and records their results on the GUI thread;
+review edits are undoable and keep takes that arrived meanwhile."""
+
+from __future__ import annotations
+
+from studio.core.model import TakeState
+from studio.engine.jobs import JobState
+from studio.ui import actions
+
+
+def _finish(qtbot, session, jobs, timeout=90_000):
+    ids = {job.id for job in jobs}
+
+    def ended() -> bool:
+        states = {j.id: j.state for j in session.runner.jobs() if j.id in ids}
+        return len(states) == len(ids) and all(
+            s in (JobState.DONE, JobState.FAILED, JobState.CANCELLED) for s in states.values()
+        )
+
+    qtbot.waitUntil(ended, timeout=timeout)
+    return {j.id: j for j in session.runner.jobs() if j.id in ids}
+
+
+def test_generate_records_takes_and_review_is_undoable(qtbot, session) -> None:
+    shots = session.shots()
+    recorded = []
+    session.resultRecorded.connect(recorded.append)
+    jobs = actions.generate(session, [shots[0].id, shots[1].id])
+    assert len(jobs) == 2
+    done = _finish(qtbot, session, jobs)
+    assert all(j.state is JobState.DONE for j in done.values()), [j.error for j in done.values()]
+    qtbot.waitUntil(lambda: len(recorded) == 2)
+    first = session.project.find_shot(shots[0].id)
+    assert len(first.takes) == 1 and (session.root / first.takes[0].media).is_file()
+    assert session.dirty and session.folder.autosaves()  # each result is autosaved
+
+    take = first.takes[0]
+    assert actions.review(session, take.id, TakeState.APPROVED)
+    assert session.history.undo_name == "Approve Take"
+    # a variation arrives after the approval; undoing the approval must keep it
+    more = actions.regenerate(session, take.id, count=2)
+    _finish(qtbot, session, more)
+    shot = session.project.find_shot(shots[0].id)
+    assert len(shot.takes) == 3
+    session.undo()
+    shot = session.project.find_shot(shots[0].id)
+    assert shot.approved_take is None and len(shot.takes) == 3
+    session.redo()
+    assert session.project.find_shot(shots[0].id).approved_take == take.id
+    assert actions.archive(session, take.id)
+    shot = session.project.find_shot(shots[0].id)
+    assert [t.id for t in shot.archived_takes] == [take.id] and shot.approved_take is None
+    session.undo()
+    assert session.project.find_shot(shots[0].id).approved_take == take.id
+
+
+def test_cancel_a_queued_job(qtbot, session) -> None:
+    shot_ids = [s.id for s in session.shots()]
+    session.runner.set_paused(True)
+    jobs = actions.generate(session, shot_ids)
+    session.runner.cancel(jobs[0].id)
+    session.runner.set_paused(False)
+    done = _finish(qtbot, session, jobs)
+    assert done[jobs[0].id].state is JobState.CANCELLED
+    assert all(done[j.id].state is JobState.DONE for j in jobs[1:])
+    assert not session.project.find_shot(shot_ids[0]).takes
