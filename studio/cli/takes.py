@@ -7,9 +7,9 @@ from typing import Any
 
 from studio.cli.common import CliError, add_command, open_for_reading, print_json
 from studio.core.model import Project, Shot, Take, TakeState
+from studio.core.stats import GENERATED, episode_stats
 
 IMPORT_COMMAND = "takes-import"
-GENERATED = (TakeState.DONE, TakeState.APPROVED, TakeState.REJECTED, TakeState.STARRED)
 
 
 def register(sub: Any) -> None:
@@ -146,7 +146,7 @@ def _find_take(project: Project, take_id: str) -> tuple[Shot, Take]:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     project = open_for_reading(args.project)
-    figures = episode_stats(project)
+    figures = [f.to_json() for f in episode_stats(project)]
     if args.json:
         print_json(figures)
     else:
@@ -168,31 +168,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
         headers = ["EP", "APPROVED", "GENERATED", "USABLE", "GPU-S", "GPU-S/APPROVED MIN"]
         print(render(headers, rows))
     return 0
-
-
-def episode_stats(project: Project) -> list[dict[str, Any]]:
-    """Per episode: usable rate (approved ÷ generated takes) and GPU-seconds per approved
-    minute of screen time."""
-    figures = []
-    for episode in project.episodes:
-        shots = list(episode.shots())
-        takes = [t for s in shots for t in s.takes if t.state in GENERATED]
-        approved = [s for s in shots if s.approved_take]
-        gpu = sum(t.gpu_seconds for t in takes)
-        minutes = sum(float(project.fps.seconds(s.duration_frames)) for s in approved) / 60
-        figures.append(
-            {
-                "episode": episode.number,
-                "shots": len(shots),
-                "approved_shots": len(approved),
-                "generated_takes": len(takes),
-                "usable_rate": len(approved) / len(takes) if takes else None,
-                "gpu_seconds": gpu,
-                "approved_minutes": minutes,
-                "gpu_seconds_per_approved_minute": gpu / minutes if minutes else None,
-            }
-        )
-    return figures
 
 
 def _percent(rate: float | None) -> str:

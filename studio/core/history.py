@@ -13,6 +13,8 @@ episodes and may add characters). A change that touches nothing records nothing.
 while the user edits, outside the history. Undoing an older edit must not drop them, so a
 restore keeps every take, and every voiced line, that neither copy of the edit knows: a take
 whose id both copies lack is put back in its shot, and a line voiced since keeps its new clip.
+A shot that gained such results and that the restore takes out of the project (undoing the
+script edit that added it) is archived with them, as a script edit archives a removed shot.
 """
 
 from __future__ import annotations
@@ -66,9 +68,12 @@ class Scope:
         other_takes, other_clips = _known(other)
         takes |= other_takes
         clips |= other_clips
-        for shot in self._shots(project):
-            if shot.id in current:
-                _keep_new_results(shot, current[shot.id], takes, clips)
+        restored = {shot.id: shot for shot in self._shots(project)}
+        for shot_id, was in current.items():
+            if shot_id in restored:
+                _keep_new_results(restored[shot_id], was, takes, clips)
+            elif self.kind == "project" and _has_new_results(was, takes, clips):
+                project.archived_shots.append(was)  # a shot this restore removes: archive it
 
     def _shots(self, project: Project) -> list[Shot]:
         if self.kind == "episode":
@@ -130,7 +135,7 @@ class History:
         try:
             result = change()
         except BaseException:
-            scope.restore(project, before)
+            scope._replace(project, before)  # exactly: nothing arrives while a change runs
             raise
         after = scope.copy(project)
         if after != before or extra[0] != extra[1]:
@@ -189,6 +194,12 @@ def _known(doc: Any) -> tuple[set[str], set[str]]:
         elif isinstance(item, list):
             stack.extend(item)
     return takes, clips
+
+
+def _has_new_results(shot: Shot, known_takes: set[str], known_clips: set[str]) -> bool:
+    return any(t.id not in known_takes for t in shot.takes) or any(
+        c.media not in known_clips for c in shot.voice
+    )
 
 
 def _keep_new_results(shot: Shot, was: Shot, known_takes: set[str], known_clips: set[str]) -> None:

@@ -36,6 +36,7 @@ SCHEMA_VERSION = 5
 SUBFOLDERS = ("takes", "audio", "exports", "script", "autosave")
 AUTOSAVE_FOLDER = "autosave"
 AUTOSAVE_KEEP = 5
+CLEAN_MARK = ".closed-cleanly"  # in the autosave folder: the newest copy when the app closed
 
 # version N -> a function turning a version-N document (the whole project.json object) into
 # version N+1. ``open_project`` reads this table at call time, so tests can patch it.
@@ -201,6 +202,40 @@ class ProjectFolder:
     def autosaves(self) -> list[Path]:
         """The autosaved copies, newest first."""
         return _autosaves(self.root)
+
+    def recoverable(self) -> Path | None:
+        """The newest autosave when the last session ended without closing cleanly (a crash)
+        after changes it never saved: newer than ``project.json`` and not the copy a clean
+        close marked. None when there is nothing to recover."""
+        newest = self.autosaves()[:1]
+        if not newest:
+            return None
+        try:
+            if newest[0].stat().st_mtime_ns <= self.file.stat().st_mtime_ns:
+                return None
+            marked = (self.root / AUTOSAVE_FOLDER / CLEAN_MARK).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            marked = ""
+        except OSError:
+            return None
+        return None if marked.strip() == newest[0].name else newest[0]
+
+    def mark_clean(self) -> None:
+        """Say the session ended on purpose (saved or discarded): its newest autosave is not
+        offered for recovery next time."""
+        newest = self.autosaves()[:1]
+        if newest and not self.read_only:
+            with contextlib.suppress(OSError):
+                write_atomic(self.root / AUTOSAVE_FOLDER / CLEAN_MARK, newest[0].name.encode())
+
+    def recover(self, autosave: Path) -> list[str]:
+        """Replace the open project by the autosaved copy (not saved yet: the caller marks it
+        unsaved); its load problems. StoreError when the copy cannot be read."""
+        problems: list[str] = []
+        project, _ = _load(autosave, problems)
+        problems.extend(check_project(self.root, project))
+        self.project = project
+        return problems
 
     def resolve(self, rel: str) -> Path:
         """A stored relative path as an absolute path inside the project folder."""

@@ -113,7 +113,11 @@ class ProcessExecutor:
 
     def _run(self, job: Job) -> None:
         take_id = new_id("tk")
-        media, keyframe = self.outputs(job, take_id)
+        try:
+            media, keyframe = self.outputs(job, take_id)
+        except (ValueError, KeyError) as exc:  # its shot or character is gone
+            self.queue.failed(job.id, f"nowhere to put the result: {exc}", retry=False)
+            return
         order = RunOrder(job.id, job.request.to_json(), str(self.project_dir), media, keyframe)
         self._cancel.clear()
         self._current = job.id

@@ -9,7 +9,9 @@ image starts (written last: a proxy without its index is not finished). Any fram
 read and one JPEG decode away (a few milliseconds).
 
 A :class:`Proxy` is readable while it is being built: the frames decoded so far can be read,
-and :meth:`Proxy.wait` waits for more.
+and :meth:`Proxy.wait` waits for more. :func:`prune` deletes the proxies no take of the
+project needs any more (a take deleted, re-rendered or archived away), so the cache does not
+grow for ever.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import secrets
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -124,18 +127,10 @@ class Proxy:
         """Load the proxy from ``folder``, or make it there; MediaError or OSError when
         neither can be done. ``procs`` holds the running ffmpeg, for whoever must stop it."""
         try:
-            stat = self.media.stat()
+            key = proxy_key(self.media)
         except OSError as exc:
             raise MediaError(f"cannot read the take {self.media.name}: {exc.strerror}") from None
         self.signature = signature(self.media)
-        ident = [
-            PROXY_FORMAT,
-            PROXY_SIZE,
-            str(self.media.resolve()),
-            stat.st_size,
-            stat.st_mtime_ns,
-        ]
-        key = hashlib.sha256(json.dumps(ident).encode("utf-8")).hexdigest()[:32]
         data, index = folder / f"{key}.jpgs", folder / f"{key}.json"
         if self._load(data, index):
             return
@@ -224,6 +219,45 @@ def _fill(pipe: BinaryIO, view: memoryview) -> bool:
     while got < len(view) and (n := pipe.readinto(view[got:])):
         got += n
     return got == len(view)
+
+
+def proxy_key(media: Path) -> str:
+    """The name of ``media``'s proxy files: a digest of the proxy format, the take's path,
+    size and modification time. OSError when the take cannot be read."""
+    stat = media.stat()
+    ident = [PROXY_FORMAT, PROXY_SIZE, str(media.resolve()), stat.st_size, stat.st_mtime_ns]
+    return hashlib.sha256(json.dumps(ident).encode("utf-8")).hexdigest()[:32]
+
+
+def prune(folder: Path, medias: Iterable[Path], part_age_s: float = 3600.0) -> int:
+    """Delete the proxies in ``folder`` that belong to none of ``medias`` (the take files the
+    project still has), and build leftovers older than ``part_age_s``; the files deleted."""
+    keep = set()
+    for media in medias:
+        try:
+            keep.add(proxy_key(media))
+        except OSError:
+            continue  # a missing take needs no proxy
+    deleted = 0
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return 0
+    for path in entries:
+        if path.suffix == ".part":
+            try:
+                stale = time.time() - path.stat().st_mtime > part_age_s
+            except OSError:
+                continue
+        else:
+            stale = path.suffix in (".jpgs", ".json") and path.stem not in keep
+        if stale:
+            try:
+                path.unlink()
+                deleted += 1
+            except OSError:
+                pass
+    return deleted
 
 
 def signature(media: Path) -> tuple[int, int] | None:

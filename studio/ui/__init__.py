@@ -3,4 +3,12 @@
 This module itself imports no Qt, so the command line can name the panels without loading it.
 """
 
-PANELS = ("script", "outline", "timeline", "player")  # what `studio gui --panel` can render
+PANELS = (
+    "script",
+    "outline",
+    "timeline",
+    "player",
+    "review",
+    "jobs",
+    "characters",
+)  # what `studio gui --panel` can render

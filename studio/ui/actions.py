@@ -46,9 +46,9 @@ def review(session: Session, take_id: str, state: TakeState) -> bool:
     shot = found[0]
     scope = Scope.episode(session.episode_of(shot.id))
     done = session.edit(REVIEW_NAMES[state], scope, lambda: review_take(shot, take_id, state))
-    if done is not None and state is TakeState.APPROVED:
+    if done and state is TakeState.APPROVED:
         session.autosave()
-    return done is not None
+    return done
 
 
 def archive(session: Session, take_id: str) -> bool:
@@ -58,7 +58,7 @@ def archive(session: Session, take_id: str) -> bool:
         return False
     shot = found[0]
     scope = Scope.episode(session.episode_of(shot.id))
-    return session.edit("Delete Take", scope, lambda: archive_take(shot, take_id)) is not None
+    return session.edit("Delete Take", scope, lambda: archive_take(shot, take_id))
 
 
 def unarchive(session: Session, take_id: str) -> bool:
@@ -67,7 +67,7 @@ def unarchive(session: Session, take_id: str) -> bool:
         return False
     shot = found[0]
     scope = Scope.episode(session.episode_of(shot.id))
-    return session.edit("Restore Take", scope, lambda: restore_take(shot, take_id)) is not None
+    return session.edit("Restore Take", scope, lambda: restore_take(shot, take_id))
 
 
 # -- characters ------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def edit_character(session: Session, name: str, **fields: Any) -> bool:
                 raise ValueError(f"a character's {key!r} cannot be set here")
             setattr(character, key, value)
 
-    return session.edit(f"Edit {name}", Scope.characters(), change) is not None
+    return session.edit(f"Edit {name}", Scope.characters(), change)
 
 
 def add_character(session: Session, name: str) -> bool:
@@ -103,7 +103,7 @@ def add_character(session: Session, name: str) -> bool:
             raise ValueError(f"there is already a character {name}")
         project.characters.append(Character(name=name, seed=character_seed(name)))
 
-    return session.edit(f"Add {name}", Scope.characters(), change) is not None
+    return session.edit(f"Add {name}", Scope.characters(), change)
 
 
 def remove_character(session: Session, name: str) -> bool:
@@ -117,7 +117,7 @@ def remove_character(session: Session, name: str) -> bool:
             raise ValueError(f"no character {name}")
         project.characters.remove(character)
 
-    return session.edit(f"Remove {name}", Scope.characters(), change) is not None
+    return session.edit(f"Remove {name}", Scope.characters(), change)
 
 
 def approve_reference(session: Session, name: str, candidate: str) -> bool:
@@ -129,14 +129,8 @@ def approve_reference(session: Session, name: str, candidate: str) -> bool:
     if character is None or root is None:
         return False
     scope = Scope.characters()
-    return (
-        session.edit(
-            f"Approve Reference of {name}",
-            scope,
-            lambda: approve_candidate(root, character, candidate),
-        )
-        is not None
-    )
+    change = lambda: approve_candidate(root, character, candidate)  # noqa: E731
+    return session.edit(f"Approve Reference of {name}", scope, change)
 
 
 def import_reference(session: Session, name: str, path: str) -> bool:
@@ -149,7 +143,7 @@ def import_reference(session: Session, name: str, path: str) -> bool:
     if character is None or root is None:
         return False
     change = lambda: add_reference(root, character, Path(path))  # noqa: E731
-    return session.edit(f"Import Reference of {name}", Scope.characters(), change) is not None
+    return session.edit(f"Import Reference of {name}", Scope.characters(), change)
 
 
 def remove_reference(session: Session, name: str, rel: str) -> bool:
@@ -160,7 +154,7 @@ def remove_reference(session: Session, name: str, rel: str) -> bool:
     if character is None:
         return False
     change = lambda: remove(character, rel)  # noqa: E731
-    return session.edit(f"Remove Reference of {name}", Scope.characters(), change) is not None
+    return session.edit(f"Remove Reference of {name}", Scope.characters(), change)
 
 
 # -- jobs ------------------------------------------------------------------------------------

@@ -36,16 +36,18 @@ def run(
     save the painted window (or ``panel``) as a PNG instead and return."""
     from studio.ui import PANELS
     from studio.ui.main_window import MainWindow
+    from studio.ui.preferences import Preferences
     from studio.ui.session import Session
-    from studio.ui.theme import apply_dark_theme
+    from studio.ui.theme import apply_theme
 
     if panel is not None and panel not in PANELS:
         print(f"studio: error: no panel {panel!r} (panels: {', '.join(PANELS)})", file=sys.stderr)
         return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
-    apply_dark_theme(app)  # type: ignore[arg-type]
-    window = MainWindow(Session(), settings())
+    prefs = Preferences.load(settings())
+    apply_theme(app, prefs.theme)  # type: ignore[arg-type]
+    window = MainWindow(Session(models_dir=prefs.models_path()), settings())
     if project is not None and not window.open_project(project):
         return 1
     window.show()

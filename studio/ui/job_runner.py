@@ -64,7 +64,7 @@ class JobRunner(QObject):
         self._unsubscribe = self.queue.subscribe(self._on_event)
         config = WorkerConfig(models_dir=str(models_dir))
         self.executor = ProcessExecutor(
-            self.queue, folder.root, self._on_result, config, job_outputs(folder.project)
+            self.queue, folder.root, self._on_result, config, job_outputs(folder)
         )
         self.executor.start()
 

@@ -24,12 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.store import StoreError
+from studio.ui.character_panel import CharacterPanel
+from studio.ui.jobs_panel import JobsPanel
 from studio.ui.player import PlayerView
 from studio.ui.script_editor import ScriptEditor
 from studio.ui.session import Session
+from studio.ui.take_review import TakeReview
 from studio.ui.timeline import TimelineView
+from studio.ui.window_tools import WindowTools
 
-_LAYOUT_VERSION = 1  # bump when the panels change, so an old saved layout is not restored
+_LAYOUT_VERSION = 2  # bump when the panels change, so an old saved layout is not restored
 
 
 class MainWindow(QMainWindow):
@@ -42,14 +46,30 @@ class MainWindow(QMainWindow):
         self.player = PlayerView(session)
         self.editor = ScriptEditor(session)
         self.timeline = TimelineView(session)
+        self.review = TakeReview(session)
+        self.jobs = JobsPanel(session)
+        self.characters = CharacterPanel(session)
+        self.tools = WindowTools(self, session, settings, self.show_status)
+        self.review.generation_settings = self.tools.generation_settings
         self.setCentralWidget(self.player)
-        left, bottom = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+        area = Qt.DockWidgetArea
+        left, bottom, right = (
+            area.LeftDockWidgetArea,
+            area.BottomDockWidgetArea,
+            area.RightDockWidgetArea,
+        )
         self.docks = {
             "script": self._dock("script", "Script", self.editor, left),
             "outline": self._dock("outline", "Outline", self.editor.outline, left),
             "timeline": self._dock("timeline", "Timeline", self.timeline, bottom),
+            "review": self._dock("review", "Takes", self.review, right),
+            "jobs": self._dock("jobs", "Jobs", self.jobs, right),
+            "characters": self._dock("characters", "Characters", self.characters, right),
         }
         self.splitDockWidget(self.docks["outline"], self.docks["script"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.docks["review"], self.docks["jobs"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["jobs"], self.docks["characters"])
+        self.docks["jobs"].raise_()
         self.banner = QLabel()
         self.statusBar().addPermanentWidget(self.banner)
         self._menus()
@@ -77,6 +97,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open Project…", self.open_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "Import &Final Draft…", self.import_dialog)
         self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
+        self._action(file, "&Export Episode…", self.tools.export, QKeySequence("Ctrl+E"))
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -87,6 +108,8 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Find…", self.editor.find_bar.show_find)
         self._action(edit, "&Replace…", self.editor.find_bar.show_replace)
+        edit.addSeparator()
+        self._action(edit, "&Settings…", self.tools.preferences, QKeySequence("Ctrl+,"))
         view = bar.addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -95,13 +118,25 @@ class MainWindow(QMainWindow):
         playback = bar.addMenu("&Playback")
         for action in self.player.actions():
             playback.addAction(action)
-        tools = self.addToolBar("Main")
-        tools.setObjectName("toolbar-main")
-        tools.addAction(file.actions()[0])
-        tools.addAction(file.actions()[2])
-        tools.addSeparator()
+        for title, panel in (("&Review", self.review), ("&Jobs", self.jobs)):
+            menu = bar.addMenu(title)
+            for action in panel.actions():
+                menu.addAction(action)
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "&Models…", self.tools.models)
+        self._action(tools, "&Statistics…", self.tools.stats)
+        helping = bar.addMenu("&Help")
+        self._action(helping, "&Keyboard Shortcuts…", self.tools.shortcuts, QKeySequence("F1"))
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("toolbar-main")
+        for action in (file.actions()[0], file.actions()[2], file.actions()[3]):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        toolbar.addSeparator()
         for action in self.player.actions()[:1]:
-            tools.addAction(action)
+            toolbar.addAction(action)
 
     def _action(
         self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: object = None
@@ -117,6 +152,7 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path: str | Path) -> bool:
         self.editor.apply_now()  # an edit still in its debounce belongs to the old project
+        self.characters.apply_now()
         try:
             problems = self.session.open(path)
         except StoreError as exc:
@@ -125,6 +161,7 @@ class MainWindow(QMainWindow):
         self.banner.setText("read-only" if self.session.folder and self.session.folder.read_only
                             else "")  # fmt: skip
         self.show_status("; ".join(problems) if problems else f"Opened {self.session.root}")
+        self.tools.offer_recovery()
         return True
 
     def open_dialog(self) -> None:
@@ -152,6 +189,7 @@ class MainWindow(QMainWindow):
 
     def save(self) -> None:
         self.editor.apply_now()
+        self.characters.apply_now()
         try:
             self.session.save()
         except StoreError as exc:
@@ -166,7 +204,7 @@ class MainWindow(QMainWindow):
         """The widget of panel ``name`` (see :data:`PANELS`)."""
         if name == "player":
             return self.player
-        return self.docks[name]
+        return self.docks[name]  # type: ignore[return-value]
 
     def _history_names(self) -> None:
         """The Edit menu says what undo and redo would do."""
@@ -192,6 +230,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state, _LAYOUT_VERSION)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
+        self.editor.apply_now()  # edits still waiting for their pause are changes too
+        self.characters.apply_now()
         if self.session.dirty and not self.session.folder.read_only:  # type: ignore[union-attr]
             answer = QMessageBox.question(
                 self, "Unsaved changes", "Save the changes to the project before closing?",

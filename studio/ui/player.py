@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +25,10 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from studio.core.model import Project
 from studio.core.time import FrameRate
 from studio.media.episode_timeline import EpisodeTimeline
+from studio.media.frame_proxies import prune
 from studio.media.frame_server import PROXIES, FrameServer
 from studio.media.subtitles import caption_size
 from studio.ui import player_overlays as overlays
@@ -126,7 +129,8 @@ class PlayerView(QWidget):
         if self.server is not None and root != self._root:
             self.server.close()
             self.server = None
-        if self.server is None and root is not None:
+        if self.server is None and root is not None and project is not None:
+            self._prune_proxies(root, project)
             self.server = FrameServer(
                 self.timeline, self._display_size(), cache_dir=root / PROXIES,
                 on_ready=lambda frame: self._emit(self._ready, frame),
@@ -138,6 +142,14 @@ class PlayerView(QWidget):
         self.audio.set_samples(None)
         self._mix_timer.start()
         self._seek(self.session.playhead)
+
+    @staticmethod
+    def _prune_proxies(root: Path, project: Project) -> None:
+        """Delete, in the background, the proxies of takes the project no longer has."""
+        shots = [*project.shots(), *project.archived_shots]
+        medias = [root / t.media for s in shots for t in [*s.takes, *s.archived_takes] if t.media]
+        threading.Thread(target=prune, args=(root / PROXIES, medias), daemon=True,
+                         name="proxy-prune").start()  # fmt: skip
 
     def _emit(self, signal: Signal, *args: object) -> None:
         """Emit from a background thread (queued to the GUI thread), unless the widget is gone."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -22,7 +22,6 @@ from studio.core.script.importer import apply_script
 from studio.core.store import ProjectFolder, StoreError, open_project, resolve_root
 from studio.core.timeline_edits import EditError, move_shots, set_duration
 
-T = TypeVar("T")
 SCRIPT_REL = "script/script.fountain"  # where a project without a script file gets one
 
 
@@ -79,6 +78,7 @@ class Session(QObject):
             self.runner.shutdown()  # results still arriving are recorded first
             self.runner = None
         if self.folder is not None:
+            self.folder.mark_clean()  # closed on purpose: nothing to recover next time
             self.folder.close()
             self.folder = None
             self.history.clear()
@@ -101,6 +101,23 @@ class Session(QObject):
         if self.folder is not None and not self.folder.read_only:
             self.folder.save()
             self._set_dirty(False)
+
+    def recover(self, autosave: Path) -> list[str]:
+        """Replace the open project by an autosaved copy (after a crash); it is unsaved until
+        the user saves. Its problems; StoreError when it cannot be read."""
+        if self.folder is None:
+            return []
+        problems = self.folder.recover(autosave)
+        self.history.clear()
+        self.selected, self.playhead = [], 0
+        episodes = self.folder.project.episodes
+        if not any(e.number == self.episode_number for e in episodes):
+            self.episode_number = episodes[0].number if episodes else 0
+        self._set_dirty(True)
+        self.projectChanged.emit()
+        self.historyChanged.emit()
+        self.episodeChanged.emit(self.episode_number)
+        return problems
 
     def autosave(self) -> Path | None:
         """A rolling copy in ``autosave/`` when there are unsaved changes; the file written.
@@ -209,20 +226,20 @@ class Session(QObject):
 
     # -- edits --------------------------------------------------------------------------------
 
-    def edit(self, name: str, scope: Scope, change: Callable[[], T]) -> T | None:
-        """Make ``change`` (core functions editing ``scope``) as the undoable edit ``name``.
-        An EditError or ValueError goes to ``message`` and changes nothing; None then (and
-        when the project cannot be edited)."""
+    def edit(self, name: str, scope: Scope, change: Callable[[], object]) -> bool:
+        """Make ``change`` (core functions editing ``scope``) as the undoable edit ``name``;
+        whether it was made. An EditError or ValueError goes to ``message`` and changes
+        nothing (nor does an edit of a project that is not open for writing)."""
         project = self.project
         if project is None or not self.writable:
-            return None
+            return False
         try:
-            result = self.history.record(name, project, scope, change)
+            self.history.record(name, project, scope, change)
         except (EditError, KeyError, ValueError) as exc:
             self.message.emit(f"{name}: {exc}")
-            return None
+            return False
         self._after_edit(scope)
-        return result
+        return True
 
     def move(self, shot_ids: Sequence[str], index: int) -> None:
         episode = self.episode()

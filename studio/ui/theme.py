@@ -1,5 +1,6 @@
-"""The dark theme: a Fusion palette in the greys editors work in, and the state colours the
-panels share."""
+"""The themes: the dark one (a Fusion palette in the greys editors work in, the default) and a
+light one (``apply_theme`` picks by name, as Settings stores it), and the colours the panels
+share."""
 
 from __future__ import annotations
 
@@ -39,3 +40,23 @@ def apply_dark_theme(app: QApplication) -> None:
                  QPalette.ColorRole.WindowText):  # fmt: skip
         palette.setColor(QPalette.ColorGroup.Disabled, role, MUTED_TEXT)
     app.setPalette(palette)
+
+
+THEMES = ("dark", "light")  # what Settings offers; apply_theme takes these names
+
+
+def apply_light_theme(app: QApplication) -> None:
+    """Fusion with its own light palette and the shared accent colour."""
+    app.setStyle("Fusion")
+    palette = app.style().standardPalette()
+    palette.setColor(QPalette.ColorRole.Highlight, ACCENT)
+    palette.setColor(QPalette.ColorRole.Link, ACCENT)
+    app.setPalette(palette)
+
+
+def apply_theme(app: QApplication, name: str) -> None:
+    """The theme called ``name`` (one of THEMES; anything else is the dark one)."""
+    if name == "light":
+        apply_light_theme(app)
+    else:
+        apply_dark_theme(app)

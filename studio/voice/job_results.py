@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from studio.core.model import Project
 from studio.core.store import ProjectFolder
 from studio.engine.jobs import Job
 from studio.engine.process_executor import take_outputs
@@ -34,13 +33,14 @@ class Recorded:
     notes: list[str] = field(default_factory=list)  # warnings for the user
 
 
-def job_outputs(project: Project) -> Callable[[Job, str], tuple[str, str]]:
-    """The ``outputs`` function of an executor running any kind of job for ``project``."""
+def job_outputs(folder: ProjectFolder) -> Callable[[Job, str], tuple[str, str]]:
+    """The ``outputs`` function of an executor running any kind of job for the project open
+    in ``folder`` (read when each job starts: the project may be replaced meanwhile)."""
 
     def outputs(job: Job, take_id: str) -> tuple[str, str]:
         request = job.request
         if request.shot_id.startswith(CHARACTER_PREFIX):
-            character = project.character(request.shot_id.removeprefix(CHARACTER_PREFIX))
+            character = folder.project.character(request.shot_id.removeprefix(CHARACTER_PREFIX))
             if character is None:
                 raise ValueError(f"no character {request.shot_id.removeprefix(CHARACTER_PREFIX)}")
             where = candidates_folder(character)

@@ -4,6 +4,7 @@ the focus, with placeholders for what cannot be shown."""
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from fractions import Fraction
@@ -26,6 +27,7 @@ from studio.core.time import FrameRate
 from studio.media.captions import Cue
 from studio.media.episode_timeline import EpisodeTimeline, Span, crop_box
 from studio.media.ffmpeg import VideoWriter
+from studio.media.frame_proxies import proxy_key, prune
 from studio.media.frame_server import PLACEHOLDER_RGB, FrameServer
 from studio.voice.conform import source_index
 
@@ -216,3 +218,29 @@ def test_captions_even_when_a_shot_has_no_take(tmp_path):
     assert timeline.spans[0].problem == "no finished take"
     assert [c.lines for c in timeline.cues] == [("Hi there",)]
     assert any("no finished take" in w for w in timeline.warnings)
+
+
+def test_prune_keeps_only_the_proxies_of_takes_still_there(tmp_path):
+    a = write_take(tmp_path / "takes/a.mp4", 4, 1)
+    b = write_take(tmp_path / "takes/b.mp4", 4, 2)
+    project = project_of(
+        shot("sh-a", 4, take("a", "takes/a.mp4")), shot("sh-b", 4, take("b", "takes/b.mp4"))
+    )
+    folder = tmp_path / "exports/.cache/proxies"
+    server = FrameServer(EpisodeTimeline.from_project(tmp_path, project, 1), SIZE, cache_dir=folder)
+    try:
+        assert server.prepare(timeout=60)
+    finally:
+        server.close()
+    assert len(list(folder.glob("*.jpgs"))) == 2
+    old_part = folder / ".leftover.part"
+    old_part.write_bytes(b"half a proxy")
+    os.utime(old_part, (time.time() - 7200, time.time() - 7200))
+    fresh_part = folder / ".building.part"
+    fresh_part.write_bytes(b"being built")
+    b.write_bytes(a.read_bytes())  # b re-rendered: its old proxy is stale
+
+    assert prune(folder, [a, b]) == 3  # b's data and index, and the old leftover
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted([f"{proxy_key(a)}.jpgs", f"{proxy_key(a)}.json", ".building.part"])
+    assert prune(folder, [a]) == 0  # nothing else to delete

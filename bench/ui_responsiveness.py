@@ -1,0 +1,200 @@
+"""How quickly the window opens, and how smooth its GUI thread stays while generation runs.
+
+**Launch.** ``studio gui PROJECT`` is started as a new process on a project broken down from
+the bundled sample script (each run a fresh interpreter, disk cache warm); the time is from
+just before the process is spawned to the window's first paint, measured side by side with
+two baselines in the same run: an interpreter that does nothing, and one that only imports
+Qt's widgets. The child also says whether torch, diffusers or transformers were imported (they
+must not be). Goal: ≤ 1.5 s.
+
+**Stalls.** The window is open on the same project, a timer ticks every 10 ms on the GUI
+thread and each tick's lateness is the GUI thread's stall. Measured idle, and while four
+animatic generation jobs run in the worker process (their results recorded in the project,
+the timeline and take states following). Goal: the worst stall ≤ 50 ms. Reports; does not
+assert.
+
+    .venv/bin/python bench/ui_responsiveness.py [--launches 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO)]
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+HEAVY = ("torch", "diffusers", "transformers")
+
+# The child: what `studio gui PROJECT` runs, until the window's first paint.
+PROBE = """
+import sys, time
+from PySide6.QtCore import QObject, QEvent
+from studio.ui import app as studio_app
+from studio.ui.main_window import MainWindow
+from studio.ui.session import Session
+from studio.ui.theme import apply_dark_theme
+from PySide6.QtWidgets import QApplication
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and obj is window:
+            heavy = [m for m in {heavy!r} if m in sys.modules]
+            print(f"{{time.time():.6f}} {{','.join(heavy) or '-'}}", flush=True)
+            QApplication.instance().exit(0)
+        return False
+
+qt = QApplication(sys.argv[:1])
+apply_dark_theme(qt)
+window = MainWindow(Session(), studio_app.settings())
+watcher = FirstPaint()
+window.installEventFilter(watcher)
+window.open_project(sys.argv[1])
+window.show()
+qt.exec()
+window.session.close()
+"""
+
+
+def make_project(folder: Path) -> Path:
+    from studio.core.model import Project
+    from studio.core.script.importer import apply_script
+    from studio.core.store import create_project
+
+    text = (REPO / "resources/scripts/glass_heiress.fountain").read_text(encoding="utf-8")
+    project = Project(title="", script="script/script.fountain", width=576, height=1024)
+    apply_script(project, text)
+    root = folder / "bench.mdstudio"
+    opened = create_project(root, project)
+    opened.write_text(project.script, text)
+    opened.save()
+    opened.close()
+    return root
+
+
+def launch_seconds(args: list[str], env: dict[str, str]) -> tuple[float, str]:
+    """Seconds from spawning ``args`` until it prints its time (or exits), and what it said."""
+    start = time.time()
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise SystemExit(f"launch failed: {done.stderr.strip()[-500:]}")
+    words = done.stdout.split()
+    end = float(words[0]) if words else time.time()
+    return end - start, " ".join(words[1:])
+
+
+def bench_launch(project: Path, runs: int, config: Path) -> None:
+    env = {**os.environ, "STUDIO_CONFIG_DIR": str(config)}
+    python = sys.executable
+    stamp = "import time; print(f'{time.time():.6f}')"
+    cases = {
+        "python, nothing": [python, "-c", stamp],
+        "python, import QtWidgets": [python, "-c", f"import PySide6.QtWidgets; {stamp}"],
+        "studio gui PROJECT, first paint": [
+            python,
+            "-c",
+            PROBE.format(heavy=HEAVY),
+            str(project),
+        ],
+    }
+    results: dict[str, list[float]] = {name: [] for name in cases}
+    heavy = set()
+    for _ in range(runs):  # interleaved, so machine load falls on every case alike
+        for name, command in cases.items():
+            seconds, said = launch_seconds(command, env)
+            results[name].append(seconds)
+            heavy.update(w for w in said.split(",") if w and w != "-")
+    window = statistics.median(results["studio gui PROJECT, first paint"])
+    print(f"Launch ({runs} runs each, interleaved; median, min–max):")
+    for name, values in results.items():
+        med = statistics.median(values)
+        print(f"  {name:34s} {med:6.3f} s  ({min(values):.3f}–{max(values):.3f})  "
+              f"{med / window:5.2f}× the window")  # fmt: skip
+    print(f"  torch/diffusers/transformers imported at start: {', '.join(sorted(heavy)) or 'none'}")
+    print(f"  goal ≤ 1.5 s: {'met' if window <= 1.5 else 'NOT met'} ({window:.2f} s)")
+
+
+def bench_stalls(project: Path, idle_s: float, config: Path) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from studio.engine.jobs import JobState
+    from studio.engine.planning import GenerationSettings
+    from studio.ui import actions
+    from studio.ui.heartbeat import Heartbeat
+    from studio.ui.main_window import MainWindow
+    from studio.ui.session import Session
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    settings = QSettings(str(config / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Session(models_dir=config), settings)
+    window.open_project(project)
+    window.show()
+    session = window.session
+    beat = Heartbeat(10)
+
+    def run_until(done, limit_s: float) -> float:
+        start = time.perf_counter()
+        while not done() and time.perf_counter() - start < limit_s:
+            app.processEvents()
+            time.sleep(0.001)
+        return time.perf_counter() - start
+
+    run_until(lambda: False, 2.0)  # thumbnails, waveforms, first frame: settle first
+    beat.start()
+    run_until(lambda: False, idle_s)
+    idle = list(beat.lateness)
+    ids = [shot.id for shot in session.shots()[:4]]
+    jobs = actions.generate(session, ids, GenerationSettings())
+    wanted = {job.id for job in jobs}
+
+    def finished() -> bool:
+        states = [j.state for j in session.runner.jobs() if j.id in wanted]
+        return len(states) == len(wanted) and all(
+            s in (JobState.DONE, JobState.FAILED, JobState.CANCELLED) for s in states
+        )
+
+    beat.reset()
+    seconds = run_until(finished, 300.0)
+    busy = list(beat.lateness)
+    beat.stop()
+    states = [j.state.value for j in session.runner.jobs() if j.id in wanted]
+    print(f"\nGUI-thread stalls (lateness of a 10 ms timer), {len(jobs)} animatic jobs at "
+          f"{session.project.width}×{session.project.height} in the worker:")  # fmt: skip
+    for name, values in (("idle", idle), (f"4 jobs running ({seconds:.1f} s)", busy)):
+        ordered = sorted(values) or [0.0]
+        p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+        median = statistics.median(ordered)
+        print(f"  {name:28s} ticks {len(values):5d}  median {median * 1e3:5.1f} ms"
+              f"  p99 {p99 * 1e3:5.1f} ms  worst {ordered[-1] * 1e3:6.1f} ms")  # fmt: skip
+    worst = max(busy, default=0.0)
+    print(f"  job states: {', '.join(states)}")
+    print(f"  goal worst ≤ 50 ms: {'met' if worst <= 0.05 else 'NOT met'} ({worst * 1e3:.1f} ms)")
+    session.dirty = False
+    window.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--launches", type=int, default=5)
+    parser.add_argument("--idle", type=float, default=3.0, help="seconds of idle heartbeat")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="studio-bench-ui-") as tmp:
+        folder = Path(tmp)
+        project = make_project(folder)
+        config = folder / "config"
+        config.mkdir()
+        bench_launch(project, args.launches, config)
+        bench_stalls(project, args.idle, config)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""What the window's menus open besides its panels: the Export, Models, Stats, Settings and
+Help dialogs, the autosave timer, and the offer to recover an autosave after a crash.
+
+Dialogs are opened without blocking (``show``/``open``), so the window keeps painting and jobs
+keep reporting while one is up; each is kept on an attribute for as long as it is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+
+from studio.core.store import StoreError
+from studio.engine.planning import DIFFUSERS, GenerationSettings
+from studio.ui.preferences import Preferences
+from studio.ui.session import Session
+
+
+class WindowTools(QObject):
+    def __init__(
+        self, window: QMainWindow, session: Session, settings: QSettings, status: Callable
+    ) -> None:
+        super().__init__(window)
+        self.window, self.session, self.settings = window, session, settings
+        self.status = status
+        self.prefs = Preferences.load(settings)
+        self.dialog: object = None  # the dialog open now (one at a time)
+        self.recover_box: QMessageBox | None = None
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.timeout.connect(session.autosave)
+        self._restart_autosave()
+        session.autosaved.connect(lambda path: status(f"Autosaved ({Path(path).name})"))
+
+    def generation_settings(self) -> GenerationSettings:
+        """The default backend and model of the Settings, for generate buttons."""
+        if self.prefs.backend == DIFFUSERS and self.prefs.model:
+            return GenerationSettings(DIFFUSERS, self.prefs.model)
+        return GenerationSettings()
+
+    # -- dialogs --------------------------------------------------------------------------------
+
+    def export(self) -> None:
+        from studio.ui.export_dialog import ExportDialog
+
+        session = self.session
+        if session.root is None or session.project is None:
+            self.status("Open a project to export it")
+            return
+        self._show(ExportDialog(session.root, session.project, session.episode_number, self.window))
+
+    def models(self) -> None:
+        from studio.ui.models_dialog import ModelsDialog
+
+        self._show(ModelsDialog(self.prefs.models_path(), self.window))
+
+    def stats(self) -> None:
+        from studio.ui.stats_dialog import StatsDialog
+
+        if self.session.project is None:
+            self.status("Open a project to see its statistics")
+            return
+        self._show(StatsDialog(self.session.project, self.window))
+
+    def preferences(self) -> None:
+        from studio.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.window)
+        dialog.saved.connect(self._apply_preferences)
+        self._show(dialog)
+
+    def shortcuts(self) -> None:
+        from studio.ui.help_dialog import HelpDialog, menu_actions
+
+        self._show(HelpDialog(menu_actions(self.window.menuBar()), self.window))
+
+    def _show(self, dialog: object) -> None:
+        self.dialog = dialog
+        dialog.show()  # type: ignore[attr-defined]
+
+    def _apply_preferences(self, prefs: Preferences) -> None:
+        from studio.ui.theme import apply_theme
+
+        self.prefs = prefs
+        apply_theme(QApplication.instance(), prefs.theme)  # type: ignore[arg-type]
+        self._restart_autosave()
+        if self.session.models_dir != prefs.models_path():
+            self.session.models_dir = prefs.models_path()
+            self.status("Settings saved; the models folder applies to the next project opened")
+        else:
+            self.status("Settings saved")
+
+    def _restart_autosave(self) -> None:
+        self.autosave_timer.start(self.prefs.autosave_minutes * 60_000)
+
+    # -- recovery -------------------------------------------------------------------------------
+
+    def offer_recovery(self) -> None:
+        """After a crash, ask (without blocking) whether to recover the newest autosave."""
+        folder = self.session.folder
+        found = folder.recoverable() if folder is not None and not folder.read_only else None
+        if found is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Recover unsaved changes?",
+            f"The project was not closed cleanly last time. Recover the changes autosaved in "
+            f"{found.name}?\n\nRecovering opens them unsaved; project.json stays as it is "
+            "until you save.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self.window,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Recover")
+        box.button(QMessageBox.StandardButton.No).setText("Keep the Saved Project")
+        box.accepted.connect(lambda: self._recover(found))
+        self.recover_box = box
+        box.open()
+
+    def _recover(self, autosave: Path) -> None:
+        try:
+            problems = self.session.recover(autosave)
+        except StoreError as exc:
+            QMessageBox.warning(self.window, "Cannot recover", str(exc))
+            return
+        self.status("; ".join(problems) if problems else f"Recovered {autosave.name} (unsaved)")
