@@ -7,7 +7,7 @@ Errors go to ``session.message`` (one line for the status bar) and change nothin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from studio.core.history import Scope
@@ -39,13 +39,9 @@ def find_take(session: Session, take_id: str) -> tuple[Shot, Any] | None:
 
 def review(session: Session, take_id: str, state: TakeState) -> bool:
     """Approve, reject, star or clear a take; an approval is autosaved at once."""
-    found = find_take(session, take_id)
-    if found is None:
-        session.message.emit(f"no take {take_id}")
-        return False
-    shot = found[0]
-    scope = Scope.episode(session.episode_of(shot.id))
-    done = session.edit(REVIEW_NAMES[state], scope, lambda: review_take(shot, take_id, state))
+    done = _take_edit(
+        session, take_id, REVIEW_NAMES[state], lambda s: review_take(s, take_id, state)
+    )
     if done and state is TakeState.APPROVED:
         session.autosave()
     return done
@@ -53,21 +49,22 @@ def review(session: Session, take_id: str, state: TakeState) -> bool:
 
 def archive(session: Session, take_id: str) -> bool:
     """Delete a take to the shot's archive (its files stay)."""
-    found = find_take(session, take_id)
-    if found is None:
-        return False
-    shot = found[0]
-    scope = Scope.episode(session.episode_of(shot.id))
-    return session.edit("Delete Take", scope, lambda: archive_take(shot, take_id))
+    return _take_edit(session, take_id, "Delete Take", lambda shot: archive_take(shot, take_id))
 
 
 def unarchive(session: Session, take_id: str) -> bool:
+    return _take_edit(session, take_id, "Restore Take", lambda shot: restore_take(shot, take_id))
+
+
+def _take_edit(session: Session, take_id: str, name: str, change: Callable[[Shot], object]) -> bool:
+    """The edit ``name`` of the shot holding ``take_id``."""
     found = find_take(session, take_id)
     if found is None:
+        session.message.emit(f"{name}: no take {take_id}")
         return False
     shot = found[0]
     scope = Scope.episode(session.episode_of(shot.id))
-    return session.edit("Restore Take", scope, lambda: restore_take(shot, take_id))
+    return session.edit(name, scope, lambda: change(shot))
 
 
 # -- characters ------------------------------------------------------------------------------
