@@ -10,7 +10,7 @@ DEMO_DIR ?= demo
 DEMO_PROJECT := $(DEMO_DIR)/glass_heiress.mdstudio
 SHOTS_DIR := resources/screenshots
 
-.PHONY: setup demo test lint format bench screenshots clean
+.PHONY: setup demo test lint format bench screenshots package clean
 
 setup: $(STAMP)
 
@@ -59,6 +59,15 @@ bench: setup
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/player.py
 	$(BIN)/python bench/ui_timeline_paint.py
+	$(BIN)/python bench/ui_responsiveness.py
+
+# The app bundle without model weights (packaging/README.md): dist/micro-drama-studio/studio.
+# PyInstaller is installed here, on demand, not with the dev tools.
+package: setup
+	$(BIN)/python -m pip install --quiet pyinstaller
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/studio.spec
+	du -sh dist/micro-drama-studio
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache

@@ -48,7 +48,7 @@ def run(
     prefs = Preferences.load(settings())
     apply_theme(app, prefs.theme)  # type: ignore[arg-type]
     window = MainWindow(Session(models_dir=prefs.models_path()), settings())
-    if project is not None and not window.open_project(project):
+    if project is not None and not window.open_project(project, screenshot is None):
         return 1
     window.show()
     if screenshot is None:

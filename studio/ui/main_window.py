@@ -8,6 +8,7 @@ forwards their messages to the status bar.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -150,13 +151,18 @@ class MainWindow(QMainWindow):
 
     # -- what the user does -------------------------------------------------------------------
 
-    def open_project(self, path: str | Path) -> bool:
+    def open_project(self, path: str | Path, interactive: bool = True) -> bool:
+        """Open a project; whether it opened. Why not is shown in a box, or printed on
+        stderr when not ``interactive`` (a screenshot run has nobody to close the box)."""
         self.editor.apply_now()  # an edit still in its debounce belongs to the old project
         self.characters.apply_now()
         try:
             problems = self.session.open(path)
         except StoreError as exc:
-            QMessageBox.warning(self, "Cannot open the project", str(exc))
+            if interactive:
+                QMessageBox.warning(self, "Cannot open the project", str(exc))
+            else:
+                print(f"studio: error: {exc}", file=sys.stderr)
             return False
         self.banner.setText("read-only" if self.session.folder and self.session.folder.read_only
                             else "")  # fmt: skip

@@ -29,6 +29,7 @@ class WindowTools(QObject):
         self.prefs = Preferences.load(settings)
         self.dialog: object = None  # the dialog open now (one at a time)
         self.recover_box: QMessageBox | None = None
+        self.error_box: QMessageBox | None = None  # why a recovery failed
         self.autosave_timer = QTimer(self)
         self.autosave_timer.timeout.connect(session.autosave)
         self._restart_autosave()
@@ -121,7 +122,9 @@ class WindowTools(QObject):
     def _recover(self, autosave: Path) -> None:
         try:
             problems = self.session.recover(autosave)
-        except StoreError as exc:
-            QMessageBox.warning(self.window, "Cannot recover", str(exc))
+        except StoreError as exc:  # said in a box that does not block (kept while it is open)
+            self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Cannot recover", str(exc),
+                                         QMessageBox.StandardButton.Ok, self.window)  # fmt: skip
+            self.error_box.open()
             return
         self.status("; ".join(problems) if problems else f"Recovered {autosave.name} (unsaved)")

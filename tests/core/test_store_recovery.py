@@ -1,0 +1,90 @@
+"""Crash recovery in the project folder, without Qt: which autosave is offered after a session
+that did not close cleanly (``recoverable``), the mark a clean close leaves (``mark_clean``), and
+loading an autosave in place of the saved project (``recover``). Real files in ``tmp_path``."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from studio.core.store import CLEAN_MARK, StoreError, open_project
+
+
+def backdate(file: Path, seconds: int = 60) -> None:
+    """Make ``file`` look written ``seconds`` ago (so a copy made now is surely newer)."""
+    then = file.stat().st_mtime_ns - seconds * 1_000_000_000
+    os.utime(file, ns=(then, then))
+
+
+def crashed(root: Path, title: str = "Rain, unsaved") -> Path:
+    """A session that changed the title and autosaved, then ended without save or close mark."""
+    backdate(root / "project.json")
+    with open_project(root) as folder:  # the lock goes; no mark_clean: a crash
+        folder.project.title = title
+        return folder.autosave()
+
+
+def test_nothing_to_recover_without_autosaves(root: Path) -> None:
+    with open_project(root) as folder:
+        assert folder.recoverable() is None
+        folder.mark_clean()
+        assert not (root / "autosave" / CLEAN_MARK).exists()
+
+
+def test_an_unsaved_autosave_is_offered_until_a_clean_close_marks_it(root: Path) -> None:
+    autosave = crashed(root)
+    with open_project(root) as folder:
+        assert folder.recoverable() == autosave
+        folder.mark_clean()  # this session ends on purpose
+        assert (root / "autosave" / CLEAN_MARK).read_text() == autosave.name
+        assert folder.recoverable() is None
+        folder.project.title = "edited again"
+        newer = folder.autosave()  # a later copy is not covered by the old mark
+        assert newer != autosave and folder.recoverable() == newer
+    with open_project(root) as folder:
+        assert folder.recoverable() == newer
+
+
+def test_saving_after_the_autosave_leaves_nothing_to_recover(root: Path) -> None:
+    crashed(root)
+    with open_project(root) as folder:
+        folder.save()
+        assert folder.recoverable() is None
+
+
+def test_recover_loads_the_copy_without_saving_it(root: Path) -> None:
+    saved = (root / "project.json").read_bytes()
+    autosave = crashed(root)
+    (root / "takes" / "sh-1" / "tk-1.mp4").unlink()  # gone since: a problem, not a failure
+    with open_project(root) as folder:
+        kept = folder.project
+        problems = folder.recover(autosave)
+        assert folder.project.title == "Rain, unsaved" and folder.project is not kept
+        assert any("tk-1.mp4" in line for line in problems), problems
+        assert (root / "project.json").read_bytes() == saved  # on disk only when saved
+        folder.save()
+    with open_project(root) as folder:
+        assert folder.project.title == "Rain, unsaved" and folder.recoverable() is None
+
+
+def test_a_damaged_autosave_is_refused_and_the_project_kept(root: Path) -> None:
+    autosave = crashed(root)
+    whole = autosave.read_bytes()
+    autosave.write_bytes(whole[: len(whole) // 2])  # torn mid-write
+    with open_project(root) as folder:
+        assert folder.recoverable() == autosave  # offered: only reading it can tell
+        kept = folder.project
+        with pytest.raises(StoreError, match=f"^{re.escape(str(autosave))} is damaged: "):
+            folder.recover(autosave)
+        assert folder.project is kept and kept.title == "Rain"
+
+
+def test_a_read_only_open_never_marks_the_autosave_clean(root: Path) -> None:
+    autosave = crashed(root)
+    with open_project(root, read_only=True) as folder:
+        folder.mark_clean()
+        assert folder.recoverable() == autosave
+    assert not (root / "autosave" / CLEAN_MARK).exists()
