@@ -70,4 +70,4 @@ package: setup
 	du -sh dist/micro-drama-studio
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache build dist
