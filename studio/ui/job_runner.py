@@ -106,10 +106,6 @@ class JobRunner(QObject):
             self.queue.release(job_id)
             self.executor.wake()
 
-    def busy(self) -> bool:
-        """True while any job is waiting or running."""
-        return any(j.state.value in ("queued", "running") for j in self.queue.jobs())
-
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop the worker; a running job goes back to the queue for next time. Results that
         arrive meanwhile are still recorded (this thread is the GUI thread)."""

@@ -4,14 +4,14 @@ playhead, with a Qt signal for each change.
 Widgets read the project through the session and change it through its methods, which call
 core's functions and then say what changed; no widget talks to another directly. Every edit
 goes through the project's :class:`~studio.core.history.History`, so it can be undone by name;
-review and job actions live in :mod:`studio.ui.session_actions`.
+review and job actions live in :mod:`studio.ui.actions`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,6 +23,10 @@ from studio.core.store import ProjectFolder, StoreError, open_project, resolve_r
 from studio.core.timeline_edits import EditError, move_shots, set_duration
 
 SCRIPT_REL = "script/script.fountain"  # where a project without a script file gets one
+
+
+if TYPE_CHECKING:
+    from studio.ui.job_runner import JobRunner
 
 
 class Session(QObject):
@@ -49,7 +53,7 @@ class Session(QObject):
         self.dirty = False
         self.history = History()
         self.models_dir = models_dir  # None: the engine's default folder
-        self.runner: Any = None  # the JobRunner of the open project when it is writable
+        self.runner: JobRunner | None = None  # the open project's jobs, when it is writable
 
     # -- the project --------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from test_session_jobs import _finish
+from workflow_window import finish
 
 from studio.core.model import VoiceSettings
 from studio.engine.jobs import JobState
@@ -152,7 +152,7 @@ def test_generated_references_are_approved(qtbot, session) -> None:
     box.generate_button.click()
     jobs = [j for j in session.runner.jobs() if j.request.shot_id == "character:ETHAN"]
     assert len(jobs) == 2
-    done = _finish(qtbot, session, jobs)
+    done = finish(qtbot, session, jobs)
     assert all(j.state is JobState.DONE for j in done.values()), [j.error for j in done.values()]
     qtbot.waitUntil(lambda: len(recorded) == 2 and box.candidates.count() == 2)
     ethan = session.project.character("ETHAN")

@@ -3,22 +3,11 @@ review edits are undoable and keep takes that arrived meanwhile."""
 
 from __future__ import annotations
 
+from workflow_window import finish
+
 from studio.core.model import TakeState
 from studio.engine.jobs import JobState
 from studio.ui import actions
-
-
-def _finish(qtbot, session, jobs, timeout=90_000):
-    ids = {job.id for job in jobs}
-
-    def ended() -> bool:
-        states = {j.id: j.state for j in session.runner.jobs() if j.id in ids}
-        return len(states) == len(ids) and all(
-            s in (JobState.DONE, JobState.FAILED, JobState.CANCELLED) for s in states.values()
-        )
-
-    qtbot.waitUntil(ended, timeout=timeout)
-    return {j.id: j for j in session.runner.jobs() if j.id in ids}
 
 
 def test_generate_records_takes_and_review_is_undoable(qtbot, session) -> None:
@@ -27,7 +16,7 @@ def test_generate_records_takes_and_review_is_undoable(qtbot, session) -> None:
     session.resultRecorded.connect(recorded.append)
     jobs = actions.generate(session, [shots[0].id, shots[1].id])
     assert len(jobs) == 2
-    done = _finish(qtbot, session, jobs)
+    done = finish(qtbot, session, jobs)
     assert all(j.state is JobState.DONE for j in done.values()), [j.error for j in done.values()]
     qtbot.waitUntil(lambda: len(recorded) == 2)
     first = session.project.find_shot(shots[0].id)
@@ -39,7 +28,7 @@ def test_generate_records_takes_and_review_is_undoable(qtbot, session) -> None:
     assert session.history.undo_name == "Approve Take"
     # a variation arrives after the approval; undoing the approval must keep it
     more = actions.regenerate(session, take.id, count=2)
-    _finish(qtbot, session, more)
+    finish(qtbot, session, more)
     shot = session.project.find_shot(shots[0].id)
     assert len(shot.takes) == 3
     session.undo()
@@ -60,7 +49,7 @@ def test_cancel_a_queued_job(qtbot, session) -> None:
     jobs = actions.generate(session, shot_ids)
     session.runner.cancel(jobs[0].id)
     session.runner.set_paused(False)
-    done = _finish(qtbot, session, jobs)
+    done = finish(qtbot, session, jobs)
     assert done[jobs[0].id].state is JobState.CANCELLED
     assert all(done[j.id].state is JobState.DONE for j in jobs[1:])
     assert not session.project.find_shot(shot_ids[0]).takes

@@ -6,6 +6,7 @@ actions cover the selection, thumbnails loop and the compare window plays two ta
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from workflow_window import finish
 
 from studio.core.model import TakeState
 from studio.engine.jobs import JobState
@@ -14,19 +15,12 @@ from studio.ui import actions
 from studio.ui.session import Session
 from studio.ui.take_review import VARIATIONS, TakeReview
 
-ENDED = (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def _finish(qtbot, session, jobs, timeout=90_000) -> None:
-    ids = {job.id for job in jobs}
-
-    def ended() -> bool:
-        states = [j.state for j in session.runner.jobs() if j.id in ids]
-        return len(states) == len(ids) and all(s in ENDED for s in states)
-
-    qtbot.waitUntil(ended, timeout=timeout)
-    failed = [j.error for j in session.runner.jobs() if j.id in ids and j.state != JobState.DONE]
+def _finish(qtbot, session, jobs) -> None:
+    """Wait for ``jobs`` to end, and say why any of them did not finish."""
+    failed = [j.error for j in finish(qtbot, session, jobs).values() if j.state != JobState.DONE]
     assert not failed, failed
 
 
