@@ -35,6 +35,7 @@ from pathlib import Path
 from studio.core.atomic import describe
 from studio.core.model import Project
 from studio.core.time import FrameRate
+from studio.core.titles import episode_name
 from studio.core.voicing import SAMPLE_RATE
 from studio.media.c2pa_sign import SigningKey
 from studio.media.captions import Cue, has_cjk
@@ -42,7 +43,7 @@ from studio.media.export_plan import EpisodePlan, ExportError, plan_episode
 from studio.media.ffmpeg import MediaError, run_ffmpeg
 from studio.media.labels import TOOL, Label, aigc_metadata, default_label
 from studio.media.presets import PRESETS, ExportPreset
-from studio.media.segments import SegmentSpec, encode_segment, segment_key
+from studio.media.segments import SegmentSpec, encode_segment, mp4_timescales, segment_key
 from studio.media.subtitles import ass_text, caption_font, caption_size, write_sidecars
 
 CACHE = "exports/.cache"  # in the project folder: segments and encoded sound, per episode+preset
@@ -140,7 +141,7 @@ def export_episode(
         _check(cancel)
         content_id = hashlib.sha256("".join([*keys, sound_key]).encode()).hexdigest()[:32]
         emit(ExportEvent(number, "join", 0, 1))
-        video = _join(plan, keys, cache, sound, out, project, label, content_id, options)
+        video = _join(plan, rate, keys, cache, sound, out, project, label, content_id, options)
         written.append(video)
         emit(ExportEvent(number, "join", 1, 1))
         _check(cancel)
@@ -324,6 +325,7 @@ def _sound(
 
 def _join(
     plan: EpisodePlan,
+    rate: FrameRate,
     keys: list[str],
     cache: Path,
     sound: Path,
@@ -336,12 +338,11 @@ def _join(
     """The segments joined by stream copy with the sound muxed in, in a temporary file beside
     ``out``, signed when a key is given; the temporary file."""
     listing = cache / f".join-{os.getpid()}-{threading.get_ident()}.txt"
-    lines = [f"file '{(cache / f'{k}.mp4').as_posix()}'" for k in keys]
+    # ffmpeg reads the names relative to the listing, so they are absolute, quoted its way.
+    lines = [f"file {_concat_quote((cache / f'{k}.mp4').resolve())}" for k in keys]
     listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
     partial = _temp(out, ".mp4")
-    title = f"{plan.project_title} — Episode {plan.number}"
-    if plan.title and plan.title != f"Episode {plan.number}":
-        title += f": {plan.title}"
+    title = f"{plan.project_title} — {episode_name(plan.number, plan.title)}"
     tags: dict[str, str] = {"title": title}
     if label is not None:
         tags = aigc_metadata(
@@ -349,10 +350,13 @@ def _join(
         )
     try:
         meta = [arg for key, value in tags.items() for arg in ("-metadata", f"{key}={value}")]
+        clocks = [
+            arg for key, value in mp4_timescales(rate).items() for arg in (f"-{key}", str(value))
+        ]
         run_ffmpeg(
             ["-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
              "-i", str(sound), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
-             "-movflags", "+faststart+use_metadata_tags", *meta,
+             "-movflags", "+faststart+use_metadata_tags", *clocks, *meta,
              "-metadata:s:a:0", f"language={_iso639_2(plan.language)}",
              "-f", "mp4", str(partial)],
             f"join the shots of episode {plan.number}",
@@ -375,6 +379,11 @@ def _join(
         raise
     finally:
         listing.unlink(missing_ok=True)
+
+
+def _concat_quote(path: Path) -> str:
+    """``path`` as one quoted word of ffmpeg's concat listing (a ``'`` closes, escapes, reopens)."""
+    return "'" + path.as_posix().replace("'", "'\\''") + "'"
 
 
 def _temp(out: Path, suffix: str) -> Path:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from studio.core.atomic import describe, write_atomic
 from studio.core.time import FrameRate
+from studio.core.titles import episode_name
 from studio.core.voicing import SAMPLE_RATE
 from studio.media.export_plan import EpisodePlan, Line
 from studio.media.ffmpeg import MediaError, probe
@@ -143,8 +144,7 @@ def _check_adapter(otio: Any, name: str) -> None:
 
 
 def _title(plan: EpisodePlan) -> str:
-    title = f"{plan.project_title} — Episode {plan.number}"
-    return f"{title}: {plan.title}" if plan.title else title
+    return f"{plan.project_title} — {episode_name(plan.number, plan.title)}"
 
 
 def _plain(value: Any) -> Any:
