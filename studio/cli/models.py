@@ -89,25 +89,34 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_trust(args: argparse.Namespace) -> int:
-    """Pickle weights can run code when loaded: the user opts in for one model, knowingly."""
-    from studio.engine.model_files import TRUST_PICKLE
+    """Pickle weights can run code when loaded: the user opts in for one model, knowingly. The
+    decision is kept in the user's config with the hash of the files (see pickle_trust)."""
+    from studio.engine import pickle_trust
     from studio.engine.registry import scan
 
+    if args.revoke:
+        forgot = pickle_trust.revoke(args.name)
+        print(f"{args.name}: pickle weights refused" + (" again" if forgot else " (not trusted)"))
+        return 0
     try:
         entry = scan(_models_dir(args)).get(args.name)
     except KeyError as exc:
         raise CliError(exc.args[0]) from None
-    if not entry.pickle_files:
-        raise CliError(f"{entry.name} has no pickle weights: nothing to trust")
     if not entry.path.is_dir():
-        raise CliError(f"{entry.name} is a single file; convert it to .safetensors instead")
-    marker = entry.path / TRUST_PICKLE
-    if args.revoke:
-        marker.unlink(missing_ok=True)
-        print(f"{entry.name}: pickle weights refused again")
-    else:
-        marker.write_text(f"trusted {', '.join(entry.pickle_files)}\n", encoding="utf-8")
-        print(f"{entry.name}: pickle weights will load ({', '.join(entry.pickle_files)})")
+        if entry.pickle_files:
+            raise CliError(f"{entry.name} is a single file; convert it to .safetensors instead")
+        raise CliError(f"{entry.name} has no pickle weights: nothing to trust")
+    files = list(entry.pickle_files) or pickle_trust.folder_pickles(entry.path)
+    if not files:
+        raise CliError(f"{entry.name} has no pickle weights: nothing to trust")
+    try:
+        digest = pickle_trust.trust(entry.name, entry.path, files)
+    except pickle_trust.TrustError as exc:
+        raise CliError(str(exc)) from None
+    print(
+        f"{entry.name}: pickle weights will load while unchanged ({', '.join(files)}; "
+        f"sha256 {digest[:12]}; recorded in {pickle_trust.trust_file()})"
+    )
     return 0
 
 

@@ -18,8 +18,10 @@ from typing import Any
 
 MODEL_INDEX = "model_index.json"
 HASH_CACHE = ".studio-hash.json"
-# Written by `studio models trust NAME`: the user accepts this one model's pickle weights.
+# Once written by `studio models trust NAME`; now ignored (anyone can ship one in a model folder):
+# trust lives in the user's config (studio.engine.pickle_trust).
 TRUST_PICKLE = ".studio-trust-pickle"
+PICKLE_PROBLEM = "pickle weights ("
 SOURCE_FILE = ".studio-source.json"  # where ``studio models pull`` got a folder from
 HASH_VERSION = 1
 CHUNK = 1 << 20
@@ -70,9 +72,18 @@ def is_config(rel: str) -> bool:
     return name.endswith(("config.json", ".index.json")) or name == MODEL_INDEX
 
 
-def pickle_problem(files: tuple[str, ...] | list[str]) -> str:
+def pickle_problem(files: tuple[str, ...] | list[str], forged: bool = False) -> str:
+    """The problem of untrusted pickle weights; ``forged``: the folder ships its own (ignored)
+    trust marker."""
     shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-    return f"pickle weights ({shown}) are refused by default"
+    text = f"{PICKLE_PROBLEM}{shown}) are untrusted and refused by default"
+    if forged:
+        text += f" (the folder's own {TRUST_PICKLE} is ignored: only `studio models trust` counts)"
+    return text
+
+
+def is_pickle_problem(problem: str) -> bool:
+    return problem.startswith(PICKLE_PROBLEM)
 
 
 def one_line(exc: BaseException) -> str:

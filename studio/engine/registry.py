@@ -6,8 +6,8 @@ are read, weights are not). A diffusers folder is known by its ``model_index.jso
 top or under ``hub/``) is listed as ``ORG/NAME`` at its ``refs/main`` snapshot. Every entry
 carries a content hash (see ``model_files.content_hash``) that goes into each request.
 
-Pickle weights (``.bin``, ``.ckpt``, ``.pt``) can run code when loaded: they are listed with a
-problem and refused by ``load_pipeline`` unless the caller opts in with ``allow_pickle``.
+Pickle weights (``.bin``, ``.ckpt``, ``.pt``) run code when loaded: listed with a problem, refused
+by ``load_pipeline`` unless ``allow_pickle`` or the user trusts them (``pickle_trust``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.engine import model_files as mf
+from studio.engine import pickle_trust
 
 LORAS = "loras"
 IP_ADAPTERS = "ip_adapters"
@@ -92,8 +93,7 @@ class ModelEntry:
 
     def load_blockers(self, allow_pickle: bool = False) -> list[str]:
         """The problems that stop loading (the pickle one is lifted by ``allow_pickle``)."""
-        lifted = mf.pickle_problem(self.pickle_files) if allow_pickle else None
-        return [p for p in self.problems if p != lifted]
+        return [p for p in self.problems if not (allow_pickle and mf.is_pickle_problem(p))]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -192,9 +192,9 @@ def folder_entry(
         problems.append("no weight files")
     elif kind not in PIPELINE_KINDS and not weights_only and all(map(mf.is_pickle, weights)):
         pickles = tuple(weights)
-    trusted = bool(pickles) and (path / mf.TRUST_PICKLE).is_file()
+    trusted = bool(pickles) and pickle_trust.is_trusted(name, path, pickles)
     if pickles and not trusted:
-        problems.append(mf.pickle_problem(pickles))
+        problems.append(mf.pickle_problem(pickles, forged=(path / mf.TRUST_PICKLE).exists()))
     return ModelEntry(
         name=name,
         kind=kind,

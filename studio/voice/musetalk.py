@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from studio.engine.backends.base import Cancelled
-from studio.engine.model_files import TRUST_PICKLE, one_line
+from studio.engine.model_files import one_line
+from studio.engine.pickle_trust import is_trusted_folder
 from studio.voice import musetalk_audio
 from studio.voice.musetalk_face import CROP, Box, clip_box, crop_face, paste_lower_face
 
@@ -117,13 +118,14 @@ class MuseTalk:
         allow_pickle: bool | None = None,
     ) -> MuseTalk:
         """Load the folder's parts. ``dtype``: a torch dtype or its name; default float16 on a
-        GPU, float32 on the CPU. ``allow_pickle`` (default: the folder's trust marker) lets the
-        VAE's and Whisper's ``.bin`` weights load; ``unet.pth`` always loads weights-only."""
+        GPU, float32 on the CPU. ``allow_pickle`` (default: whether the user trusted these very
+        files, `studio models trust`) lets the VAE's and Whisper's ``.bin`` weights load;
+        ``unet.pth`` always loads weights-only."""
         import torch
 
         layout = _layout(Path(folder))
         if allow_pickle is None:
-            allow_pickle = (layout.folder / TRUST_PICKLE).is_file()
+            allow_pickle = is_trusted_folder(layout.folder)
         for path in (layout.vae_weights, layout.whisper_weights):
             if path.suffix == ".bin" and not allow_pickle:
                 raise MuseTalkError(

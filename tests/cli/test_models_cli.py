@@ -160,8 +160,10 @@ def test_models_without_a_subcommand_prints_help():
     assert "list" in result.stdout and "import" in result.stdout and "pull" in result.stdout
 
 
-def test_trust_lets_one_models_pickles_load_and_revoke_takes_it_back(models):
+def test_trust_lets_one_models_pickles_load_and_revoke_takes_it_back(models, tmp_path, monkeypatch):
     from tiny_pipelines import PICKLE_SD15, TINY_SD15
+
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))  # never the user's own
 
     def entry(name: str) -> dict:
         listed = json.loads(studio("models", "list", "--models-dir", models, "--json").stdout)

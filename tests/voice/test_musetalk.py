@@ -15,6 +15,7 @@ from tiny_musetalk import LAYOUT, save_tiny_musetalk, write_empty_layout
 
 from studio.engine.backends.base import Cancelled
 from studio.engine.model_files import TRUST_PICKLE
+from studio.engine.pickle_trust import ENV_CONFIG_DIR, folder_pickles, trust
 from studio.voice.musetalk import MuseTalk, MuseTalkError, is_musetalk_folder, musetalk_files
 from studio.voice.musetalk_face import feather, paste_region
 
@@ -280,12 +281,14 @@ def test_a_unet_with_pickled_objects_is_refused_unrun(folder: Path, tmp_path: Pa
 
 
 @slow
-def test_bin_pickles_load_only_when_trusted(tmp_path: Path) -> None:
+def test_bin_pickles_load_only_when_trusted(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(ENV_CONFIG_DIR, str(tmp_path / "config"))
     folder = save_tiny_musetalk(tmp_path / "musetalk", safe=False)
     assert is_musetalk_folder(folder)
+    (folder / TRUST_PICKLE).write_text("trusted\n", encoding="utf-8")  # shipped: ignored
     with pytest.raises(MuseTalkError, match=r"sd-vae/diffusion_pytorch_model\.bin is a pickle"):
         MuseTalk.load(folder)
-    (folder / TRUST_PICKLE).write_text("trusted\n", encoding="utf-8")
+    trust("musetalk", folder, folder_pickles(folder))
     model = MuseTalk.load(folder)
     assert model.vae.config.latent_channels == 4
 
