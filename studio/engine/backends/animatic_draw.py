@@ -2,26 +2,31 @@
 
 All geometry is given in panel pixels (the frame at rest, ``request.width`` × ``request.height``)
 and multiplied by ``scale`` when drawn, as the panel is drawn somewhat larger than the frame so
-that the camera can move over it. cv2 is imported on first use, Pillow only when a CJK-capable
-font is found: cv2's Hershey fonts have no CJK glyphs, so without such a font each CJK
-character is drawn as a box (□), never as ``?``.
+that the camera can move over it. cv2 is imported on first use, Pillow only when a TrueType font
+is found (one is shipped in ``resources/fonts/``): cv2's Hershey fonts have no CJK glyphs, so
+without such a font each CJK character is drawn as a box (□), never as ``?``. Each character is
+drawn by a font that has it (see :mod:`.animatic_fonts`).
 """
 
 from __future__ import annotations
 
 import functools
-import glob
 import hashlib
-import os
 import re
-import shutil
-import subprocess
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from studio.engine.backends.animatic_fonts import (
+    first_covering,
+    installed_fonts,
+    runs,
+    shipped_fonts,
+)
 
 RGB = tuple[int, int, int]
 INK: RGB = (38, 38, 46)
@@ -35,18 +40,6 @@ _CJK_CHARS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"  # CJK, kana
 _CJK = re.compile(f"[{_CJK_CHARS}]")
 _TOKENS = re.compile(f"[{_CJK_CHARS}]|\\s+|[^\\s{_CJK_CHARS}]+")  # a CJK character, space, a word
 _PUNCT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
-_FONT_GLOBS = (
-    "/usr/share/fonts/**/Noto*CJK*",
-    "/usr/share/fonts/**/SourceHan*",
-    "/usr/share/fonts/**/wqy*",
-    "/usr/share/fonts/**/DroidSansFallback*",
-    "/usr/share/fonts/**/*uming*",
-    "/System/Library/Fonts/PingFang.ttc",
-    "/System/Library/Fonts/STHeiti*",
-    "/Library/Fonts/Arial Unicode.ttf",
-    "C:/Windows/Fonts/msyh.tt*",
-    "C:/Windows/Fonts/simhei.ttf",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,26 +66,24 @@ def character_color(name: str) -> RGB:
     return int(r), int(g), int(b)
 
 
+def find_cjk_font(resources: Path | None = None) -> Path | None:
+    """The font to draw the animatic's text with: the first of the fonts shipped in
+    ``resources/fonts/`` (default: the app's resources) and those installed that has both
+    Latin and CJK letters, else the first with CJK ones; None when there is none."""
+    return first_covering(_candidates(resources), "中", "Aa")
+
+
+def _candidates(resources: Path | None) -> tuple[Path, ...]:
+    if resources is None:
+        from studio.resources import resources_dir
+
+        resources = resources_dir()
+    return _fonts_in(resources)
+
+
 @functools.cache
-def find_cjk_font() -> Path | None:
-    """A TrueType/OpenType font with CJK glyphs on this machine, or None."""
-    if shutil.which("fc-list"):
-        try:
-            out = subprocess.run(
-                ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            out = ""
-        files = sorted(line.split(":")[0].strip() for line in out.splitlines() if line.strip())
-        files.sort(key=lambda f: ("CJK" not in f and "Han" not in f, "Bold" in f))
-        for f in files:
-            if Path(f).is_file():
-                return Path(f)
-    for pattern in _FONT_GLOBS:
-        for f in sorted(glob.glob(pattern, recursive=True)):
-            if os.path.isfile(f) and f.lower().endswith((".ttf", ".ttc", ".otf")):
-                return Path(f)
-    return None
+def _fonts_in(resources: Path) -> tuple[Path, ...]:
+    return tuple(dict.fromkeys([*shipped_fonts(resources), *installed_fonts()]))
 
 
 def has_cjk(text: str) -> bool:
@@ -101,30 +92,43 @@ def has_cjk(text: str) -> bool:
 
 class TextPainter:
     """Measures and draws text: Pillow with ``font`` when given, else cv2's Hershey font with a
-    box for each glyph it cannot draw. ``px`` is the font size in pixels (about a line)."""
+    box for each glyph it cannot draw. ``px`` is the font size in pixels (about a line).
 
-    def __init__(self, font: Path | None) -> None:
+    A character that ``font`` lacks is drawn with the first of ``fallbacks`` that has it
+    (default: the fonts shipped in the app's resources, then those installed); one that none
+    has is drawn as ``font``'s box."""
+
+    def __init__(self, font: Path | None, fallbacks: Sequence[Path] | None = None) -> None:
         self._pil: Any = None
+        self._chain: tuple[Path, ...] = ()
         if font is not None:
             try:
                 from PIL import ImageFont
 
-                self._pil = ImageFont
-                self._font = font
                 ImageFont.truetype(str(font), 12)
+                self._pil = ImageFont
+                more = _candidates(None) if fallbacks is None else fallbacks
+                self._chain = tuple(dict.fromkeys([font, *more]))
             except (ImportError, OSError):
                 self._pil = None
-        self._fonts: dict[int, Any] = {}
+        self._fonts: dict[tuple[Path, int], Any] = {}
 
     @property
     def uses_pillow(self) -> bool:
         return self._pil is not None
 
-    def _truetype(self, px: float) -> Any:
-        size = max(4, round(px))
-        if size not in self._fonts:
-            self._fonts[size] = self._pil.truetype(str(self._font), size)
-        return self._fonts[size]
+    def _truetype(self, font: Path, px: float) -> Any:
+        key = (font, max(4, round(px)))
+        if key not in self._fonts:
+            try:
+                self._fonts[key] = self._pil.truetype(str(font), key[1])
+            except OSError:  # a fallback that is no font after all: the main font's box
+                self._fonts[key] = self._truetype(self._chain[0], px)
+        return self._fonts[key]
+
+    def _font_runs(self, text: str, px: float) -> list[tuple[Any, str]]:
+        """``text`` in runs, each with the Pillow font (at ``px``) that has its characters."""
+        return [(self._truetype(f, px), s) for f, s in runs(text, self._chain)]
 
     def _hershey(self, px: float) -> tuple[float, int]:
         import cv2
@@ -148,7 +152,7 @@ class TextPainter:
 
     def measure(self, text: str, px: float) -> float:
         if self._pil is not None:
-            return float(self._truetype(px).getlength(text))
+            return float(sum(f.getlength(s) for f, s in self._font_runs(text, px)))
         import cv2
 
         scale, thick = self._hershey(px)
@@ -207,7 +211,10 @@ class TextPainter:
             pil = Image.fromarray(img)
             pen = ImageDraw.Draw(pil)
             for x, y, text, px, color in items:
-                pen.text((x, y), text, font=self._truetype(px), fill=color, anchor="la")
+                base = y + self._truetype(self._chain[0], px).getmetrics()[0]  # ascent
+                for font, run in self._font_runs(text, px):  # on one baseline
+                    pen.text((x, base), run, font=font, fill=color, anchor="ls")
+                    x += font.getlength(run)
             img[...] = np.asarray(pil)
             return
         import cv2
