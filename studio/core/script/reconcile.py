@@ -11,7 +11,8 @@ The new breakdown's shots are matched to the project's shots:
 4. old shots left over are archived with their takes (never deleted); new ones get fresh ids.
 
 What the user set on a shot and the script does not say (framing, a locked duration, their own
-prompt) survives.
+prompt) survives, and so does its voiced audio: a line the script did not change keeps its voice
+clip, and a shot whose dialogue is unchanged keeps the duration its voicing gave it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from difflib import SequenceMatcher
 
 from studio.core.model import Project, Shot, new_id
 from studio.core.script.breakdown import Breakdown
+from studio.core.voicing import VoiceClip
 
 SIMILAR = 0.6  # content similarity (0..1) at which a shot counts as the same shot, edited
 
@@ -146,11 +148,27 @@ def _carry(previous: Shot, shot: Shot) -> bool:
     shot.prompt = previous.prompt
     if previous.framing and not shot.framing:  # the script names no framing: keep the user's
         shot.framing = previous.framing
+    shot.voice = _unchanged_clips(previous, shot)
     if previous.duration_locked:
         shot.duration_frames = previous.duration_frames
         shot.duration_locked = True
+    elif shot.voice and previous.dialogue == shot.dialogue:
+        shot.duration_frames = previous.duration_frames  # as long as its voiced lines
     shot.changed = previous.changed or edited
     return edited
+
+
+def _unchanged_clips(previous: Shot, shot: Shot) -> list[VoiceClip]:
+    """``previous``'s voice clips whose line reads the same, at the same place, in ``shot``
+    (a clip names its line by index). An edited line's old clip is left behind: its file stays
+    on disk, and `studio voice` speaks the new words."""
+    return [
+        clip
+        for clip in previous.voice
+        if clip.line < len(shot.dialogue)
+        and clip.line < len(previous.dialogue)
+        and previous.dialogue[clip.line] == shot.dialogue[clip.line]
+    ]
 
 
 def _index(indices: Iterable[int], shots: list[Shot]) -> defaultdict[Key, list[int]]:
