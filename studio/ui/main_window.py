@@ -193,15 +193,17 @@ class MainWindow(QMainWindow):
         if self.editor.apply_now():
             self.show_status(f"Imported {Path(path).name}")
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Save the project; whether it was saved (why not is shown in a box)."""
         self.editor.apply_now()
         self.characters.apply_now()
         try:
             self.session.save()
         except StoreError as exc:
             QMessageBox.warning(self, "Cannot save", str(exc))
-            return
+            return False
         self.show_status("Saved")
+        return True
 
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 0)
@@ -247,8 +249,11 @@ class MainWindow(QMainWindow):
             if answer == QMessageBox.StandardButton.Cancel:
                 event.ignore()
                 return
-            if answer == QMessageBox.StandardButton.Save:
-                self.save()
+            if answer == QMessageBox.StandardButton.Save and not self.save():
+                event.ignore()  # the save failed (the box said why): nothing is lost
+                return
+            if answer == QMessageBox.StandardButton.Discard:
+                self.session.discard()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(_LAYOUT_VERSION))
         self.settings.sync()

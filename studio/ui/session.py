@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.core.atomic import write_atomic
 from studio.core.history import Edit, History, Scope
 from studio.core.model import Episode, Project, Shot
 from studio.core.script.elements import ScriptError
@@ -54,6 +55,7 @@ class Session(QObject):
         self.history = History()
         self.models_dir = models_dir  # None: the engine's default folder
         self.runner: JobRunner | None = None  # the open project's jobs, when it is writable
+        self._saved_script: tuple[str, bytes | None] = (SCRIPT_REL, None)  # see discard()
 
     # -- the project --------------------------------------------------------------------------
 
@@ -67,6 +69,7 @@ class Session(QObject):
         self.episode_number = episodes[0].number if episodes else 0
         self.selected, self.playhead, self.dirty = [], 0, False
         self.history.clear()
+        self._saved_script = self._script_on_disk()
         problems = list(folder.problems)
         if folder.read_only:
             problems.insert(0, "another instance holds this project: it is open read-only")
@@ -104,7 +107,34 @@ class Session(QObject):
     def save(self) -> None:
         if self.folder is not None and not self.folder.read_only:
             self.folder.save()
+            self._saved_script = self._script_on_disk()
             self._set_dirty(False)
+
+    def discard(self) -> None:
+        """Drop the unsaved changes before closing: the script file, which the editor writes on
+        every edit, goes back to what it was when the project was last opened or saved, so the
+        saved shots and the script agree on the next open. A failure goes to ``message``."""
+        if not self.writable or not self.dirty:
+            return
+        rel, data = self._saved_script
+        try:
+            path = self.folder.resolve(rel)  # type: ignore[union-attr]
+            if data is None:
+                path.unlink(missing_ok=True)  # the unsaved edits made this file
+            else:
+                write_atomic(path, data)
+        except (OSError, StoreError) as exc:
+            self.message.emit(f"cannot put the saved script {rel} back: {exc}")
+            return
+        self._set_dirty(False)
+
+    def _script_on_disk(self) -> tuple[str, bytes | None]:
+        """The open project's script file (its path, its bytes; None when there is none)."""
+        rel = (self.project.script if self.project is not None else "") or SCRIPT_REL
+        try:
+            return rel, self.folder.resolve(rel).read_bytes()  # type: ignore[union-attr]
+        except (OSError, StoreError):
+            return rel, None
 
     def recover(self, autosave: Path) -> list[str]:
         """Replace the open project by an autosaved copy (after a crash); it is unsaved until
