@@ -14,14 +14,24 @@ worker → parent::
 
 A take is written under a temporary name and renamed only when complete, so a killed worker
 never leaves a half-written take under its real name.
+
+The worker watches the process that started it (:func:`watch_parent`): when that parent dies
+(killed, crashed) the running job is interrupted, its temporary files are removed and the worker
+exits within seconds instead of rendering on for nobody. (Not ``PR_SET_PDEATHSIG``: it fires
+when the *thread* that spawned the worker ends, and the executor spawns from a feeding thread.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import multiprocessing
+import multiprocessing.connection
 import os
+import threading
+import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +49,8 @@ BUILTIN_BACKENDS = {
     "musetalk": "studio.voice.musetalk_backend:MuseTalkBackend",
 }
 PREVIEW_EDGE = 256  # longest side of a progress preview, in pixels
+PARENT_POLL_S = 0.5  # how often the worker looks whether its parent is still there
+ORPHAN_GRACE_S = 3.0  # time the running job gets to stop cleanly once the parent is gone
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,7 @@ def worker_main(conn: Any, cancel: Any, config: WorkerConfig) -> None:
 
     hf_offline()
     runner = Runner(config, cancel)
+    watch_parent(runner.orphaned)
     conn.send(("ready", runner.device_label()))
     while True:
         try:
@@ -84,6 +97,17 @@ class Runner:
         self.table = {**BUILTIN_BACKENDS, **config.backends}
         self.backends: dict[str, Backend] = {}
         self._device: str | None = None
+        self._orphaned = threading.Event()  # the parent is gone: stop the job, send nothing
+        self._idle = threading.Event()
+        self._idle.set()
+        self._temps: list[Path] = []  # the running job's temporary files
+
+    def orphaned(self) -> None:
+        """The parent is gone: interrupt the running job, remove its files and exit."""
+        self._orphaned.set()
+        self._idle.wait(ORPHAN_GRACE_S)  # a backend that checks ``cancelled`` stops by then
+        _remove(list(self._temps))
+        os._exit(0)
 
     def device_label(self) -> str:
         if self._device is None:
@@ -98,6 +122,8 @@ class Runner:
         media = root / order.media
         keyframe = root / order.keyframe if order.keyframe else None
         temps = [_temp_name(p) for p in (media, keyframe) if p is not None]
+        self._temps, self._idle = temps, threading.Event()
+        send = _quiet(send)
         try:
             request = request_from_json(order.request)
             backend = self._backend(request.backend)
@@ -110,7 +136,7 @@ class Runner:
                 progress=lambda step, total, preview=None: send(
                     ("progress", job, step, total, _preview_png(preview))
                 ),
-                cancelled=self.cancel.is_set,
+                cancelled=lambda: self.cancel.is_set() or self._orphaned.is_set(),
                 device=self.device_label().split(" ")[0],
             )
             rendered = backend.run(request, ctx)
@@ -139,6 +165,9 @@ class Runner:
                 device=self.device_label(),
             )
             send(("done", job, result.to_json()))
+        finally:
+            self._temps = []
+            self._idle.set()
 
     def _backend(self, name: str) -> Backend:
         backend = self.backends.get(name)
@@ -150,6 +179,39 @@ class Runner:
             backend = getattr(importlib.import_module(module), cls)()
             self.backends[name] = backend
         return backend
+
+
+def watch_parent(on_orphaned: Callable[[], None]) -> threading.Thread:
+    """Call ``on_orphaned()`` (on a daemon thread) once the process that started this one is
+    gone: multiprocessing's parent sentinel closes, or (any platform) the parent pid changes."""
+    parent = multiprocessing.parent_process()
+    sentinel = parent.sentinel if parent is not None else None
+    parent_pid = os.getppid()
+
+    def watch() -> None:
+        while True:
+            if sentinel is not None:
+                if multiprocessing.connection.wait([sentinel], PARENT_POLL_S):
+                    break
+            else:
+                time.sleep(PARENT_POLL_S)
+            if os.getppid() != parent_pid:
+                break
+        on_orphaned()
+
+    thread = threading.Thread(target=watch, name="parent-watch", daemon=True)
+    thread.start()
+    return thread
+
+
+def _quiet(send: Callable[[Any], None]) -> Callable[[Any], None]:
+    """``send`` that ignores a closed pipe (the parent left; the watcher ends this process)."""
+
+    def quiet(message: Any) -> None:
+        with contextlib.suppress(OSError, EOFError, ValueError):
+            send(message)
+
+    return quiet
 
 
 def result_from_json(raw: dict[str, Any]) -> TakeResult:

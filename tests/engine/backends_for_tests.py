@@ -46,3 +46,20 @@ class CrashingBackend:
         ctx.progress(1, 2, None)
         os.kill(os.getpid(), signal.SIGSEGV)
         raise AssertionError("unreachable")
+
+
+class QuietBackend:
+    """Writes its take a chunk every 50 ms for ``request.steps`` chunks and reports no progress
+    meanwhile (as a long decode or a slow step does); honours cancel."""
+
+    name = "quiet"
+
+    def run(self, request: Request, ctx: RunContext) -> Rendered:
+        with ctx.output.open("wb") as out:
+            for _ in range(request.steps):
+                if ctx.cancelled():
+                    raise Cancelled
+                out.write(b"x" * 1024)
+                out.flush()
+                time.sleep(0.05)
+        return Rendered(request.width, request.height, request.frames, request.fps, Timings())
