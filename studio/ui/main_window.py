@@ -32,6 +32,7 @@ from studio.ui.script_editor import ScriptEditor
 from studio.ui.session import Session
 from studio.ui.take_review import TakeReview
 from studio.ui.timeline import TimelineView
+from studio.ui.wheel_guard import guard_wheel
 from studio.ui.window_tools import WindowTools
 
 _LAYOUT_VERSION = 2  # bump when the panels change, so an old saved layout is not restored
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.settings = settings
+        self.wheel_guard = guard_wheel(self)  # the wheel scrolls; it edits only a focused box
         self.setWindowTitle("Micro-Drama Studio")
         self.resize(1440, 900)
         self.player = PlayerView(session)
