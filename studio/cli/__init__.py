@@ -49,11 +49,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `studio shots … | head`: the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # a bug: one line, the traceback only on request
+    except Exception as exc:  # a bug: one line, the traceback to the log (and on request)
         if os.environ.get("STUDIO_DEBUG"):
             traceback.print_exc()
-        _fail(f"internal error: {type(exc).__name__}: {exc} (set STUDIO_DEBUG=1 for details)")
+        _fail(internal_error_line(exc))
         return EXIT_INTERNAL_ERROR
+
+
+def internal_error_line(exc: BaseException) -> str:
+    """One line for a bug, however long or many-lined its message; the traceback is logged."""
+    from studio.engine.crash_log import one_line, write_traceback
+
+    where = write_traceback(exc, "internal error")
+    details = f"details in {where}" if where is not None else "set STUDIO_DEBUG=1 for details"
+    return f"internal error: {one_line(exc)} ({details})"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.model import new_id
+from studio.engine.crash_log import failure_line
 from studio.engine.jobs import Job, JobQueue
 from studio.engine.request import RequestKind
 from studio.engine.result import TakeResult
@@ -109,7 +110,12 @@ class ProcessExecutor:
                 self._wakeup.wait(0.5)
                 self._wakeup.clear()
                 continue
-            self._run(job)
+            try:
+                self._run(job)
+            except Exception as exc:  # a bug here: the job fails in one line, the queue goes on
+                self._current = ""
+                self._drop_worker()  # it may still be busy with the job: start afresh
+                self.queue.failed(job.id, failure_line(exc), retry=False)
 
     def _run(self, job: Job) -> None:
         take_id = new_id("tk")
@@ -213,6 +219,12 @@ class ProcessExecutor:
             hint = " (out of memory?)" if -code == signal.SIGKILL else ""
             return f"was killed by {name}{hint}"
         return f"exited with status {code}"
+
+    def _drop_worker(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5.0)
+        self._forget_worker()
 
     def _forget_worker(self) -> None:
         if self._conn is not None:

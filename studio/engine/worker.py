@@ -28,15 +28,16 @@ import importlib
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from studio.engine.backends.base import Backend, BackendError, Cancelled, RunContext
+from studio.engine.crash_log import failure_line
 from studio.engine.request import RequestKind, request_from_json
 from studio.engine.result import Rendered, TakeResult
 
@@ -73,6 +74,7 @@ def worker_main(conn: Any, cancel: Any, config: WorkerConfig) -> None:
     """Entry point of the spawned process."""
     from studio.engine.models_dir import hf_offline
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the app's to handle: it stops us
     hf_offline()
     runner = Runner(config, cancel)
     watch_parent(runner.orphaned)
@@ -85,7 +87,11 @@ def worker_main(conn: Any, cancel: Any, config: WorkerConfig) -> None:
         if message[0] == "stop":
             return
         if message[0] == "run":
-            runner.run(message[1], conn.send)
+            order = message[1]
+            try:
+                runner.run(order, conn.send)
+            except Exception as exc:  # last resort: a job's failure never ends the worker
+                _quiet(conn.send)(("failed", order.job_id, failure_line(exc)))
 
 
 class Runner:
@@ -155,8 +161,7 @@ class Runner:
             send(("failed", job, str(exc)))
         except Exception as exc:  # a bug or an unexpected library error: keep the worker alive
             _remove(temps)
-            traceback.print_exc()
-            send(("failed", job, f"{type(exc).__name__}: {exc}"))
+            send(("failed", job, failure_line(exc)))  # the traceback goes to the log file
         else:
             result = TakeResult(
                 media=order.media,
@@ -238,7 +243,7 @@ def _check_written(path: Path, what: str) -> None:
 
 def _remove(paths: list[Path]) -> None:
     for path in paths:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):  # ValueError: a NUL in the name
             path.unlink()
 
 

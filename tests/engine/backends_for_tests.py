@@ -63,3 +63,12 @@ class QuietBackend:
                 out.flush()
                 time.sleep(0.05)
         return Rendered(request.width, request.height, request.frames, request.fps, Timings())
+
+
+class RaisingBackend:
+    """Raises an unexpected ValueError with a two-line message, as a library bug might."""
+
+    name = "raise"
+
+    def run(self, request: Request, ctx: RunContext) -> Rendered:
+        raise ValueError("bad tensor shape\n  (1, 4, 8) vs (1, 4, 9)")

@@ -1,0 +1,113 @@
+"""An unexpected error in generation fails its job in one line and prints no traceback: the
+worker shares the CLI's stderr, so the traceback goes to the log file instead. Run in a real
+parent process (its stderr is what a user's terminal would show) with a real worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from studio.engine.crash_log import ENV_LOG_DIR, LOG_FILE
+
+pytestmark = pytest.mark.slow
+ENGINE_TESTS = Path(__file__).resolve().parent
+
+PARENT = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from worker_harness import Harness
+from studio.engine.jobs import JobState
+from studio.engine.request import ImageRequest, VideoRequest
+
+def broken_outputs(job, take_id):
+    if job.request.seed == 3:
+        raise RuntimeError("a bug in the caller")
+    from studio.engine.process_executor import take_outputs
+    return take_outputs(job, take_id)
+
+if __name__ == "__main__":
+    root = Path(sys.argv[1])
+    backends = {
+        "raise": "backends_for_tests:RaisingBackend",
+        "slow": "backends_for_tests:SlowBackend",
+    }
+    h = Harness(root / "P", root / "models", backends)
+    h.executor.outputs = broken_outputs
+    requests = [
+        VideoRequest(shot_id="sh-\\x00nul", width=64, height=112, frames=3, seed=1),
+        ImageRequest(shot_id="sh-1", backend="raise", model="raise", seed=2),
+        ImageRequest(shot_id="sh-1", backend="slow", model="slow", seed=3, steps=2),
+        ImageRequest(shot_id="sh-1", backend="slow", model="slow", seed=4, steps=2),
+    ]
+    pids, report = [], []
+    for request in requests:
+        job = h.submit(request)
+        h.wait_until(job.id, JobState.FAILED, JobState.DONE)
+        pids.append(h.executor.worker_pid)
+        job = h.queue.get(job.id)
+        report.append([job.state.value, job.attempts, job.error])
+    h.executor.stop()
+    print(json.dumps({"jobs": report, "pids": pids}))
+"""
+
+
+def test_unexpected_errors_fail_the_job_in_one_line_with_the_traceback_in_the_log(tmp_path):
+    env = {**os.environ, ENV_LOG_DIR: str(tmp_path / "log")}
+    env.pop("STUDIO_DEBUG", None)
+    run = subprocess.run(
+        [sys.executable, "-c", PARENT, str(tmp_path), str(ENGINE_TESTS)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr and run.stderr.strip() == "", run.stderr
+    out = json.loads(run.stdout)
+    (nul, raised, caller, after) = out["jobs"]
+    log = tmp_path / "log" / LOG_FILE
+    where = f" (details in {log})"
+    assert nul == ["failed", 1, f"generation failed: ValueError: embedded null byte{where}"]
+    assert raised == [
+        "failed",
+        1,
+        f"generation failed: ValueError: bad tensor shape (1, 4, 8) vs (1, 4, 9){where}",
+    ]
+    assert caller == ["failed", 1, f"generation failed: RuntimeError: a bug in the caller{where}"]
+    assert after[:2] == ["done", 1], "the queue goes on after a bug"
+    assert out["pids"][0] == out["pids"][1], "a failed job does not cost the warm worker"
+    text = log.read_text(encoding="utf-8")
+    assert text.count("Traceback (most recent call last)") == 3
+    assert "embedded null byte" in text and "a bug in the caller" in text
+
+
+def test_ctrl_c_reaches_the_app_not_the_worker(tmp_path):
+    """Ctrl-C in a terminal signals the whole process group; the worker leaves it to the app
+    (which stops it cleanly) instead of dying mid-take with a KeyboardInterrupt traceback."""
+    import signal
+
+    sys.path.insert(0, str(ENGINE_TESTS))
+    from worker_harness import WAIT_S, Harness
+
+    from studio.engine.jobs import JobState
+    from studio.engine.request import ImageRequest
+
+    backends = {"slow": "backends_for_tests:SlowBackend"}
+    harness = Harness(tmp_path / "P", tmp_path / "models", backends)
+    try:
+        job = harness.submit(ImageRequest(shot_id="sh-1", backend="slow", model="slow", steps=50))
+        assert harness.progressed.wait(WAIT_S)
+        pid = harness.executor.worker_pid
+        os.kill(pid, signal.SIGINT)
+        harness.wait_until(job.id, JobState.DONE, JobState.FAILED)
+        assert harness.queue.get(job.id).state is JobState.DONE
+        assert harness.queue.get(job.id).attempts == 1
+        assert harness.executor.worker_pid == pid
+    finally:
+        harness.executor.stop()
