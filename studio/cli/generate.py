@@ -37,6 +37,12 @@ def register_generate(sub: Any) -> None:
     p.add_argument("--steps", type=int, help="denoising steps (default: the model family's)")
     p.add_argument("--size", type=_size, metavar="WxH", help="generation size, e.g. 480x832")
     p.add_argument("--ip-adapter", default="", metavar="NAME", help="IP-Adapter for references")
+    p.add_argument(
+        "--queued",
+        action="store_true",
+        help="run the jobs left queued in the project's jobs.json (by the window, or a run that "
+        "was stopped) instead of planning new ones; without it they are left alone",
+    )
     p.add_argument("--json", action="store_true", help="print the takes made as JSON")
 
 
@@ -77,6 +83,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from studio.core.store import open_project, resolve_root
     from studio.engine.planning import GenerationSettings, plan
 
+    if args.queued:
+        return _generate_queued(args)
     if args.variations < 1:
         raise CliError("--variations must be at least 1")
     backend = args.backend or (DIFFUSERS if args.model and args.model != ANIMATIC else ANIMATIC)
@@ -98,7 +106,22 @@ def cmd_generate(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CliError(str(exc)) from None
         made, failures = run_requests(folder, requests, quiet=args.json)
-    if args.json:
+    return _report(made, failures, args.json)
+
+
+def _generate_queued(args: argparse.Namespace) -> int:
+    from studio.core.store import open_project, resolve_root
+
+    planned = [args.shot, args.episode, args.model, args.backend, args.seed, args.steps, args.size]
+    if any(v is not None for v in planned) or args.ip_adapter or args.variations != 1:
+        raise CliError("--queued runs the jobs already in jobs.json: give no other options")
+    with open_project(resolve_root(args.project)) as folder:
+        made, failures = run_queued(folder, quiet=args.json)
+    return _report(made, failures, args.json)
+
+
+def _report(made: list[dict], failures: list[str], as_json: bool) -> int:
+    if as_json:
         print_json(made)
     else:
         print(f"{len(made)} take{'s' * (len(made) != 1)} made", file=sys.stderr)
@@ -145,41 +168,87 @@ def run_requests(
 ) -> tuple[list[dict], list[str]]:
     """Run ``requests`` through the job queue and a worker process. Each result goes to
     ``record`` (default: a new take of its shot, saved at once), whose dicts are returned with
-    one line per failed job. ``persist``: the jobs live in the project's ``jobs.json``."""
+    one line per failed job. ``persist``: the jobs live in the project's ``jobs.json``; jobs
+    already queued there are left alone (one line says so: ``studio generate P --queued``)."""
     from studio.engine.jobs import JobQueue
-    from studio.engine.models_dir import models_dir
-    from studio.engine.process_executor import ProcessExecutor, take_outputs
-    from studio.engine.worker import WorkerConfig
+    from studio.engine.process_executor import take_outputs
 
     if not requests:
         return [], []
     queue = JobQueue.open(folder.root) if persist else JobQueue()
-    for problem in queue.problems:
-        print(f"studio: warning: {problem}", file=sys.stderr)
+    _warn_problems(queue)
+    others = len(_queued_ids(queue))
+    jobs = queue.submit_many(requests, priority=0)
+    if others:
+        many = others != 1
+        print(
+            f"studio: note: {others} other job{'s' * many} {'are' if many else 'is'} queued in "
+            f"jobs.json and not run now; `studio generate {folder.root} --queued` runs them",
+            file=sys.stderr,
+        )
+    keep = record or (lambda job, take_id, result: _record_take(folder, job, take_id, result))
+    ids = [job.id for job in jobs]
+    return run_jobs(folder, queue, ids, quiet=quiet, record=keep, outputs=outputs or take_outputs)
+
+
+def run_queued(folder: Any, *, quiet: bool) -> tuple[list[dict], list[str]]:
+    """Run the jobs left queued in the project's ``jobs.json`` (any kind: takes, voices,
+    character references), each recorded as the window records it."""
+    from studio.engine.jobs import JobQueue
+    from studio.voice.job_results import job_outputs, record_result
+
+    queue = JobQueue.open(folder.root)
+    _warn_problems(queue)
+    ids = _queued_ids(queue)
+    if not ids:
+        print("no jobs are queued in jobs.json", file=sys.stderr)
+        return [], []
+
+    def record(job: Any, take_id: str, result: Any) -> dict[str, Any]:
+        recorded = record_result(folder, job, take_id, result)
+        folder.save()
+        return {"what": recorded.what, "shot": recorded.shot_id, "id": recorded.item}
+
+    return run_jobs(folder, queue, ids, quiet=quiet, record=record, outputs=job_outputs(folder))
+
+
+def run_jobs(
+    folder: Any,
+    queue: Any,
+    ids: list[str],
+    *,
+    quiet: bool,
+    record: Callable[[Any, str, Any], dict[str, Any]],
+    outputs: Any,
+) -> tuple[list[dict], list[str]]:
+    """Run the jobs ``ids`` of ``queue`` (and no other) in a worker process until each ends."""
+    from studio.engine.models_dir import models_dir
+    from studio.engine.process_executor import ProcessExecutor
+    from studio.engine.worker import WorkerConfig
+
     lock = threading.Lock()
     made: list[dict[str, Any]] = []
-    keep = record or (lambda job, take_id, result: _record_take(folder, job, take_id, result))
 
     def on_result(job: Any, take_id: str, result: Any) -> None:
         with lock:
-            made.append(keep(job, take_id, result))
+            made.append(record(job, take_id, result))
 
-    jobs = queue.submit_many(requests, priority=0)
-    ids = {job.id for job in jobs}
-    pending = set(ids)  # ours still to end; the executor may also run jobs left from before
-    progress = _Progress(len(jobs), quiet)
+    pending = set(ids)
+    progress = _Progress(len(ids), quiet)
     all_done = threading.Event()
 
     def on_event(event: Any) -> None:
+        if event.job is None or event.job.id not in ids:
+            return
         progress.show(event)
-        if event.job is not None and event.kind.value in ENDINGS:
+        if event.kind.value in ENDINGS:
             pending.discard(event.job.id)  # a failure that is retried comes as "queued"
             if not pending:
                 all_done.set()
 
     unsubscribe = queue.subscribe(on_event)
     config = WorkerConfig(models_dir=str(models_dir()))
-    executor = ProcessExecutor(queue, folder.root, on_result, config, outputs or take_outputs)
+    executor = ProcessExecutor(queue, folder.root, on_result, config, outputs, only=ids)
     executor.start()
     executor.wake()
     try:
@@ -195,6 +264,15 @@ def run_requests(
         if queue.get(i).state.value == "failed"
     ]
     return made, failures
+
+
+def _queued_ids(queue: Any) -> list[str]:
+    return [job.id for job in queue.jobs() if job.state.value == "queued"]
+
+
+def _warn_problems(queue: Any) -> None:
+    for problem in queue.problems:
+        print(f"studio: warning: {problem}", file=sys.stderr)
 
 
 class _Progress:

@@ -31,7 +31,7 @@ import contextlib
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
@@ -172,12 +172,15 @@ class JobQueue:
 
     # -- what the executor does --------------------------------------------------------------
 
-    def next_job(self) -> Job | None:
-        """Claim the job to run next (None while paused or empty): it becomes running."""
+    def next_job(self, only: Collection[str] | None = None) -> Job | None:
+        """Claim the job to run next (None while paused or empty): it becomes running.
+        ``only``: claim none but these jobs (a command runs its own, not others left queued)."""
         with self._changing() as events:
             best: Job | None = None
             for job_id in [] if self._paused else self._order:  # first of the highest priority
                 job = self._jobs[job_id]
+                if only is not None and job_id not in only:
+                    continue
                 if job.state is JobState.QUEUED and (best is None or job.priority > best.priority):
                     best = job
             if best is None:

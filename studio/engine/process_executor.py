@@ -12,7 +12,7 @@ import contextlib
 import multiprocessing
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +54,11 @@ class ProcessExecutor:
         on_result: OnResult,
         config: WorkerConfig,
         outputs: Outputs = take_outputs,
+        only: Collection[str] | None = None,
     ) -> None:
+        """``only``: run none but these jobs (the CLI's own), leaving others queued."""
         self.queue = queue
+        self.only = None if only is None else frozenset(only)
         self.project_dir = Path(project_dir)
         self.on_result = on_result
         self.config = config
@@ -105,7 +108,7 @@ class ProcessExecutor:
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
-            job = self.queue.next_job()
+            job = self.queue.next_job(self.only)
             if job is None:
                 self._wakeup.wait(0.5)
                 self._wakeup.clear()
