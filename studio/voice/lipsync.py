@@ -2,8 +2,10 @@
 
 An animatic take is drawn again with each character's mouth set per frame from their own lines.
 Generated footage is conformed to the project's rate, the face and mouth are found and tracked,
-and the mouth region is warped per frame; when no face is found the run fails with that reason
-and the source take is left as it was. The new take carries the shot's dialogue as its sound.
+and the mouth region is warped per frame, opened as far as the voice is loud at that frame and
+closed where nothing is heard (:mod:`studio.voice.loudness_gate`); when no face is found the run
+fails with that reason and the source take is left as it was. The new take carries the shot's
+dialogue as its sound.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from studio.core.time import FrameRate
+from studio.core.voicing import SAMPLE_RATE
 from studio.engine.backends.base import BackendError, Cancelled, RunContext
 from studio.engine.request import ANIMATIC, LipSyncRequest, request_from_json
 from studio.engine.result import Rendered, Timings
@@ -39,11 +42,11 @@ class VisemeBackend:
         start = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="lipsync-") as tmp:
             sound = Path(tmp) / "dialogue.wav"
-            _write_sound(ctx.project_dir, heard, fps, request.frames, sound)
+            audio = _write_sound(ctx.project_dir, heard, fps, request.frames, sound)
             if request.source_request.get("backend") == ANIMATIC:
                 size, seconds = _redraw_animatic(request, heard, fps, sound, ctx)
             else:
-                size, seconds = _warp_footage(request, heard, fps, sound, ctx)
+                size, seconds = _warp_footage(request, heard, fps, (sound, audio), ctx)
         elapsed = time.perf_counter() - start
         timings = Timings(decode=max(0.0, elapsed - seconds), encode=seconds)
         return Rendered(size[0], size[1], request.frames, str(fps), timings)
@@ -63,10 +66,13 @@ def checked_rate(request: LipSyncRequest, who: str) -> FrameRate:
 
 def _write_sound(
     root: Path, heard: list[HeardLine], fps: FrameRate, frames: int, path: Path
-) -> None:
+) -> np.ndarray:
+    """Write the shot's dialogue to ``path``; its samples (mono, 48 kHz, as long as the shot)."""
     from studio.media.audio import write_wav
 
-    write_wav(path, shot_audio(root, heard, fps, frames))
+    audio = shot_audio(root, heard, fps, frames)
+    write_wav(path, audio)
+    return audio
 
 
 def _reports(total: int) -> set[int]:
@@ -155,18 +161,27 @@ def write_take(
 
 
 def _warp_footage(
-    request: LipSyncRequest, heard: list[HeardLine], fps: FrameRate, sound: Path, ctx: RunContext
+    request: LipSyncRequest,
+    heard: list[HeardLine],
+    fps: FrameRate,
+    sound: tuple[Path, np.ndarray],
+    ctx: RunContext,
 ) -> tuple[tuple[int, int], float]:
+    """Each frame's mouth drawn from the phonemes heard at that frame, opened as far as the
+    voice is loud there (``sound``: the dialogue's file and its samples, placed in the shot)."""
+    from studio.voice.loudness_gate import frame_loudness, gated, loudness_gate
     from studio.voice.mouth_warp import apply_mouth
 
+    path, audio = sound
     shot = footage(request, fps, ctx)
-    track = track_for(heard, fps, request.frames)
+    loudness = frame_loudness(audio, SAMPLE_RATE, fps, request.frames)
+    track = gated(track_for(heard, fps, request.frames), loudness_gate(loudness))
     warped = (
         apply_mouth(frame, shot.boxes[min(i, len(shot.boxes) - 1)], track[i])
         for i, frame in enumerate(shot.frames())
     )
     size = (shot.width, shot.height)
-    return size, write_take(warped, size, fps, request.frames, sound, ctx)
+    return size, write_take(warped, size, fps, request.frames, path, ctx)
 
 
 def _scaled(box: MouthBox, k: float) -> MouthBox:
