@@ -76,7 +76,7 @@ def pickle_problem(files: tuple[str, ...] | list[str], forged: bool = False) -> 
     """The problem of untrusted pickle weights; ``forged``: the folder ships its own (ignored)
     trust marker."""
     shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-    text = f"{PICKLE_PROBLEM}{shown}) are untrusted and refused by default"
+    text = f"{PICKLE_PROBLEM}{shown}) are refused by default as untrusted"
     if forged:
         text += f" (the folder's own {TRUST_PICKLE} is ignored: only `studio models trust` counts)"
     return text
