@@ -11,6 +11,7 @@ as written; :func:`studio.core.script.emphasis.plain` gives the text a viewer wo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -73,6 +74,16 @@ class Element:
     dual: bool = False
     speech: tuple[Speech, ...] = field(default=())
     fields: tuple[tuple[str, str], ...] = field(default=())
+
+
+HEADING_PREFIX = re.compile(r"(?:int\./ext|int/ext|i/e|int|ext|est)[. ]", re.IGNORECASE)
+_FORCED_HEADING = re.compile(r"\.[*_]*[^\W_]")
+
+
+def forces_heading(line: str) -> bool:
+    """Whether ``line`` is a forced scene heading: ``.`` then a letter or digit (emphasis marks
+    may come between: ``.**DREAM**``). ``...``, ``. . .`` and ``.(`` are not headings."""
+    return bool(_FORCED_HEADING.match(line))
 
 
 PARENTHESES = (("(", ")"), ("（", "）"))  # ASCII, and the fullwidth pair Chinese scripts use

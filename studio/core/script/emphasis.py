@@ -19,6 +19,7 @@ Rules (Fountain 1.1):
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 
@@ -68,22 +69,23 @@ def runs(text: str) -> list[Run]:
 
 
 def _pieces(text: str) -> list[str | None]:
-    """``text`` split into kept strings and ``_GAP`` where a note or boneyard was removed."""
+    """``text`` split into kept strings and ``_GAP`` where a note or boneyard was removed.
+
+    Linear in ``len(text)``: each search resumes where the last one for the same marker ended,
+    and whether a note crosses a blank line is a lookup, not a rescan."""
     out: list[str | None] = []
     pos = start = 0
-    unclosed: set[str] = set()  # closers that no longer occur: their openers stay literal
+    find = _finder(text)
+    blanks = _blank_lines(text)
     while True:
-        found = [(text.find(o, pos), c) for o, c in _OPENERS if c not in unclosed]
+        found = [(find(o, pos), c) for o, c in _OPENERS]
         found = [(at, closer) for at, closer in found if at >= 0]
         if not found:
             break
         at, closer = min(found)
-        end = text.find(closer, at + 2)
-        if end < 0:
-            unclosed.add(closer)
-            continue
-        if closer == "]]" and _crosses_blank_line(text[at:end]):
-            pos = at + 2
+        end = find(closer, at + 2)
+        if end < 0 or (closer == "]]" and _crosses_blank_line(blanks, at, end)):
+            pos = at + 2  # never closed: literal text
             continue
         out.extend((text[start:at], _GAP))
         pos = start = end + 2
@@ -91,9 +93,40 @@ def _pieces(text: str) -> list[str | None]:
     return out
 
 
-def _crosses_blank_line(span: str) -> bool:
-    middle = span.split("\n")[1:-1]
-    return any(not line.strip() and line != "  " for line in middle)
+def _finder(text: str) -> Callable[[str, int], int]:
+    """``text.find`` for starts that never decrease per substring: a remembered result is
+    reused while it still lies ahead, so each substring scans ``text`` about once."""
+    memo: dict[str, tuple[int, int]] = {}
+
+    def find(sub: str, begin: int) -> int:
+        hit = memo.get(sub)
+        if hit is not None and hit[0] <= begin and (hit[1] < 0 or begin <= hit[1]):
+            return hit[1]
+        result = text.find(sub, begin)
+        memo[sub] = (begin, result)
+        return result
+
+    return find
+
+
+def _blank_lines(text: str) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the lines that stop a note: blank, but not exactly two spaces."""
+    starts, ends = [], []
+    begin = 0
+    for line in text.split("\n"):
+        if not line.strip() and line != "  ":
+            starts.append(begin)
+            ends.append(begin + len(line))
+        begin += len(line) + 1
+    return starts, ends
+
+
+def _crosses_blank_line(blanks: tuple[list[int], list[int]], at: int, end: int) -> bool:
+    """Whether a blank line lies wholly between the line holding ``at`` and that holding ``end``
+    (the first blank line starting after ``at`` ends before ``end``)."""
+    starts, ends = blanks
+    k = bisect.bisect_right(starts, at)
+    return k < len(starts) and ends[k] < end
 
 
 def _visible_lines(text: str) -> list[str]:

@@ -27,11 +27,13 @@ from pathlib import Path
 from xml.parsers import expat
 
 from studio.core.script.elements import (
+    HEADING_PREFIX,
     Element,
     Kind,
     ScriptError,
     Speech,
     SpeechKind,
+    forces_heading,
     is_parenthetical,
 )
 
@@ -301,13 +303,14 @@ def _simple(para: _Para) -> Element | None:
 
 def _scene_heading(text: str, para: _Para) -> Element:
     """A heading as Fountain can hold it: no leading ``.`` (that is Fountain's forcing mark),
-    and a trailing ``#12#`` in the text is the scene number when the paragraph has none."""
+    and a trailing ``#12#`` in the text is the scene number when the paragraph has none. A
+    heading Fountain cannot write (no ``INT.``/``EXT.``, and no letter or digit first) is action."""
     heading = text.lstrip(". ")
     number = re.sub(r"[^A-Za-z0-9.\-]", "", para.attrs.get("Number", ""))
     if not number and (match := _SCENE_NUMBER.search(heading)):
         heading, number = heading[: match.start()].rstrip(), match.group(1)
-    if not heading:
-        return Element(Kind.ACTION, text, para.lines)
+    if not (HEADING_PREFIX.match(heading) or forces_heading("." + heading)):
+        return Element(Kind.ACTION, text, para.lines)  # Fountain cannot force it: "(LATER)"
     return Element(Kind.SCENE_HEADING, heading, para.lines, scene_number=number)
 
 

@@ -6,18 +6,23 @@ only source of :class:`ScriptError`); :func:`parse_file` does both. Where the sp
 - Lines are counted after newline normalisation, 1-based, as an editor shows them.
 - A note ``[[...]]`` (not across a blank line) or boneyard ``/* ... */`` (across anything) that
   closes on a later line glues those lines into one logical line, so commented text is never
-  read as script. An opener without a closer is literal text.
+  read as script. An opener without a closer is literal text (:mod:`.fountain_lines`).
 - A blank line is empty or whitespace only; inside dialogue, exactly two spaces is an empty line.
-- A line at the start of a paragraph holding only notes or only boneyard becomes a NOTE or
-  BONEYARD element and is otherwise invisible (the next line is read as if it started the
+  A line holding only boneyard that spans a blank line reads as a blank line (a BONEYARD element
+  between paragraphs), so a commented-out stretch never joins the paragraphs around it.
+- Any other line at the start of a paragraph holding only notes or only boneyard becomes a NOTE
+  or BONEYARD element and is otherwise invisible (the next line is read as if it started the
   paragraph). Elsewhere such markup stays inline in ``text`` (``emphasis.plain`` hides it).
+- Leading white space is ignored except in action. A transition ends in ``TO:`` exactly (no
+  trailing space); only ``.`` followed by a letter or digit forces a heading (not ``..``, ``. ``;
+  see :func:`~.elements.forces_heading`).
 - Sections, synopses and page breaks are single lines after which a paragraph starts afresh;
   consecutive centered or lyric lines merge; action stops before a lyric, centered or ``===`` line.
 - Headings, transitions, sections, synopses and centered text drop inline notes/boneyard from
   ``text``; action, lyrics and dialogue keep everything as written. Emphasis is always kept.
 - TITLE_PAGE: the first paragraph when every line is ``Key: value`` (key: letters, digits,
-  spaces, ``'``, ``-``) or an indented continuation, with some value non-empty (a lone
-  ``FADE IN:`` is action); ``text`` is the ``Title`` value.
+  spaces, ``'``, ``-``) or a continuation indented deeper than the first line, with some value
+  non-empty (a lone ``FADE IN:`` is action); ``text`` is the ``Title`` value.
 """
 
 from __future__ import annotations
@@ -25,29 +30,27 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from studio.core.script.elements import (
+    HEADING_PREFIX,
     Element,
     Kind,
     ScriptError,
     Speech,
     SpeechKind,
+    forces_heading,
     is_parenthetical,
 )
+from studio.core.script.fountain_lines import TWO_SPACES, Line, logical_lines
 
 __all__ = ["decode", "parse", "parse_file"]
 
-_HEADING = re.compile(r"(?:int\./ext|int/ext|i/e|int|ext|est)[. ]", re.IGNORECASE)
 _SCENE_NUMBER = re.compile(r"\s*#((?:[^\W_]|[.\-])+)#$")
 _EXTENSION = re.compile(r"\(([^()]*)\)\s*$")
 _PAGE_BREAK = re.compile(r"={3,}")
 _TITLE_KEY = re.compile(r"([^\W_][\w '\-]*?)[ \t]*:[ \t]*(.*)")
-_NOTE = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
-_BONEYARD = re.compile(r"/\*(.*?)\*/", re.DOTALL)
-_TWO_SPACES = "  "
 
 
 def decode(data: bytes) -> str:
@@ -94,101 +97,32 @@ def parse(text: str) -> list[Element]:
     text = _normalise_newlines(text)
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = _logical_lines(text.split("\n"))
+    lines = logical_lines(text.split("\n"))
     out: list[Element] = []
     start = _title_page(lines, out)
     _Body(lines, out).run(start)
     return out
 
 
-# --- logical lines ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    first: int  # 1-based physical line numbers
-    last: int
-    raw: str  # as written, physical lines joined by "\n"
-    vis: str  # notes and boneyard removed: what the line looks like to the reader
-
-    @property
-    def blank(self) -> bool:
-        return not self.raw.strip()
-
-    @property
-    def hidden(self) -> bool:
-        return not self.blank and not self.vis.strip()
-
-
-def _next_matching(lines: list[str], wanted: str | None) -> list[int]:
-    """For each index, the first index at or after it whose line holds ``wanted`` (or is a blank
-    that stops a note, when ``wanted`` is None); ``len(lines)`` when there is none."""
-    n = len(lines)
-    out = [n] * (n + 1)
-    nxt = n
-    for i in range(n - 1, -1, -1):
-        line = lines[i]
-        hit = wanted in line if wanted else not line.strip() and line != _TWO_SPACES
-        if hit:
-            nxt = i
-        out[i] = nxt
-    return out
-
-
-def _logical_lines(lines: list[str]) -> list[_Line]:
-    close = {"*/": _next_matching(lines, "*/"), "]]": _next_matching(lines, "]]")}
-    stop = _next_matching(lines, None)
-    n = len(lines)
-    out: list[_Line] = []
-    i = 0
-    while i < n:
-        first, line, pos, vis = i, lines[i], 0, []
-        while True:
-            at, closer = _first_opener(line, pos)
-            if at < 0:
-                vis.append(line[pos:])
-                break
-            vis.append(line[pos:at])
-            end = line.find(closer, at + 2)
-            if end >= 0:
-                pos = end + 2
-                continue
-            j = close[closer][i + 1]
-            if j >= n or (closer == "]]" and stop[i + 1] < j):
-                vis.append(line[at : at + 2])  # never closed: literal text
-                pos = at + 2
-                continue
-            i, line = j, lines[j]
-            pos = line.find(closer) + 2
-        out.append(_Line(first + 1, i + 1, "\n".join(lines[first : i + 1]), "".join(vis)))
-        i += 1
-    return out
-
-
-def _first_opener(line: str, pos: int) -> tuple[int, str]:
-    bone, note = line.find("/*", pos), line.find("[[", pos)
-    if bone >= 0 and (note < 0 or bone < note):
-        return bone, "*/"
-    return note, "]]"
-
-
 # --- title page ---------------------------------------------------------------------------------
 
 
-def _title_page(lines: list[_Line], out: list[Element]) -> int:
+def _title_page(lines: list[Line], out: list[Element]) -> int:
     """Append the TITLE_PAGE element if the script has one; return the index the body starts."""
     k = 0
     while k < len(lines) and lines[k].blank:
+        if lines[k].gap:
+            return 0  # a script that opens with boneyard has no title page
         k += 1
-    start, fields = k, []
+    start, fields, base = k, [], _indent(lines[k].raw) if k < len(lines) else 0
     while k < len(lines) and not lines[k].blank:
         raw = lines[k].raw
         if "\n" in raw:
             return 0
-        if fields and raw[:1] in (" ", "\t"):
+        if fields and _indent(raw) > base:
             key, value = fields[-1]
             fields[-1] = (key, f"{value}\n{raw.strip()}" if value else raw.strip())
-        elif match := _TITLE_KEY.fullmatch(raw):
+        elif match := _TITLE_KEY.fullmatch(raw.strip()):
             fields.append((match.group(1), match.group(2).strip()))
         else:
             return 0
@@ -201,14 +135,20 @@ def _title_page(lines: list[_Line], out: list[Element]) -> int:
     return k
 
 
+def _indent(raw: str) -> int:
+    """How far ``raw`` is indented, tabs counting as four spaces."""
+    expanded = raw.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
+
+
 # --- body ---------------------------------------------------------------------------------------
 
 
 def _heading(s: str) -> tuple[str, str] | None:
     """(text, scene number) when ``s`` reads as a scene heading, else None."""
-    if s.startswith(".") and s[1:2] not in ("", "."):
-        s = s[1:].lstrip()
-    elif not _HEADING.match(s):
+    if forces_heading(s):
+        s = s[1:]
+    elif not HEADING_PREFIX.match(s):
         return None
     if match := _SCENE_NUMBER.search(s):
         return s[: match.start()].rstrip(), match.group(1)
@@ -219,7 +159,7 @@ def _cue(s: str) -> tuple[str, str, bool] | None:
     """(name, extension, dual) when ``s`` reads as a character cue, else None."""
     forced = s.startswith("@")
     name = s[1:].strip() if forced else s
-    if not forced and name.startswith(".") and name[1:2] != ".":
+    if not forced and forces_heading(name):
         return None  # a forced scene heading that failed its blank-line test
     dual = name.endswith("^")
     if dual:
@@ -241,12 +181,12 @@ def _is_centered(s: str) -> bool:
     return len(s) >= 2 and s.startswith(">") and s.endswith("<")
 
 
-def _visible(line: _Line) -> str:
+def _visible(line: Line) -> str:
     s = line.vis.strip()
     return " ".join(s.split()) if line.vis != line.raw else s
 
 
-def _unmark(line: _Line, marker: str) -> str:
+def _unmark(line: Line, marker: str) -> str:
     """The line as written, stripped, without its leading ``marker``."""
     raw = line.raw.strip()
     if raw.startswith(marker):
@@ -254,7 +194,7 @@ def _unmark(line: _Line, marker: str) -> str:
     return _visible(line)[len(marker) :].strip()
 
 
-def _action_text(line: _Line) -> str:
+def _action_text(line: Line) -> str:
     raw = line.raw.rstrip()
     body = raw.lstrip()
     if body.startswith("!"):
@@ -262,8 +202,8 @@ def _action_text(line: _Line) -> str:
     return raw
 
 
-def _speech_part(line: _Line) -> tuple[SpeechKind, str]:
-    if line.raw == _TWO_SPACES:
+def _speech_part(line: Line) -> tuple[SpeechKind, str]:
+    if line.raw == TWO_SPACES:
         return SpeechKind.DIALOGUE, ""
     s = line.vis.strip()
     if is_parenthetical(s):  # Fountain's (…), and the fullwidth （…） of Chinese scripts
@@ -276,7 +216,7 @@ def _speech_part(line: _Line) -> tuple[SpeechKind, str]:
 class _Body:
     """Walks the logical lines after the title page, appending elements to ``out``."""
 
-    def __init__(self, lines: list[_Line], out: list[Element]) -> None:
+    def __init__(self, lines: list[Line], out: list[Element]) -> None:
         self.lines = lines
         self.out = out
 
@@ -284,12 +224,14 @@ class _Body:
         after_blank = True
         while k < len(self.lines):
             if self.lines[k].blank:
+                if self.lines[k].gap:
+                    self.emit_hidden(self.lines[k])
                 after_blank = True
                 k += 1
             else:
                 k, after_blank = self.element(k, after_blank)
 
-    def emit(self, kind: Kind, text: str, first: _Line, last: _Line, **extra: Any) -> None:
+    def emit(self, kind: Kind, text: str, first: Line, last: Line, **extra: Any) -> None:
         self.out.append(Element(kind, text, (first.first, last.last), **extra))
 
     def follows_dialogue(self) -> bool:
@@ -343,24 +285,22 @@ class _Body:
             if heading := _heading(s):
                 self.emit(Kind.SCENE_HEADING, heading[0], line, line, scene_number=heading[1])
                 return k + 1
-            if s.isupper() and s.endswith("TO:"):
+            if s.isupper() and s.endswith("TO:") and not line.raw[-1:].isspace():
                 self.emit(Kind.TRANSITION, s, line, line)
                 return k + 1
-        nxt = k + 1 < len(self.lines) and self.lines[k + 1].raw == _TWO_SPACES
+        nxt = k + 1 < len(self.lines) and self.lines[k + 1].raw == TWO_SPACES
         if after_blank and (nxt or not self.blank_after(k)) and (cue := _cue(s)):
             return self.dialogue(k, *cue)
         return self.action(k)
 
-    def emit_hidden(self, line: _Line) -> None:
-        if line.raw.lstrip().startswith("/*"):
-            parts = _BONEYARD.findall(line.raw)
-            self.emit(Kind.BONEYARD, "\n".join(p.strip() for p in parts), line, line)
+    def emit_hidden(self, line: Line) -> None:
+        if line.bones and (line.gap or line.raw.lstrip().startswith("/*")):
+            self.emit(Kind.BONEYARD, "\n".join(p.strip() for p in line.bones), line, line)
         else:
-            parts = _NOTE.findall(line.raw)
-            self.emit(Kind.NOTE, "\n".join(p.strip() for p in parts), line, line)
+            self.emit(Kind.NOTE, "\n".join(p.strip() for p in line.notes), line, line)
 
     def run_of(
-        self, k: int, kind: Kind, member: Callable[[str], bool], text: Callable[[_Line], str]
+        self, k: int, kind: Kind, member: Callable[[str], bool], text: Callable[[Line], str]
     ) -> int:
         """One element from line ``k`` and the following lines that are ``member``s too."""
         j = k + 1
@@ -384,7 +324,7 @@ class _Body:
     def dialogue(self, k: int, name: str, extension: str, dual: bool) -> int:
         parts: list[list[Any]] = []  # [kind, texts, first line, last line]
         j = k + 1
-        while j < len(self.lines) and (not self.lines[j].blank or self.lines[j].raw == _TWO_SPACES):
+        while j < len(self.lines) and (not self.lines[j].blank or self.lines[j].raw == TWO_SPACES):
             line = self.lines[j]
             kind, text = _speech_part(line)
             if kind is SpeechKind.DIALOGUE and parts and parts[-1][0] is kind:

@@ -10,7 +10,9 @@ anywhere in the list is written there); one blank line separates elements.
 What Fountain cannot say, and so does not survive the trip: a synopsis or section of more than
 one line, a dialogue line that looks like a parenthetical ``(...)`` or starts with ``~``, a
 DIALOGUE without speech, blank lines inside action, notes or title values, leading or trailing
-white space in anything but action, a note containing ``]]`` or a boneyard containing ``*/``.
+white space in anything but action, a note containing ``]]`` or a boneyard containing ``*/``, a
+scene heading without ``INT.``/``EXT.`` that does not start with a letter or digit (``.`` then
+``(`` does not force a heading).
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ import re
 from collections.abc import Callable
 
 from studio.core.script.elements import Element, Kind, Speech, SpeechKind
+from studio.core.script.fountain_lines import Line, logical_lines
 
 _HEADING = re.compile(r"(?:int\./ext|int/ext|i/e|int|ext|est)[. ]", re.IGNORECASE)
 _TITLE_KEY = re.compile(r"[^\W_][\w '\-]*?[ \t]*:.*")
 _PAGE_BREAK = re.compile(r"={3,}")
-_MARKUP = re.compile(r"\[\[.*?\]\]|/\*.*?\*/", re.DOTALL)
 _EXTENSIONS = re.compile(r"(\s*\([^()]*\))+\s*$")
 # Line starts that make a paragraph something other than action (or a cue something else).
 _MARKUP_START = ("!", "#", "=", ">", "~", "@", ".", "[[", "/*")
@@ -69,44 +71,18 @@ def _cue_like(line: str) -> bool:
     return bool(name) and name.isupper()
 
 
-def _logical(text: str) -> list[str]:
-    """``text`` cut into lines as the parser cuts it: a note or boneyard that opens on one line
-    and closes on a later one (a note not across a blank line) keeps those lines together."""
-    lines = text.split("\n")
-    out = []
-    i = 0
-    while i < len(lines):
-        first, pos = i, 0
-        while found := _opener(lines[i], pos):
-            at, closer = found
-            if (end := lines[i].find(closer, at + 2)) >= 0:
-                pos = end + 2
-                continue
-            j = next((k for k in range(i + 1, len(lines)) if closer in lines[k]), None)
-            if j is None or (closer == "]]" and any(_stops(lines[k]) for k in range(i + 1, j))):
-                pos = at + 2  # never closed: literal text
-                continue
-            i, pos = j, lines[j].find(closer) + 2
-        out.append("\n".join(lines[first : i + 1]))
-        i += 1
-    return out
+def _logical(text: str) -> list[Line]:
+    """``text`` cut into lines as the parser cuts it (:mod:`.fountain_lines`)."""
+    return logical_lines(text.split("\n"))
 
 
-def _opener(line: str, pos: int) -> tuple[int, str] | None:
-    bone, note = line.find("/*", pos), line.find("[[", pos)
-    if bone >= 0 and (note < 0 or bone < note):
-        return bone, "*/"
-    return (note, "]]") if note >= 0 else None
+def _raw_lines(text: str) -> list[str]:
+    return [line.raw for line in _logical(text)]
 
 
-def _stops(line: str) -> bool:
-    return not line.strip() and line != "  "
-
-
-def _visible(line: str) -> str:
+def _visible(line: Line) -> str:
     """A logical line as the parser classifies it: notes and boneyard gone, stripped."""
-    vis = _MARKUP.sub("", line)
-    return " ".join(vis.split()) if vis != line else vis.strip()
+    return " ".join(line.vis.split()) if line.vis != line.raw else line.vis.strip()
 
 
 # --- elements ----------------------------------------------------------------------------------
@@ -121,30 +97,32 @@ def _scene_heading(element: Element, first: bool) -> str:
 
 def _action(element: Element, first: bool) -> str:
     head, *rest = _logical(element.text)
-    lines = ["!" + head if _action_head_forced(head, not rest, first) else head]
-    lines += ["!" + line if _action_line_forced(line) else line for line in rest]
+    lines = ["!" + head.raw if _action_head_forced(head, not rest, first) else head.raw]
+    lines += ["!" + line.raw if _action_line_forced(line) else line.raw for line in rest]
     return "\n".join(lines)
 
 
-def _action_head_forced(line: str, single: bool, first: bool) -> bool:
+def _action_head_forced(line: Line, single: bool, first: bool) -> bool:
     s = _visible(line)
     return (
         not s
+        or line.gap
         or s.startswith(_MARKUP_START)
         or bool(_PAGE_BREAK.fullmatch(s))
         or bool(_HEADING.match(s))
         or (s.isupper() and s.endswith("TO:"))
         or (not single and _cue_like(s))
-        or _title_like(line, first)
+        or _title_like(line.raw, first)
     )
 
 
-def _action_line_forced(line: str) -> bool:
+def _action_line_forced(line: Line) -> bool:
     """A later action line the parser would not keep in the paragraph (or would unmark)."""
-    s, raw = _visible(line), line.strip()
+    s, raw = _visible(line), line.raw.strip()
     centered = len(s) >= 2 and s.startswith(">") and s.endswith("<")
     return (
         not raw
+        or line.gap
         or raw.startswith("!")
         or s.startswith("~")
         or centered
@@ -169,10 +147,10 @@ def _cue(element: Element, first: bool) -> str:
 
 def _speech(part: Speech) -> str:
     if part.kind is SpeechKind.LYRIC:
-        return "\n".join("~" + line for line in _logical(part.text))
+        return "\n".join("~" + line for line in _raw_lines(part.text))
     if part.kind is SpeechKind.PARENTHETICAL:
         return part.text
-    return "\n".join(line if line.strip() else "  " for line in _logical(part.text))
+    return "\n".join(line if line.strip() else "  " for line in _raw_lines(part.text))
 
 
 def _dialogue(element: Element, first: bool) -> str:
@@ -193,7 +171,7 @@ def _transition(element: Element, first: bool) -> str:
 
 
 def _centered(element: Element, _first: bool) -> str:
-    return "\n".join(f"> {line} <" for line in _logical(element.text))
+    return "\n".join(f"> {line} <" for line in _raw_lines(element.text))
 
 
 def _section(element: Element, _first: bool) -> str:
@@ -201,11 +179,11 @@ def _section(element: Element, _first: bool) -> str:
 
 
 def _synopsis(element: Element, _first: bool) -> str:
-    return "\n".join("= " + line for line in _logical(element.text))
+    return "\n".join("= " + line for line in _raw_lines(element.text))
 
 
 def _lyrics(element: Element, _first: bool) -> str:
-    return "\n".join("~" + line for line in _logical(element.text))
+    return "\n".join("~" + line for line in _raw_lines(element.text))
 
 
 def _note(element: Element, _first: bool) -> str:

@@ -193,6 +193,21 @@ def test_what_fountain_cannot_hold_is_adjusted() -> None:
     assert_round_trip([heading, action, dialogue, odd])
 
 
+def test_heading_fountain_cannot_force_is_action() -> None:
+    """Fountain forces a heading only with ``.`` then a letter or digit (emphasis may come
+    between), so ``(LATER)`` cannot be one; a bold heading still can."""
+    xml = (
+        '<FinalDraft DocumentType="Script"><Content>'
+        '<Paragraph Type="Scene Heading"><Text>(later)</Text></Paragraph>'
+        '<Paragraph Type="Scene Heading"><Text Style="Bold">rooftop</Text></Paragraph>'
+        "</Content></FinalDraft>"
+    )
+    later, rooftop = read_fdx(xml.encode())
+    assert (later.kind, later.text) == (Kind.ACTION, "(LATER)")
+    assert (rooftop.kind, rooftop.text) == (Kind.SCENE_HEADING, "**ROOFTOP**")
+    assert_round_trip([later, rooftop])
+
+
 def test_utf16_file_with_crlf() -> None:
     xml = (
         '<?xml version="1.0" encoding="UTF-16"?>\r\n<FinalDraft DocumentType="Script">\r\n'

@@ -29,58 +29,6 @@ def test_parse_normalises_newlines_itself() -> None:
     assert parse("\ufeffINT. A - DAY")[0].kind is Kind.SCENE_HEADING
 
 
-# --- title page ---------------------------------------------------------------------------------
-
-TITLE = """Title:
-    _**BRICK & STEEL**_
-    FULL RETIRED
-Credit: Written by
-Author: Stu
-Draft date: 1/20/2012
-Contact:
-\tNext Level Productions
-\tSolvang, CA
-
-INT. HOUSE - DAY
-"""
-
-
-def test_title_page_fields_and_multiline_values() -> None:
-    page, heading = parse(TITLE)
-    assert page.kind is Kind.TITLE_PAGE and page.lines == (1, 9)
-    assert page.fields == (
-        ("Title", "_**BRICK & STEEL**_\nFULL RETIRED"),
-        ("Credit", "Written by"),
-        ("Author", "Stu"),
-        ("Draft date", "1/20/2012"),
-        ("Contact", "Next Level Productions\nSolvang, CA"),
-    )
-    assert page.text == "_**BRICK & STEEL**_\nFULL RETIRED"
-    assert heading.kind is Kind.SCENE_HEADING and heading.lines == (11, 11)
-
-
-def test_title_page_inline_value_with_continuation() -> None:
-    page = parse("Title: The Heiress\n    Returns\nAuthor: Lin\n\nText.")[0]
-    assert page.fields == (("Title", "The Heiress\nReturns"), ("Author", "Lin"))
-
-
-def test_title_page_only_at_the_start() -> None:
-    assert kinds("\n\nTitle: x\n\nHi.") == [Kind.TITLE_PAGE, Kind.ACTION]
-    assert kinds("Hi.\n\nTitle: x\nAuthor: y") == [Kind.ACTION, Kind.ACTION]
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["FADE IN:\n\nHi.", "INT. HOUSE: DAY\n\nHi.", "Title: x\nnot a key line\n\nHi.", "Title:\n"],
-)
-def test_not_a_title_page(text: str) -> None:
-    assert Kind.TITLE_PAGE not in kinds(text)
-
-
-def test_heading_right_after_title_page() -> None:
-    assert kinds("Title: x\n\nEXT. SEA - DAY\n\nWaves.")[1] is Kind.SCENE_HEADING
-
-
 # --- scene headings -----------------------------------------------------------------------------
 
 
@@ -107,8 +55,18 @@ def test_not_scene_headings(line: str) -> None:
 def test_forced_scene_heading() -> None:
     element = only(".FLASHBACK - 1999\n\nHi.", Kind.SCENE_HEADING)
     assert element.text == "FLASHBACK - 1999"
-    assert only(". the dream\n", Kind.SCENE_HEADING).text == "the dream"
+    assert only(".the dream\n", Kind.SCENE_HEADING).text == "the dream"
+    assert only(".**DREAM**\n", Kind.SCENE_HEADING).text == "**DREAM**"
     assert Kind.SCENE_HEADING not in kinds("...and then\n\nHi.")
+
+
+@pytest.mark.parametrize(
+    "line", [". . . where the carnival is parked.", ". the dream", "...", ".(later)", ". . . MEI"]
+)
+def test_only_a_period_then_a_letter_or_digit_forces_a_heading(line: str) -> None:
+    elements = parse(f"A.\n\n{line}\n\nB.")
+    assert [e.kind for e in elements] == [Kind.ACTION] * 3
+    assert elements[1].text == line
 
 
 # fmt: off
@@ -263,6 +221,15 @@ def test_transitions() -> None:
     assert only("A.\n\nCUT TO:\n\nB.", Kind.TRANSITION).text == "CUT TO:"
     assert only("A.\n\n> SMASH CUT TO:\n\nB.", Kind.TRANSITION).text == "SMASH CUT TO:"
     assert only(">FADE OUT.\n", Kind.TRANSITION).text == "FADE OUT."
+    assert only("A.\n\n   CUT TO:\n\nB.", Kind.TRANSITION).text == "CUT TO:"
+    assert only("A.\n\nCUT TO: [[quick]]\n\nB.", Kind.TRANSITION).text == "CUT TO:"
+
+
+@pytest.mark.parametrize("line", ["CUT TO: ", "CUT TO:\t", "CUT TO:  "])
+def test_transition_must_end_in_to_colon_exactly(line: str) -> None:
+    elements = parse(f"A.\n\n{line}\n\nB.")
+    assert [e.kind for e in elements] == [Kind.ACTION] * 3
+    assert elements[1].text == "CUT TO:"
     assert Kind.TRANSITION not in kinds("A.\n\ncut to:\n\nB.")
     assert Kind.TRANSITION not in kinds("A.\nCUT TO:\n\nB.")
     assert only("A.\n\nCUT TO:\nB.", Kind.DIALOGUE).character == "CUT TO:"
@@ -311,82 +278,6 @@ def test_synopsis_and_section_lines_stand_alone() -> None:
         Kind.ACTION,
     ]
     assert elements[1].text == "She finds out."
-
-
-# --- notes --------------------------------------------------------------------------------------
-
-
-def test_standalone_and_multiline_notes() -> None:
-    assert only("A.\n\n[[Check this.]]\n\nB.", Kind.NOTE) == Element(
-        Kind.NOTE, "Check this.", (3, 3)
-    )
-    element = only("[[A long\n  \nnote]]\nMEI\nHi.", Kind.NOTE)
-    assert (element.text, element.lines) == ("A long\n  \nnote", (1, 3))
-    assert only("[[A long\n  \nnote]]\nMEI\nHi.", Kind.DIALOGUE).lines == (4, 5)
-
-
-def test_inline_notes_stay_in_text() -> None:
-    element = only("She runs. [[faster?]]\nHe [[does he?]] follows.", Kind.ACTION)
-    assert element.text == "She runs. [[faster?]]\nHe [[does he?]] follows."
-    assert plain(element.text) == "She runs.\nHe follows."
-
-
-def test_note_cannot_span_a_blank_line() -> None:
-    assert kinds("[[Not\n\nclosed]]") == [Kind.ACTION, Kind.ACTION]
-
-
-def test_note_spanning_lines_hides_what_is_inside() -> None:
-    element = only("\nMEI\nWell [[maybe\n(beat)\nJOHN]] no.\n", Kind.DIALOGUE)
-    assert element.speech == (Speech(D, "Well [[maybe\n(beat)\nJOHN]] no.", (3, 5)),)
-
-
-# --- boneyard -----------------------------------------------------------------------------------
-
-BONEYARD = """INT. A - DAY
-
-/* Old scene:
-
-INT. HOSPITAL - DAY
-
-NURSE
-Nobody leaves.
-*/
-
-MEI
-Hello.
-"""
-
-
-def test_boneyard_block_is_not_parsed_and_lines_stay_right() -> None:
-    elements = parse(BONEYARD)
-    assert [(e.kind, e.lines) for e in elements] == [
-        (Kind.SCENE_HEADING, (1, 1)),
-        (Kind.BONEYARD, (3, 9)),
-        (Kind.DIALOGUE, (11, 12)),
-    ]
-    assert elements[1].text == "Old scene:\n\nINT. HOSPITAL - DAY\n\nNURSE\nNobody leaves."
-
-
-def test_boneyard_line_before_cue_is_transparent() -> None:
-    elements = parse("A.\n\n/* cut */\nMEI\nHi.")
-    assert [e.kind for e in elements] == [Kind.ACTION, Kind.BONEYARD, Kind.DIALOGUE]
-
-
-def test_boneyard_inside_dialogue_and_action_stays_inline() -> None:
-    element = only("\nMEI\nOne.\n/* (pause)\n\nJOHN */\nTwo.\n", Kind.DIALOGUE)
-    assert [s.kind for s in element.speech] == [D] and element.lines == (2, 7)
-    assert plain(element.text) == "One.\nTwo."
-    action = only("He walks /* slowly\n\n*/ away.\n", Kind.ACTION)
-    assert action.lines == (1, 3) and plain(action.text) == "He walks away."
-
-
-def test_unclosed_openers_are_literal() -> None:
-    assert kinds("/* never closed\n\nINT. A - DAY\n\nB.") == [
-        Kind.ACTION,
-        Kind.SCENE_HEADING,
-        Kind.ACTION,
-    ]
-    assert only("[[ open\n", Kind.ACTION).text == "[[ open"
 
 
 def test_emphasis_stays_as_written_in_text() -> None:

@@ -121,6 +121,12 @@ def test_corpus_survives_a_rewrite(path: Path) -> None:
     assert_round_trip(fountain.parse_file(path))
 
 
+@pytest.mark.timeout(10)
+def test_unclosed_openers_are_written_in_linear_time() -> None:
+    text = "[[ /* " * 100_000
+    assert assert_round_trip([el(Kind.ACTION, text.strip())]) == "!" + text.strip() + "\n"
+
+
 def test_nothing_to_write() -> None:
     assert to_fountain([]) == ""
 
