@@ -4,7 +4,8 @@ script: Fountain inline markup in ``text``, XML source lines in ``lines``, title
 - Scene Heading -> SCENE_HEADING (``Number`` -> ``scene_number``); Transition -> TRANSITION.
 - Action, General, Shot, Cast List and unknown types -> ACTION (a shot is a camera direction,
   not a new scene); centred (``Alignment="Center"``) -> CENTERED.
-- Character + the Parenthetical / Dialogue / Lyrics after it -> one DIALOGUE; in a
+- Character + the Parenthetical / Dialogue / Lyrics after it -> one DIALOGUE (a parenthetical
+  Final Draft split over paragraphs, ``(looking about`` / ``the room)``, is joined); in a
   ``<DualDialogue>`` the second speaker is ``dual``. Lyrics outside a block -> LYRICS; a cue
   with no speech, or speech with no cue -> ACTION.
 - New Act -> SECTION depth 2 (an act inside the episode), depth 1 when it names an episode
@@ -22,12 +23,12 @@ script: Fountain inline markup in ``text``, XML source lines in ``lines``, title
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from xml.parsers import expat
 
 from studio.core.script.elements import (
     HEADING_PREFIX,
+    PARENTHESES,
     Element,
     Kind,
     ScriptError,
@@ -36,8 +37,8 @@ from studio.core.script.elements import (
     forces_heading,
     is_parenthetical,
 )
+from studio.core.script.fdx_xml import Node, caps_types, parse_xml, plain_text, runs, script_notes
 
-_MAX_DEPTH = 256
 _SPEECH_TYPES = {"Parenthetical": SpeechKind.PARENTHETICAL, "Dialogue": SpeechKind.DIALOGUE}
 _SPOKEN = {*_SPEECH_TYPES, "Lyrics"}
 _KINDS = {
@@ -48,27 +49,13 @@ _KINDS = {
     "Lyrics": Kind.LYRICS,
 }
 _ONE_LINE = {Kind.SCENE_HEADING, Kind.TRANSITION, Kind.SECTION}
-_DEFAULT_CAPS = {"Scene Heading", "Character", "Transition", "Shot", "New Act", "End of Act"}
+_OPEN, _CLOSE = {a for a, _ in PARENTHESES}, {b for _, b in PARENTHESES}
 _SCENE_NUMBER = re.compile(r"\s*#((?:[^\W_]|[.\-])+)#$")
-_BRACKETS = re.compile(r"\[{2,}|\]{2,}")
 _SPACE = re.compile(r"[^\S\n]+")
 _EXTENSION = re.compile(r"\s*\(([^()]*)\)\s*$")
 _CREDIT = re.compile(r"^((written|screenplay|teleplay|story|created|adapted)\b.*)?\bby:?$", re.I)
 _EPISODE = re.compile(r"^(episode\b|ep\.|ep\s*\d)|^第.{1,6}[集话話]", re.I)
 _DRAFT = re.compile(r"draft|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|^\w+ \d{1,2}, \d{4}$", re.I)
-
-
-@dataclass
-class _Node:
-    tag: str
-    attrs: dict[str, str]
-    start: int
-    end: int = 0
-    text: list[str] = field(default_factory=list)
-    children: list[_Node] = field(default_factory=list)
-
-    def find(self, tag: str) -> _Node | None:
-        return next((c for c in self.children if c.tag == tag), None)
 
 
 @dataclass
@@ -98,15 +85,15 @@ def read_fdx(data: bytes) -> list[Element]:
     Raises :class:`ScriptError` (one line) for anything that is not a readable Final Draft
     script: not XML, a DTD or entity declarations, another root element, no script text.
     """
-    root = _parse_xml(data)
+    root = parse_xml(data)
     if root.tag != "FinalDraft":
         raise ScriptError(f"not a Final Draft file: root element is <{root.tag}>")
     content = root.find("Content")
     if content is None:
         raise ScriptError("not a Final Draft script: it has no <Content> element")
-    caps = _caps_types(root)
+    caps = caps_types(root)
     elements = _body(_paragraphs(content.children, caps))
-    elements += _notes(root.find("ScriptNotes"))
+    elements += script_notes(root.find("ScriptNotes"))
     title = _title_page(root.find("TitlePage"))
     if title is not None:
         elements.insert(0, title)
@@ -115,131 +102,10 @@ def read_fdx(data: bytes) -> list[Element]:
     return elements
 
 
-# --- XML -------------------------------------------------------------------------------------
-
-
-def _parse_xml(data: bytes) -> _Node:
-    if not data.strip():
-        raise ScriptError("Final Draft file is empty")
-    parser = expat.ParserCreate()
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.buffer_text = True
-    stack: list[_Node] = []
-    roots: list[_Node] = []
-
-    def refuse(*_: object) -> None:
-        raise ScriptError("Final Draft file declares a DTD or entities, which are not allowed")
-
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        if len(stack) >= _MAX_DEPTH:
-            raise ScriptError("Final Draft file is nested too deeply to be a script")
-        node = _Node(tag, attrs, parser.CurrentLineNumber)
-        (stack[-1].children if stack else roots).append(node)
-        stack.append(node)
-
-    def end(_tag: str) -> None:
-        stack.pop().end = parser.CurrentLineNumber
-
-    def chars(text: str) -> None:
-        if stack:
-            stack[-1].text.append(text)
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        where = f"line {exc.lineno}, column {exc.offset + 1}"
-        reason = expat.ErrorString(exc.code)
-        raise ScriptError(f"Final Draft file is not well-formed XML: {where}: {reason}") from None
-    except ScriptError:
-        raise
-    except (ValueError, LookupError, UnicodeError) as exc:
-        raise ScriptError(f"Final Draft file cannot be decoded: {exc}") from None
-    return roots[0]
-
-
-def _caps_types(root: _Node) -> set[str]:
-    """Paragraph types Final Draft shows in capitals (its ElementSettings, else its defaults)."""
-    caps = set(_DEFAULT_CAPS)
-    for setting in (c for c in root.children if c.tag == "ElementSettings"):
-        font = setting.find("FontSpec")
-        if font is None or "Type" not in setting.attrs:
-            continue
-        styles = font.attrs.get("Style", "").split("+")
-        (caps.add if "AllCaps" in styles else caps.discard)(setting.attrs["Type"])
-    return caps
-
-
-# --- text ------------------------------------------------------------------------------------
-
-
-def _clean(text: str) -> str:
-    """Collapse white space, strip each line and drop blank lines. ``[[``/``]]`` become single
-    brackets: Final Draft has no inline notes, and Fountain would hide the text between."""
-    text = _BRACKETS.sub(lambda m: m.group()[0], text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = (_SPACE.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def _styled(text: str, style: str, caps: bool, before: str) -> str:
-    """One ``<Text>`` run as Fountain: escaped, upper-cased if AllCaps, wrapped in emphasis.
-
-    ``before`` is the text already written. Stars are left off where they would touch a ``/``
-    and so open a Fountain boneyard ``/*``.
-    """
-    styles = set(style.split("+"))
-    if caps or "AllCaps" in styles:
-        text = text.upper()
-    text = text.replace("*", "\\*").replace("_", "\\_")
-    stars = "*" * (2 * ("Bold" in styles) + ("Italic" in styles))
-    underline = "_" if "Underline" in styles else ""
-    if not stars + underline:
-        return text
-    pieces = []
-    for number, line in enumerate(text.split("\n")):
-        core = line.strip()
-        if core:
-            lead, trail = line[: len(line) - len(line.lstrip())], line[len(line.rstrip()) :]
-            touches = core.endswith("/") or (not number and not lead and before.endswith("/"))
-            mark = underline + ("" if touches else stars)
-            line = f"{lead}{mark}{core}{mark[::-1]}{trail}" if mark else line
-        pieces.append(line)
-    return "\n".join(pieces)
-
-
-def _runs(node: _Node, caps: bool = False) -> str:
-    """The paragraph's text: its ``<Text>`` children, styled, cleaned."""
-    text = ""
-    for run in (c for c in node.children if c.tag == "Text"):
-        text += _styled("".join(run.text), run.attrs.get("Style", ""), caps, text)
-    return _clean(text)
-
-
-def _plain(node: _Node) -> str:
-    """Unstyled text (for cues); only a ``/*`` is escaped, as it would open a boneyard."""
-    text = "".join("".join(c.text) for c in node.children if c.tag == "Text")
-    return _clean(text.replace("/*", "/\\*"))
-
-
-def _notes(node: _Node | None) -> list[Element]:
-    """The ``<ScriptNote>`` children of ``node`` as NOTE elements."""
-    out = []
-    for note in (c for c in node.children if c.tag == "ScriptNote") if node else ():
-        text = _clean("\n".join(_runs(p) for p in note.children if p.tag == "Paragraph"))
-        if text:
-            out.append(Element(Kind.NOTE, text, (note.start, note.end)))
-    return out
-
-
 # --- body ------------------------------------------------------------------------------------
 
 
-def _paragraphs(nodes: list[_Node], caps: set[str], group: int = 0) -> list[_Para]:
+def _paragraphs(nodes: list[Node], caps: set[str], group: int = 0) -> list[_Para]:
     """Flatten ``<Content>``'s children into paragraphs, unwrapping ``<DualDialogue>``."""
     out: list[_Para] = []
     for node in nodes:
@@ -255,12 +121,12 @@ def _paragraphs(nodes: list[_Node], caps: set[str], group: int = 0) -> list[_Par
     return out
 
 
-def _paragraph(node: _Node, caps: set[str], group: int) -> _Para:
+def _paragraph(node: Node, caps: set[str], group: int) -> _Para:
     kind = node.attrs.get("Type", "Action")
-    text = _plain(node) if kind == "Character" else _runs(node, kind in caps)
+    text = plain_text(node) if kind == "Character" else runs(node, kind in caps)
     if kind == "Character" and kind in caps:
         text = text.upper()
-    return _Para(kind, text, (node.start, node.end), node.attrs, group, _notes(node))
+    return _Para(kind, text, (node.start, node.end), node.attrs, group, script_notes(node))
 
 
 def _body(paras: list[_Para]) -> list[Element]:
@@ -334,10 +200,10 @@ def _dialogue(paras: list[_Para], i: int) -> tuple[int, Element | None, list[Ele
     speech: list[Speech] = []
     j = i + 1
     while j < len(paras) and paras[j].type in _SPOKEN and paras[j].group == cue.group:
-        notes += paras[j].notes
-        for part in _speech(paras[j]):
+        j, para = _whole_parenthetical(paras, j)
+        notes += para.notes
+        for part in _speech(para):
             _add_speech(speech, part)
-        j += 1
     name, extension = _split_cue(cue.text.replace("\n", " "))
     if not speech or not name:
         return i + 1, _simple(cue), cue.notes
@@ -351,6 +217,31 @@ def _dialogue(paras: list[_Para], i: int) -> tuple[int, Element | None, list[Ele
         speech=tuple(speech),
     )
     return j, element, notes
+
+
+def _whole_parenthetical(paras: list[_Para], j: int) -> tuple[int, _Para]:
+    """``paras[j]``, joined with the Parenthetical paragraphs after it when it opens ``(``
+    without closing and they continue it (``(looking about`` / ``the room)``); returns the index
+    after what it used."""
+    first = paras[j]
+    texts = [first.text]
+    k = j + 1
+    while (
+        first.type == "Parenthetical"
+        and texts[-1][-1:] not in _CLOSE
+        and first.text[:1] in _OPEN
+        and k < len(paras)
+        and paras[k].type == "Parenthetical"
+        and paras[k].group == first.group
+        and paras[k].text[:1] not in _OPEN
+    ):
+        texts.append(paras[k].text)
+        k += 1
+    if k == j + 1:
+        return k, first
+    notes = [note for para in paras[j:k] for note in para.notes]
+    text = " ".join(t for t in texts if t)
+    return k, replace(first, text=text, lines=(first.lines[0], paras[k - 1].lines[1]), notes=notes)
 
 
 def _speech(part: _Para) -> list[Speech]:
@@ -387,7 +278,7 @@ def _add_speech(speech: list[Speech], part: Speech) -> None:
 # --- title page ------------------------------------------------------------------------------
 
 
-def _title_page(node: _Node | None) -> Element | None:
+def _title_page(node: Node | None) -> Element | None:
     content = node.find("Content") if node is not None else None
     if content is None:
         return None
@@ -395,7 +286,7 @@ def _title_page(node: _Node | None) -> Element | None:
     fresh = True
     first = last = 0
     for para in (c for c in content.children if c.tag == "Paragraph"):
-        text = _runs(para)
+        text = runs(para)
         if not text:
             fresh = True
             continue

@@ -193,6 +193,30 @@ def test_what_fountain_cannot_hold_is_adjusted() -> None:
     assert_round_trip([heading, action, dialogue, odd])
 
 
+def test_parenthetical_split_over_paragraphs_is_joined() -> None:
+    xml = (
+        '<FinalDraft DocumentType="Script"><Content>'
+        '<Paragraph Type="Character"><Text>JOHN</Text></Paragraph>'
+        '<Paragraph Type="Parenthetical"><Text>(looking about</Text></Paragraph>'
+        '<Paragraph Type="Parenthetical"><Text>the room)</Text></Paragraph>'
+        '<Paragraph Type="Dialogue"><Text>Nobody?</Text></Paragraph>'
+        '<Paragraph Type="Parenthetical"><Text>(beat)</Text></Paragraph>'
+        '<Paragraph Type="Parenthetical"><Text>(softer)</Text></Paragraph>'
+        '<Paragraph Type="Dialogue"><Text>Fine.</Text></Paragraph>'
+        "</Content></FinalDraft>"
+    )
+    (dialogue,) = read_fdx(xml.encode())
+    assert [(s.kind, s.text) for s in dialogue.speech] == [
+        (P, "(looking about the room)"),
+        (D, "Nobody?"),
+        (P, "(beat)"),
+        (P, "(softer)"),
+        (D, "Fine."),
+    ]
+    assert dialogue.speech[0].lines == (1, 1)
+    assert_round_trip([dialogue])
+
+
 def test_heading_fountain_cannot_force_is_action() -> None:
     """Fountain forces a heading only with ``.`` then a letter or digit (emphasis may come
     between), so ``(LATER)`` cannot be one; a bold heading still can."""
