@@ -2,7 +2,8 @@
 
 - A level-1 section (``# Episode 1``, ``# 第一集``) starts an episode; a script without one is
   a single episode.
-- A scene heading starts a scene; shots before any heading go into an unnamed first scene.
+- A scene heading starts a scene; shots before any heading go into an unnamed first scene. A
+  scene with no shots yet is kept (an outline of headings is real work), and so is its episode.
 - Each action paragraph is an action shot; each dialogue block a dialogue shot; a dual-dialogue
   pair one shot with both lines; a note ``[[shot: TEXT]]`` an insert shot described by TEXT.
 - Transitions, centered text, page breaks, notes, boneyard, synopses, lyrics outside dialogue
@@ -54,7 +55,7 @@ def break_down(elements: list[Element], fps: FrameRate) -> Breakdown:
         builder.start_episode(title)
     for element in elements:
         builder.add(element)
-    episodes = [ep for ep in builder.episodes if ep.title or any(True for _ in ep.shots())]
+    episodes = [ep for ep in builder.episodes if ep.title or ep.scenes]
     for number, episode in enumerate(episodes, start=1):
         episode.number = number
     return Breakdown(episodes, speakers, title)

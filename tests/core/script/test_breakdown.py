@@ -152,3 +152,18 @@ def test_fullwidth_parentheticals_of_chinese_scripts_direct_the_line():
     (shot,) = shots("INT. 办公室 - 夜\n\n@林晓\n（低声）\n你好。\n")
     assert [(d.parenthetical, d.text) for d in shot.dialogue] == [("低声", "你好。")]
     assert shot.description == "林晓 speaks, 低声"
+
+
+def test_scenes_without_shots_are_kept_with_their_episode():
+    """A writer's outline (headings, no action or dialogue yet) is real work, not nothing."""
+    result = breakdown("INT. HOUSE - DAY\n\nEXT. ROAD - NIGHT #2#\n\n.ROOFTOP\n")
+    (episode,) = result.episodes
+    assert episode.number == 1 and episode.title == ""
+    assert [(s.index, s.heading, s.number, s.shots) for s in episode.scenes] == [
+        (1, "INT. HOUSE - DAY", "", []),
+        (2, "EXT. ROAD - NIGHT", "2", []),
+        (3, "ROOFTOP", "", []),
+    ]
+    assert result.shots() == [] and episode.duration_frames() == 0
+    mixed = breakdown("# Pilot\n\nINT. A - DAY\n\n# Two\n\nINT. B - DAY\n\nShe waits.\n")
+    assert [[len(s.shots) for s in e.scenes] for e in mixed.episodes] == [[0], [1]]
