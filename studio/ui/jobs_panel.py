@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.engine.jobs import Job, JobError, JobEvent, JobState
+from studio.ui import keymap
 from studio.ui.gpu_meter import GpuMeter
 from studio.ui.job_rows import WAITING, JobDelegate, JobListModel, button_for
 from studio.ui.session import Session
@@ -89,26 +90,23 @@ class JobsPanel(QWidget):
         return list(self._actions)
 
     def _make_actions(self) -> list[QAction]:
-        def make(text: str, slot: Callable[[], None], keys: str = "", tip: str = "") -> QAction:
-            action = QAction(text, self)
-            if keys:
-                action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        def make(text: str, slot: Callable[[], None], name: str = "", tip: str = "") -> QAction:
+            action = keymap.bind(QAction(text, self), name)  # keys while the list has focus
             action.setToolTip(tip or text)
             action.triggered.connect(slot)
             self.addAction(action)
             return action
 
-        self.pause_action = make("Pause Queue", self._toggle_pause, "P",
+        self.pause_action = make("Pause Queue", self._toggle_pause, "pause_queue",
                                  "Start no new jobs (the running one finishes)")  # fmt: skip
         self.pause_action.setCheckable(True)
-        self.cancel_action = make("Cancel Job", self.cancel_selected, "Delete")
-        self.retry_action = make("Retry Job", self.retry_selected, "R",
+        self.cancel_action = make("Cancel Job", self.cancel_selected, "cancel_job")
+        self.retry_action = make("Retry Job", self.retry_selected, "retry_job",
                                  "Run a failed or cancelled job again")  # fmt: skip
-        self.hold_action = make("Hold", self.hold_selected, "H",
+        self.hold_action = make("Hold", self.hold_selected, "hold_job",
                                 "Keep a waiting job from starting, or let it start")  # fmt: skip
-        self.up_action = make("Move Up", lambda: self.move_selected(-1), "Alt+Up")
-        self.down_action = make("Move Down", lambda: self.move_selected(1), "Alt+Down")
+        self.up_action = make("Move Up", lambda: self.move_selected(-1), "job_up")
+        self.down_action = make("Move Down", lambda: self.move_selected(1), "job_down")
         self.clear_action = make("Clear Finished", self.clear_finished, "",
                                  "Hide the finished jobs from this list")  # fmt: skip
         return [self.pause_action, self.cancel_action, self.retry_action, self.hold_action,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.store import StoreError
+from studio.ui import keymap
 from studio.ui.character_panel import CharacterPanel
 from studio.ui.jobs_panel import JobsPanel
 from studio.ui.player import PlayerView
@@ -97,22 +98,20 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
-        self._action(file, "&Open Project…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self._action(file, "&Open Project…", self.open_dialog, "open")
         self._action(file, "Import &Final Draft…", self.import_dialog)
-        self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
-        self._action(file, "&Export Episode…", self.tools.export, QKeySequence("Ctrl+E"))
+        self._action(file, "&Save", self.save, "save")
+        self._action(file, "&Export Episode…", self.tools.export, "export")
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file, "&Quit", self.close, "quit")
         edit = bar.addMenu("&Edit")
-        self.undo_action = self._action(edit, "&Undo", self.session.undo,
-                                        QKeySequence.StandardKey.Undo)  # fmt: skip
-        self.redo_action = self._action(edit, "&Redo", self.session.redo,
-                                        QKeySequence.StandardKey.Redo)  # fmt: skip
+        self.undo_action = self._action(edit, "&Undo", self.session.undo, "undo")
+        self.redo_action = self._action(edit, "&Redo", self.session.redo, "redo")
         edit.addSeparator()
         self._action(edit, "&Find…", self.editor.find_bar.show_find)
         self._action(edit, "&Replace…", self.editor.find_bar.show_replace)
         edit.addSeparator()
-        self._action(edit, "&Settings…", self.tools.preferences, QKeySequence("Ctrl+,"))
+        self._action(edit, "&Settings…", self.tools.preferences, "settings")
         view = bar.addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -129,7 +128,7 @@ class MainWindow(QMainWindow):
         self._action(tools, "&Models…", self.tools.models)
         self._action(tools, "&Statistics…", self.tools.stats)
         helping = bar.addMenu("&Help")
-        self._action(helping, "&Keyboard Shortcuts…", self.tools.shortcuts, QKeySequence("F1"))
+        self._action(helping, "&Keyboard Shortcuts…", self.tools.shortcuts, "shortcuts")
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("toolbar-main")
         for action in (file.actions()[0], file.actions()[2], file.actions()[3]):
@@ -142,11 +141,10 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
 
     def _action(
-        self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: object = None
+        self, menu: QMenu, text: str, slot: Callable[[], object], name: str = ""
     ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
+        """A menu item; ``name`` is its entry in :mod:`studio.ui.keymap` (its keys)."""
+        action = keymap.bind(QAction(text, self), name)
         action.triggered.connect(slot)
         menu.addAction(action)
         return action

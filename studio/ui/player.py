@@ -8,9 +8,9 @@ While playing, a timer set for each frame's moment reads the audio clock and sho
 for that moment if it is decoded; a frame whose moment passed before it could be shown is
 dropped and counted in :attr:`PlayerView.dropped_frames`.
 
-Keys: Space play/pause, J/K/L (back, stop, forward; pressed again: faster), Left/Right one
-frame, Home/End. Controls: play, a scrub slider, timecode and frame counter, loop shot, and the
-safe-zone overlay (TikTok or Reels).
+Keys, anywhere in the window (:mod:`studio.ui.keymap`): Space play/pause, J/K/L (back, stop,
+forward; pressed again: faster), Left/Right one frame, Home/End. Controls: play, a scrub
+slider, timecode and frame counter, loop shot, and the safe-zone overlay (TikTok or Reels).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QPainter
+from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from studio.core.model import Project
@@ -92,7 +92,8 @@ class PlayerView(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.screen_area = overlays.Screen(self, self._paint, self._resized)
         self.controls = PlayerControls(
-            self, toggle_play=self.toggle_play, step=self.step, seek=self.session.set_playhead,
+            self, toggle_play=self.toggle_play, pause=self.pause, shuttle=self.shuttle,
+            step=self.step, seek=self.session.set_playhead,
             loop=self.set_loop_shot, safe_zone=self.set_safe_zone,
         )  # fmt: skip
         self.addActions(self.controls.player_actions)
@@ -344,29 +345,16 @@ class PlayerView(QWidget):
 
     # -- keys and closing ----------------------------------------------------------------------
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_Space:
-            self.toggle_play()
-        elif key == Qt.Key.Key_K:
-            self.pause()
-        elif key in (Qt.Key.Key_L, Qt.Key.Key_J):
-            sign = 1.0 if key == Qt.Key.Key_L else -1.0
-            speed = abs(self.rate) if self.rate * sign > 0 else 0.0
-            faster = next((r for r in _RATES if r > speed), _RATES[-1])
-            if self.playing and self.rate * sign > 0:
-                self.rate = sign * faster
-                self._restart(self.session.playhead)
-            else:
-                self.pause()
-                self.play(sign * faster)
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            self.step(-1 if key == Qt.Key.Key_Left else 1)
-        elif key in (Qt.Key.Key_Home, Qt.Key.Key_End):
-            self.pause()
-            self.session.set_playhead(0 if key == Qt.Key.Key_Home else self.timeline.frames - 1)
+    def shuttle(self, sign: float) -> None:
+        """J/L: play backwards (``sign`` -1) or forwards, faster on each press that way."""
+        speed = abs(self.rate) if self.rate * sign > 0 else 0.0
+        faster = next((r for r in _RATES if r > speed), _RATES[-1])
+        if self.playing and self.rate * sign > 0:
+            self.rate = sign * faster
+            self._restart(self.session.playhead)
         else:
-            super().keyPressEvent(event)
+            self.pause()
+            self.play(sign * faster)
 
     def stop(self) -> None:
         """Stop playing, the sound and all decoding, for good (when the window closes)."""

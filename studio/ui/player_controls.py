@@ -3,10 +3,10 @@
 The row holds play/pause, step back and forward, a scrub slider, the timecode and frame
 counter, loop shot, and the safe-zone overlay with its platform (TikTok or Reels). Each button
 shows one of the player's actions (:attr:`PlayerControls.player_actions`: play/pause first,
-then step back, step forward, loop shot), which the main window also puts in its Playback
-menu, and :attr:`PlayerControls.safe_zone_action` goes in its View menu. The actions carry no
-shortcuts: the player reads its keys itself while it has the focus, so Space still types in
-the script editor.
+then pause, shuttle back and forward, step back and forward, start, end, loop shot), which the
+main window also puts in its Playback menu, and :attr:`PlayerControls.safe_zone_action` goes
+in its View menu. Their keys (:mod:`studio.ui.keymap`: Space, K, J, L, arrows, Home, End) work
+anywhere in the window; a focused text field still types a Space.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from studio.core.time import FrameRate
+from studio.ui import keymap
 from studio.ui.player_overlays import SAFE_ZONES
 
 
@@ -30,6 +31,8 @@ class PlayerControls(QWidget):
         parent: QWidget,
         *,
         toggle_play: Callable[[], None],
+        pause: Callable[[], None],
+        shuttle: Callable[[float], None],
         step: Callable[[int], None],
         seek: Callable[[int], None],
         loop: Callable[[bool], None],
@@ -39,17 +42,30 @@ class PlayerControls(QWidget):
         icon = self.style().standardIcon
         pixmaps = QStyle.StandardPixmap
         self._icons = icon(pixmaps.SP_MediaPlay), icon(pixmaps.SP_MediaPause)
-        self.play_action = self._action("Play / Pause (Space)", toggle_play, self._icons[0])
-        back = self._action(
-            "Step Back (Left)", lambda: step(-1), icon(pixmaps.SP_MediaSkipBackward)
-        )
-        forward = self._action(
-            "Step Forward (Right)", lambda: step(1), icon(pixmaps.SP_MediaSkipForward)
-        )
+
+        def jump(frame: int) -> None:
+            pause()
+            seek(frame)
+
+        self.play_action = self._action("Play / Pause", toggle_play, self._icons[0], "play")
+        back = self._action("Step Back", lambda: step(-1), icon(pixmaps.SP_MediaSkipBackward),
+                            "step_back")  # fmt: skip
+        forward = self._action("Step Forward", lambda: step(1),
+                               icon(pixmaps.SP_MediaSkipForward), "step_forward")  # fmt: skip
         self.loop_action = self._action("Loop Shot", None)
         self.loop_action.toggled.connect(loop)
         self.safe_zone_action = self._action("Safe Zone Overlay", None)
-        self.player_actions = [self.play_action, back, forward, self.loop_action]
+        self.player_actions = [
+            self.play_action,
+            self._action("Pause", pause, None, "pause"),
+            self._action("Play Backwards (Faster)", lambda: shuttle(-1.0), None, "reverse"),
+            self._action("Play Forwards (Faster)", lambda: shuttle(1.0), None, "forward"),
+            back,
+            forward,
+            self._action("Go to Start", lambda: jump(0), None, "go_start"),
+            self._action("Go to End", lambda: jump(1 << 30), None, "go_end"),  # clamped
+            self.loop_action,
+        ]
         self._safe_zone = safe_zone
         self.safe_zone_action.toggled.connect(self._zone_changed)
         self.platform = QComboBox(self)
@@ -61,7 +77,7 @@ class PlayerControls(QWidget):
         self.clock.setFont(QFont("monospace"))
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 2, 4, 2)
-        for action in self.player_actions[:3]:
+        for action in (self.play_action, back, forward):
             row.addWidget(self._button(action))
         row.addWidget(self.slider, 1)
         row.addWidget(self.clock)
@@ -95,8 +111,10 @@ class PlayerControls(QWidget):
         on = self.safe_zone_action.isChecked()
         self._safe_zone(self.platform.currentText() if on else "")
 
-    def _action(self, text: str, slot: Callable[[], None] | None, icon: object = None) -> QAction:
-        action = QAction(text, self.parent())
+    def _action(
+        self, text: str, slot: Callable[[], None] | None, icon: object = None, name: str = ""
+    ) -> QAction:
+        action = keymap.bind(QAction(text, self.parent()), name)
         if icon is not None:
             action.setIcon(icon)  # type: ignore[arg-type]
         if slot is None:

@@ -1,15 +1,13 @@
 """The take review panel: the takes of the selected shot, reviewed from the keyboard.
 
 It shows the first selected shot's takes as a grid of looping cards (:mod:`take_grid`, with a
-placeholder for each job still making a take) and acts on the current take: approve (A),
-reject (R), star (S), delete to the archive (Delete), regenerate (G), variations (V), edit
-the prompt and generate (P), mark (M) and compare (C); voice (Shift+V) and lip-sync (L) the
-shot. Left/Right pick the take; ']'/N and '['/Shift+N select the next or previous shot in the
-session (across episodes), so the timeline and script follow; an approval goes on to the next
-shot without an approved take. The keys work while the panel has the focus, also when the
-window lists the actions in a menu. With several shots selected, a row of buttons generates,
-voices, lip-syncs or approves the newest finished take of each. Every edit goes through
-:mod:`studio.ui.actions` (one undoable history entry each).
+placeholder for each job still making a take) and acts on the current take: approve, reject,
+star, delete to the archive, regenerate, variations, edit the prompt and generate, mark and
+compare; voice and lip-sync the shot; pick the take; select the next or previous shot (the
+timeline and script follow). The keys (:mod:`studio.ui.keymap`) work from anywhere in the
+window. An approval goes on to the next shot without an approved take. With several shots
+selected, a row of buttons generates, voices, lip-syncs or approves the newest finished take of
+each. Every edit goes through :mod:`studio.ui.actions` (one undoable history entry each).
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -34,6 +32,7 @@ from studio.core.model import Shot, Take, TakeState
 from studio.engine.jobs import EventKind, JobEvent, JobState
 from studio.media.frame_proxies import PROXIES
 from studio.ui import actions as act
+from studio.ui import keymap
 from studio.ui.session import Session
 from studio.ui.take_compare import TakeCompare, compare_partner
 from studio.ui.take_grid import PromptRow, TakeGrid, elided, take_line
@@ -41,29 +40,29 @@ from studio.ui.take_loop import LoopFrames
 
 VARIATIONS = 4
 _WAITING = (JobState.QUEUED, JobState.RUNNING, JobState.PAUSED)
-_SPEC: tuple[tuple[str, str, tuple[str, ...]], ...] = (  # method, menu text, shortcuts
-    ("approve", "&Approve Take", ("A",)),
-    ("reject", "&Reject Take", ("R",)),
-    ("star", "&Star Take", ("S",)),
-    ("archive", "&Delete Take to Archive", ("Delete",)),
-    ("regenerate", "Re&generate Take", ("G",)),
-    ("variations", f"&Variations ({VARIATIONS} New Seeds)", ("V",)),
-    ("edit_prompt", "Edit &Prompt and Generate…", ("P",)),
-    ("mark", "&Mark Take for Compare", ("M",)),
-    ("compare", "&Compare Takes…", ("C",)),
-    ("voice", "V&oice Shot", ("Shift+V",)),
-    ("lipsync", "&Lip-sync Shot", ("L",)),
-    ("previous_take", "Previous Take", ("Left",)),
-    ("next_take", "Next Take", ("Right",)),
-    ("next_shot", "&Next Shot", ("]", "N")),
-    ("previous_shot", "P&revious Shot", ("[", "Shift+N")),
-    ("advance", "Go to Next Unapproved Shot After Approving", ()),
-    ("show_archived", "Show Archived Takes", ()),
-    ("restore", "Res&tore Archived Take", ()),
-    ("generate_selected", "Generate Selected Shots", ()),
-    ("voice_selected", "Voice Selected Shots", ()),
-    ("lipsync_selected", "Lip-sync Selected Shots", ()),
-    ("approve_selected", "Approve Latest of Selected Shots", ()),
+_SPEC: tuple[tuple[str, str], ...] = (  # method, menu text (keys: studio.ui.keymap)
+    ("approve", "&Approve Take"),
+    ("reject", "&Reject Take"),
+    ("star", "&Star Take"),
+    ("archive", "&Delete Take to Archive"),
+    ("regenerate", "Re&generate Take"),
+    ("variations", f"&Variations ({VARIATIONS} New Seeds)"),
+    ("edit_prompt", "Edit &Prompt and Generate…"),
+    ("mark", "&Mark Take for Compare"),
+    ("compare", "&Compare Takes…"),
+    ("voice", "V&oice Shot"),
+    ("lipsync", "&Lip-sync Shot"),
+    ("previous_take", "Previous Take"),
+    ("next_take", "Next Take"),
+    ("next_shot", "&Next Shot"),
+    ("previous_shot", "P&revious Shot"),
+    ("advance", "Go to Next Unapproved Shot After Approving"),
+    ("show_archived", "Show Archived Takes"),
+    ("restore", "Res&tore Archived Take"),
+    ("generate_selected", "Generate Selected Shots"),
+    ("voice_selected", "Voice Selected Shots"),
+    ("lipsync_selected", "Lip-sync Selected Shots"),
+    ("approve_selected", "Approve Latest of Selected Shots"),
 )
 _TOOLBAR = (("approve", "Approve"), ("reject", "Reject"), ("star", "Star"),
             ("archive", "Delete"), None, ("regenerate", "Regenerate"), ("variations", "Variations"),
@@ -90,11 +89,12 @@ class TakeReview(QWidget):
         self.loops = LoopFrames(None, self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.act: dict[str, QAction] = {}
-        for name, text, keys in _SPEC:
-            action = QAction(text, self, checkable=name in ("advance", "show_archived"))
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setToolTip(text.replace("&", "") + (f" ({', '.join(keys)})" if keys else ""))
+        for name, text in _SPEC:
+            action = keymap.bind(
+                QAction(text, self, checkable=name in ("advance", "show_archived")), name
+            )
+            shown = keymap.key_text(name)
+            action.setToolTip(text.replace("&", "") + (f" ({shown})" if shown else ""))
             if name != "advance":  # a setting, read when approving
                 action.triggered.connect(getattr(self, name))
             self.addAction(action)

@@ -82,7 +82,7 @@ def test_rows_follow_the_queue_and_commands_change_it(qtbot, session) -> None:
 
     panel.select_jobs([c.id])
     panel.view.setFocus()
-    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)  # Cancel Job's shortcut
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ShiftModifier)  # Cancel Job
     assert _state(panel, c.id) is JobState.CANCELLED
     assert button_for(panel.model.job(panel.model.row_of(c.id))) == "Retry"
     assert _ids(panel) == [b.id, a.id, c.id]  # finished jobs come last

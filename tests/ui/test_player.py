@@ -186,7 +186,7 @@ def test_safe_zone_overlay_toggles(qtbot, view, session):
 
 
 def test_actions_for_the_menus(qtbot, view, session):
-    play, back, forward, loop = view.actions()
+    play, _pause, _reverse, _fast, back, forward, _start, _end, loop = view.actions()
     session.set_playhead(10)
     forward.trigger()
     forward.trigger()

@@ -63,11 +63,11 @@ def test_keyboard_review_of_an_episode(qtbot, session) -> None:
     assert second.summary.text() == f"animatic · seed {takes[1].request['seed']}"
     assert first.toolTip() == takes[0].request["prompt"] and first.prompt.text()
     assert panel.current == takes[0].id  # the first to arrive; later ones leave it current
-    _key(qtbot, panel, Qt.Key.Key_Right)
+    _key(qtbot, panel, Qt.Key.Key_Right, SHIFT)
     assert panel.current == takes[1].id
-    _key(qtbot, panel, Qt.Key.Key_Right)  # the last: stays
+    _key(qtbot, panel, Qt.Key.Key_Right, SHIFT)  # the last: stays
     assert panel.current == takes[1].id
-    _key(qtbot, panel, Qt.Key.Key_Left)
+    _key(qtbot, panel, Qt.Key.Key_Left, SHIFT)
     assert panel.current == takes[0].id
     _key(qtbot, panel, Qt.Key.Key_S)
     assert _shot(session, s0).takes[0].state is TakeState.STARRED
