@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.model import Project
+from studio.core.titles import episode_name
 from studio.media.episode_export import (
     ExportEvent,
     ExportOptions,
@@ -91,10 +92,7 @@ class ExportDialog(QDialog):
     def _build_form(self, episode_number: int) -> None:
         self.episode = QComboBox()
         for episode in self.project.episodes:
-            title = f"Episode {episode.number}"
-            if episode.title and episode.title != title:
-                title += f": {episode.title}"
-            self.episode.addItem(title, episode.number)
+            self.episode.addItem(episode_name(episode.number, episode.title), episode.number)
         self.episode.setCurrentIndex(max(0, self.episode.findData(episode_number)))
         self.preset = QComboBox()
         for name in PRESETS:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QApplication, QComboBox, QScrollBar, QVBoxLayout, QWidget
 
+from studio.core.titles import episode_name
 from studio.ui import timeline_layout as tl
 from studio.ui.session import Session
 from studio.ui.thumbnails import MediaCache
@@ -313,7 +314,5 @@ class TimelineView(QWidget):
 
 
 def _episode_name(number: int, title: str) -> str:
-    """ "Episode 2 — The Contract"; a title that already names the episode is shown alone."""
-    if title.startswith(f"Episode {number}"):
-        return title
-    return f"Episode {number}" + (f" — {title}" if title else "")
+    """ "Episode 2 — The Contract", never "Episode 2 — Episode 2: The Contract"."""
+    return episode_name(number, title, " — ")
