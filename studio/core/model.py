@@ -15,6 +15,9 @@ from enum import StrEnum
 from typing import Any
 
 from studio.core import jsonread as jr
+from studio.core.bounds import check_bounds
+from studio.core.cast import Character, LoraRef
+from studio.core.cast import VoiceSettings as VoiceSettings  # re-exported
 from studio.core.time import FrameRate
 from studio.core.voicing import AudioRef, VoiceClip
 
@@ -45,89 +48,6 @@ def new_id(prefix: str) -> str:
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(slots=True)
-class VoiceSettings:
-    backend: str = "espeak"  # "espeak" (built in) | "kokoro"
-    model: str = ""  # registry name of a neural voice model
-    voice: str = ""  # the backend's voice: "en-us+f3", "af_heart"; "" = chosen per character
-    language: str = ""
-    rate: float = 1.0
-    pitch: float = 1.0
-    volume: float = 1.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "backend": self.backend,
-            "model": self.model,
-            "voice": self.voice,
-            "language": self.language,
-            "rate": self.rate,
-            "pitch": self.pitch,
-            "volume": self.volume,
-        }
-
-    @classmethod
-    def from_json(cls, raw: Any, where: str) -> VoiceSettings:
-        d = jr.obj(raw, where)
-        return cls(
-            backend=jr.field(d, "backend", str, where, "espeak"),
-            model=jr.field(d, "model", str, where, ""),
-            voice=jr.field(d, "voice", str, where, ""),
-            language=jr.field(d, "language", str, where, ""),
-            rate=jr.field(d, "rate", float, where, 1.0),
-            pitch=jr.field(d, "pitch", float, where, 1.0),
-            volume=jr.field(d, "volume", float, where, 1.0),
-        )
-
-
-@dataclass(slots=True)
-class LoraRef:
-    """A LoRA to attach when generating: a ``.safetensors`` file in the models folder."""
-
-    path: str  # relative to the models folder
-    weight: float = 1.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "weight": self.weight}
-
-    @classmethod
-    def from_json(cls, raw: Any, where: str) -> LoraRef:
-        d = jr.obj(raw, where)
-        return cls(jr.field(d, "path", str, where), jr.field(d, "weight", float, where, 1.0))
-
-
-@dataclass(slots=True)
-class Character:
-    name: str
-    description: str = ""
-    voice: VoiceSettings = field(default_factory=VoiceSettings)
-    reference_images: list[str] = field(default_factory=list)  # approved, project-relative
-    seed: int = 0
-    loras: list[LoraRef] = field(default_factory=list)  # attached to every shot they are in
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "voice": self.voice.to_json(),
-            "reference_images": list(self.reference_images),
-            "seed": self.seed,
-            "loras": [lora.to_json() for lora in self.loras],
-        }
-
-    @classmethod
-    def from_json(cls, raw: Any, where: str) -> Character:
-        d = jr.obj(raw, where)
-        return cls(
-            name=jr.field(d, "name", str, where),
-            description=jr.field(d, "description", str, where, ""),
-            voice=VoiceSettings.from_json(d.get("voice", {}), f"{where}.voice"),
-            reference_images=jr.str_list(d, "reference_images", where),
-            seed=jr.field(d, "seed", int, where, 0),
-            loras=_items(d, "loras", LoraRef, where),
-        )
 
 
 @dataclass(slots=True)
@@ -462,7 +382,7 @@ class Project:
             label=jr.field(d, "label", str, where, ""),
             producer=jr.field(d, "producer", str, where, ""),
         )
-        _check_unique_ids(project, where)
+        check_bounds(project, where)
         return project
 
 
@@ -483,11 +403,3 @@ def _focus(raw: Any, where: str) -> tuple[float, float]:
 def _items(d: dict[str, Any], key: str, kind: Any, where: str) -> list[Any]:
     items = jr.lst(d.get(key, []), f"{where}.{key}")
     return [kind.from_json(x, f"{where}.{key}[{i}]") for i, x in enumerate(items)]
-
-
-def _check_unique_ids(project: Project, where: str) -> None:
-    seen: set[str] = set()
-    for shot in [*project.shots(), *project.archived_shots]:
-        if shot.id in seen:
-            raise jr.SchemaError(f"{where}: shot id {shot.id} appears twice")
-        seen.add(shot.id)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +47,9 @@ def encode(doc: dict[str, Any]) -> bytes:
         return _Layout(_compact(ensure_ascii=False)).text(doc).encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates (odd file names): escape them instead
         return _Layout(_compact(ensure_ascii=True)).text(doc).encode("ascii")
+    except ValueError:  # NaN or infinity, which JSON cannot hold: say where
+        where, value = _not_finite(doc, "")
+        raise ValueError(f"{where or 'a value'}: {value} is not a number JSON can hold") from None
 
 
 class _Layout:
@@ -102,7 +106,7 @@ class _Layout:
 def _compact(*, ensure_ascii: bool) -> Callable[[Any], str]:
     """A compact one-value encoder, reusing one C encoder object (``json.dumps`` builds a new
     one per call, which on 50,000 takes costs more than the encoding itself)."""
-    plain = json.JSONEncoder(ensure_ascii=ensure_ascii)
+    plain = json.JSONEncoder(ensure_ascii=ensure_ascii, allow_nan=False)
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:
         return plain.encode
@@ -110,7 +114,7 @@ def _compact(*, ensure_ascii: bool) -> Callable[[Any], str]:
         json.encoder.encode_basestring_ascii if ensure_ascii else json.encoder.encode_basestring
     )
     try:
-        chunks = make(None, plain.default, escape, None, ": ", ", ", False, False, True)
+        chunks = make(None, plain.default, escape, None, ": ", ", ", False, False, False)
         sample = {"a": [1, 2.5, "é\n", None, True]}
         if "".join(chunks(sample, 0)) != plain.encode(sample):
             return plain.encode
@@ -122,7 +126,9 @@ def _compact(*, ensure_ascii: bool) -> Callable[[Any], str]:
 def parse(data: bytes) -> Any:
     """The JSON value in ``data``; ValueError says where it is broken (line and column)."""
     try:
-        return json.loads(data)
+        return json.loads(data, parse_constant=_refuse_constant)
+    except _NotANumber as exc:
+        raise ValueError(f"invalid JSON: {exc} is not a number (write a number or null)") from None
     except json.JSONDecodeError as exc:
         raise ValueError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
@@ -131,6 +137,32 @@ def parse(data: bytes) -> Any:
         raise ValueError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
     except RecursionError:
         raise ValueError("invalid JSON: nested too deeply") from None
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    """NaN, Infinity and -Infinity are not JSON (Python reads them unless told not to)."""
+    raise _NotANumber(name)
+
+
+def _not_finite(value: Any, where: str) -> tuple[str, Any]:
+    """The path of the first NaN or infinity in ``value`` and the value; ("", None) if none."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where, value
+    if isinstance(value, dict):
+        items: Any = ((f"{where}.{k}" if where else str(k), v) for k, v in value.items())
+    elif isinstance(value, list | tuple):
+        items = ((f"{where}[{i}]", v) for i, v in enumerate(value))
+    else:
+        return "", None
+    for at, item in items:
+        found = _not_finite(item, at)
+        if found[0]:
+            return found
+    return "", None
 
 
 def dropped(raw: Any, kept: Any, where: str) -> list[str]:

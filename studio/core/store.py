@@ -25,9 +25,11 @@ from typing import Any, Literal
 
 from studio.core import lock, projectjson, upgrades
 from studio.core.atomic import describe, write_atomic
+from studio.core.folder_guard import prepare_for_writing
 from studio.core.jsonread import SchemaError
 from studio.core.model import Project, now_iso
 from studio.core.paths import check_project, resolve_inside
+from studio.core.store_errors import ProjectLockedError, StoreError
 
 PROJECT_SUFFIX = ".mdstudio"
 PROJECT_FILE = "project.json"
@@ -41,18 +43,6 @@ CLEAN_MARK = ".closed-cleanly"  # in the autosave folder: the newest copy when t
 # version N -> a function turning a version-N document (the whole project.json object) into
 # version N+1. ``open_project`` reads this table at call time, so tests can patch it.
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = upgrades.UPGRADES
-
-
-class StoreError(Exception):
-    """The project cannot be opened or saved; the message is one line a user can act on."""
-
-
-class ProjectLockedError(StoreError):
-    """Another program has the project open for writing; ``holder`` says who, if known."""
-
-    def __init__(self, message: str, holder: lock.LockInfo | None) -> None:
-        super().__init__(message)
-        self.holder = holder
 
 
 def resolve_root(path: str | Path) -> Path:
@@ -128,6 +118,8 @@ def open_project(
         with _paused_gc():
             project, backup = _load(file, problems)
             problems.extend(check_project(root, project))
+        if mine is not None:
+            prepare_for_writing(root, project)  # no folder linked outside; leftovers removed
     except BaseException:
         if mine is not None:
             lock.release(root, mine)

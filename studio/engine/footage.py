@@ -7,6 +7,7 @@ from pathlib import Path
 
 from studio.core.atomic import copy_atomic
 from studio.core.model import Shot, Take, TakeState, new_id
+from studio.core.paths import resolve_inside
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"}
 
@@ -31,7 +32,10 @@ def import_footage(project_dir: Path, shot: Shot, source: Path) -> Take:
         raise FootageError(f"{source.name}: {exc}") from None
     take_id = new_id("tk")
     media = f"takes/{shot.id}/{take_id}{suffix}"
-    target = project_dir / media
+    try:
+        target = resolve_inside(project_dir, media)
+    except ValueError as exc:
+        raise FootageError(f"cannot import into shot {shot.id}: {exc}") from None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         copy_atomic(source, target)

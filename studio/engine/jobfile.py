@@ -32,6 +32,7 @@ from typing import Any
 from studio.core import jsonread as jr
 from studio.core.atomic import describe, write_atomic
 from studio.engine.request import Request, request_from_json
+from studio.engine.request_checks import check_request
 
 JOBS_FILE = "jobs.json"
 SCHEMA_NAME = "micro-drama-studio.jobs"
@@ -99,7 +100,7 @@ def read(path: Path) -> Loaded:
         loaded.writable = False
         return loaded
     try:
-        doc = jr.obj(json.loads(data), JOBS_FILE)
+        doc = jr.obj(json.loads(data, parse_constant=_not_a_number), JOBS_FILE)
         rows = _check_header(doc)
     except (ValueError, RecursionError) as exc:
         kept = _keep_aside(path, loaded, move=True)
@@ -168,6 +169,7 @@ def _check_header(doc: dict[str, Any]) -> list[Any]:
 def _job_from_json(raw: Any, where: str) -> tuple[Job, str]:
     d = jr.obj(raw, where)
     request = request_from_json(d.get("request"), f"{where}.request")
+    check_request(request, f"{where}.request")  # its shot id names the folder written into
     values: dict[str, Any] = {"id": jr.field(d, "id", str, where)}
     values["state"] = jr.choice(d, "state", JobState, where)
     for name, kind, default in _SAVED:
@@ -202,4 +204,8 @@ def _encode(rows: list[tuple[dict[str, Any], str]], paused: bool) -> bytes:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=True)
+    return json.dumps(value, ensure_ascii=True, allow_nan=False)
+
+
+def _not_a_number(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from studio.core.bounds import MAX_SEED, MAX_SIZE, MIN_SIZE
 from studio.core.model import Character, Project, Scene, Shot, ShotKind, TakeState
 from studio.engine.families import rules_for
 from studio.engine.prompts import DEFAULT_NEGATIVE, compose_prompt
@@ -29,10 +30,12 @@ from studio.engine.request import (
     ShotBrief,
     VideoRequest,
 )
+from studio.engine.request_checks import MAX_STEPS, check_request
 
 DIFFUSERS = "diffusers"
 
 ANIMATIC_HEIGHT = 1024  # the animatic draws at this height, the project's aspect ratio
+MAX_VARIATIONS = 100  # takes per shot in one go
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def plan(
     ValueError says what cannot be planned."""
     if settings.backend not in (ANIMATIC, DIFFUSERS):
         raise ValueError(f"unknown backend {settings.backend!r} (use animatic or diffusers)")
+    check_settings(settings)
     entry = _model(registry, settings) if settings.backend == DIFFUSERS else None
     requests: list[Request] = []
     for scene, shot in shots:
@@ -77,7 +81,24 @@ def plan(
         else:
             base = diffusion_request(project, scene, shot, entry, settings)
         requests.extend(base.with_seed(seed) for seed in seeds)  # type: ignore[misc]
+    for request in requests:
+        check_request(request)
     return requests
+
+
+def check_settings(settings: GenerationSettings) -> None:
+    """ValueError when a setting is outside what the app can make."""
+    if not 1 <= settings.variations <= MAX_VARIATIONS:
+        raise ValueError(
+            f"variations must be from 1 to {MAX_VARIATIONS}, got {settings.variations}"
+        )
+    if settings.steps is not None and not 1 <= settings.steps <= MAX_STEPS:
+        raise ValueError(f"steps must be from 1 to {MAX_STEPS}, got {settings.steps}")
+    if settings.seed is not None and not 0 <= settings.seed <= MAX_SEED:
+        raise ValueError(f"seed must be from 0 to {MAX_SEED}, got {settings.seed}")
+    if settings.size is not None and not all(MIN_SIZE <= n <= MAX_SIZE for n in settings.size):
+        width, height = settings.size
+        raise ValueError(f"size must be from {MIN_SIZE} to {MAX_SIZE} a side, got {width}x{height}")
 
 
 def _model(registry: Any, settings: GenerationSettings) -> Any:
@@ -205,7 +226,9 @@ def regenerate(take_request: dict[str, Any], **changes: Any) -> Request:
     unknown = sorted(set(changes) - known)
     if unknown:
         raise ValueError(f"a {request.kind.value} request has no field {', '.join(unknown)}")
-    return replace(request, **changes)
+    request = replace(request, **changes)
+    check_request(request)  # its shot id names the folder the take is written to
+    return request
 
 
 def reference_requests(
@@ -213,6 +236,7 @@ def reference_requests(
 ) -> list[ImageRequest]:
     """Stills of ``character`` from the bible, to approve as references: with an image model,
     a plain-background portrait; with the animatic, the figure the panels draw."""
+    check_settings(settings)
     name = character.name
     brief = ShotBrief(
         heading=f"CHARACTER REFERENCE - {name}",
@@ -260,4 +284,7 @@ def reference_requests(
                             height=template.height)  # fmt: skip
     first = settings.seed if settings.seed is not None else character.seed
     seeds = [first] + [secrets.randbelow(2**31) for _ in range(settings.variations - 1)]
-    return [base.with_seed(seed) for seed in seeds]  # type: ignore[misc]
+    requests = [base.with_seed(seed) for seed in seeds]
+    for request in requests:
+        check_request(request)
+    return requests  # type: ignore[return-value]

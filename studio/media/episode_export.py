@@ -34,6 +34,7 @@ from pathlib import Path
 
 from studio.core.atomic import describe
 from studio.core.model import Project
+from studio.core.paths import resolve_inside
 from studio.core.time import FrameRate
 from studio.core.titles import episode_name
 from studio.core.voicing import SAMPLE_RATE
@@ -89,9 +90,17 @@ class ExportResult:
 
 def default_output(root: Path, project: Project, number: int, preset: ExportPreset) -> Path:
     """``exports/<title>-ep01.mp4`` in the project (``-<preset>`` added but for shorts)."""
-    slug = re.sub(r"[^\w-]+", "-", project.title).strip("-") or "episode"
+    slug = re.sub(r"[^\w-]+", "-", project.title)[:80].strip("-") or "episode"
     suffix = "" if preset.name == "shorts" else f"-{preset.name}"
-    return root / "exports" / f"{slug}-ep{number:02d}{suffix}.mp4"
+    return inside_project(root, f"exports/{slug}-ep{number:02d}{suffix}.mp4")
+
+
+def inside_project(root: Path, rel: str) -> Path:
+    """``root / rel``, or ExportError when it leads outside the project (a linked folder)."""
+    try:
+        return resolve_inside(root, rel)
+    except ValueError as exc:
+        raise ExportError(f"cannot write there: {exc}") from None
 
 
 def export_episode(
@@ -117,7 +126,7 @@ def export_episode(
     rate = preset.rate(project.fps)
     bounds = _output_bounds(plan, rate)
     result.frames, result.fps = bounds[-1], str(rate)
-    cache = root / CACHE / f"episode-{number}-{preset.name}"
+    cache = inside_project(root, f"{CACHE}/episode-{number}-{preset.name}")
     written: list[Path] = []  # finished temporary files, renamed at the end
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from studio.core.paths import resolve_inside
 from studio.core.store import ProjectFolder
 from studio.engine.jobs import Job
 from studio.engine.process_executor import take_outputs
@@ -38,6 +39,13 @@ def job_outputs(folder: ProjectFolder) -> Callable[[Job, str], tuple[str, str]]:
     in ``folder`` (read when each job starts: the project may be replaced meanwhile)."""
 
     def outputs(job: Job, take_id: str) -> tuple[str, str]:
+        media, keyframe = _outputs(job, take_id)
+        for rel in (media, keyframe):
+            if rel:
+                resolve_inside(folder.root, rel)  # ValueError: it would be written outside
+        return media, keyframe
+
+    def _outputs(job: Job, take_id: str) -> tuple[str, str]:
         request = job.request
         if request.shot_id.startswith(CHARACTER_PREFIX):
             character = folder.project.character(request.shot_id.removeprefix(CHARACTER_PREFIX))
