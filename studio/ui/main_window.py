@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.store import StoreError
-from studio.ui import keymap
+from studio.core.store import StoreError, resolve_root
+from studio.ui import keymap, open_failure
 from studio.ui.character_panel import CharacterPanel
 from studio.ui.jobs_panel import JobsPanel
 from studio.ui.player import PlayerView
@@ -160,14 +160,37 @@ class MainWindow(QMainWindow):
             problems = self.session.open(path)
         except StoreError as exc:
             if interactive:
-                QMessageBox.warning(self, "Cannot open the project", str(exc))
-            else:
-                print(f"studio: error: {exc}", file=sys.stderr)
+                return self._cannot_open(path, exc)
+            reason, todo = open_failure.explain(path, exc)
+            print(f"studio: error: {reason}\n{todo}", file=sys.stderr)
             return False
         self.banner.setText("read-only" if self.session.folder and self.session.folder.read_only
                             else "")  # fmt: skip
         self.show_status("; ".join(problems) if problems else f"Opened {self.session.root}")
         self.tools.offer_recovery()
+        return True
+
+    def _cannot_open(self, path: str | Path, exc: StoreError) -> bool:
+        """Say why ``path`` did not open; open its newest autosave if the user asks."""
+        box = open_failure.failure_box(self, path, exc)
+        box.exec()
+        if box.clickedButton() is None or box.clickedButton() is not box.autosave_button:
+            return False
+        root = resolve_root(path)
+        try:
+            autosave, damaged = open_failure.promote_newest_autosave(root)
+        except StoreError as error:
+            QMessageBox.warning(self, "Cannot open the autosave", str(error))
+            return False
+        try:
+            problems = self.session.open(root)
+        except StoreError as error:
+            open_failure.put_back(root, damaged)
+            QMessageBox.warning(self, "Cannot open the autosave", str(error))
+            return False
+        self.banner.setText("read-only" if self.session.folder.read_only else "")  # type: ignore[union-attr]
+        kept = f"Opened the autosave {autosave.name}; the damaged file is kept as {damaged.name}"
+        self.show_status("; ".join([kept, *problems]))
         return True
 
     def open_dialog(self) -> None:
