@@ -6,20 +6,41 @@ STAMP := $(VENV)/.setup-done
 # torch is pinned here, not in pyproject: this machine's pip finds the local CPU wheel for the pin,
 # a GPU workstation gets the CUDA build of the same version from its index.
 TORCH ?= torch==2.13.0
+PIP := pip==26.3
+PIP_TOOLS := pip-tools==7.7.0
+LOCK_VENV := build/lock-venv
+LOCK_FLAGS ?=
 DEMO_DIR ?= demo
 DEMO_PROJECT := $(DEMO_DIR)/glass_heiress.mdstudio
 SHOTS_DIR := resources/screenshots
 
-.PHONY: setup demo test lint format bench screenshots package clean
+.PHONY: setup lock demo test lint format bench screenshots package clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml Makefile
+# Everything but torch comes from requirements.lock: exact versions checked by their hashes, so
+# every machine gets the same ffmpeg, Qt and diffusers. torch is the one pin installed on its own.
+$(STAMP): pyproject.toml requirements.lock Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(PIP)"
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+# Refresh requirements.lock from pyproject.toml: new dependencies are added, the others keep
+# their pins; `make lock LOCK_FLAGS=--upgrade` (or --upgrade-package NAME) moves them on.
+# pip-tools runs in a venv of its own, so the lock never describes the tool that wrote it.
+lock:
+	mkdir -p build
+	test -x $(LOCK_VENV)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet "$(PIP)" "$(PIP_TOOLS)")
+	echo "$(TORCH)" > build/torch-constraint.txt
+	$(LOCK_VENV)/bin/pip-compile --quiet --extra dev --all-build-deps --generate-hashes \
+		--strip-extras --unsafe-package torch --constraint build/torch-constraint.txt \
+		--no-emit-index-url --no-emit-find-links \
+		$(LOCK_FLAGS) --output-file requirements.lock pyproject.toml
 
 # The window opens on the demo when there is a display (a desktop session).
 demo: setup
