@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.model import new_id
+from studio.core.paths import resolve_inside
 from studio.engine.crash_log import failure_line
 from studio.engine.jobs import Job, JobQueue
 from studio.engine.request import RequestKind
@@ -124,7 +125,9 @@ class ProcessExecutor:
         take_id = new_id("tk")
         try:
             media, keyframe = self.outputs(job, take_id)
-        except (ValueError, KeyError) as exc:  # its shot or character is gone
+            for rel in filter(None, (media, keyframe)):  # checked when written, links included
+                resolve_inside(self.project_dir, rel)
+        except (ValueError, KeyError) as exc:  # its shot or character is gone, or a bad path
             self.queue.failed(job.id, f"nowhere to put the result: {exc}", retry=False)
             return
         order = RunOrder(job.id, job.request.to_json(), str(self.project_dir), media, keyframe)

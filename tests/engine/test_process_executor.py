@@ -120,3 +120,16 @@ def test_the_animatic_renders_a_real_take_through_the_worker(harness):
     assert (harness.root / result.keyframe).stat().st_size > 0
     assert result.rendered.timings.encode > 0
     assert result.device == "cpu"
+
+
+def test_a_shot_folder_linked_outside_after_opening_fails_the_job_and_writes_nothing(
+    harness, tmp_path: Path
+):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (harness.root / "takes").mkdir(parents=True, exist_ok=True)
+    (harness.root / "takes" / "sh-1").symlink_to(outside, target_is_directory=True)
+    job = harness.submit(slow(1))
+    harness.wait_until(job.id, JobState.FAILED)
+    assert "outside the project folder" in harness.queue.get(job.id).error
+    assert not list(outside.iterdir())
