@@ -24,7 +24,6 @@ import hashlib
 import itertools
 import os
 import re
-import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -36,15 +35,15 @@ from studio.core.atomic import describe
 from studio.core.model import Project
 from studio.core.paths import resolve_inside
 from studio.core.time import FrameRate
-from studio.core.titles import episode_name
 from studio.core.voicing import SAMPLE_RATE
 from studio.media.c2pa_sign import SigningKey
 from studio.media.captions import Cue, has_cjk
+from studio.media.episode_join import join_episode, temp_beside
 from studio.media.export_plan import EpisodePlan, ExportError, plan_episode
 from studio.media.ffmpeg import MediaError, run_ffmpeg
-from studio.media.labels import TOOL, Label, aigc_metadata, default_label
+from studio.media.labels import Label, default_label
 from studio.media.presets import PRESETS, ExportPreset
-from studio.media.segments import SegmentSpec, encode_segment, mp4_timescales, segment_key
+from studio.media.segments import SegmentSpec, encode_segment, segment_key
 from studio.media.subtitles import ass_text, caption_font, caption_size, write_sidecars
 
 CACHE = "exports/.cache"  # in the project folder: segments and encoded sound, per episode+preset
@@ -150,7 +149,9 @@ def export_episode(
         _check(cancel)
         content_id = hashlib.sha256("".join([*keys, sound_key]).encode()).hexdigest()[:32]
         emit(ExportEvent(number, "join", 0, 1))
-        video = _join(plan, rate, keys, cache, sound, out, project, label, content_id, options)
+        video = join_episode(
+            plan, rate, keys, cache, sound, out, project, label, content_id, options.signing
+        )
         written.append(video)
         emit(ExportEvent(number, "join", 1, 1))
         _check(cancel)
@@ -317,7 +318,7 @@ def _sound(
     encoded = cache / f"{key}.m4a"
     if encoded.is_file():
         return encoded, key
-    wav = _temp(cache / "mix.wav", ".wav")
+    wav = temp_beside(cache / "mix.wav", ".wav")
     try:
         write_wav(wav, audio, SAMPLE_RATE)
         measured = encode_normalized(
@@ -330,85 +331,6 @@ def _sound(
     finally:
         wav.unlink(missing_ok=True)
     return encoded, key
-
-
-def _join(
-    plan: EpisodePlan,
-    rate: FrameRate,
-    keys: list[str],
-    cache: Path,
-    sound: Path,
-    out: Path,
-    project: Project,
-    label: Label | None,
-    content_id: str,
-    options: ExportOptions,
-) -> Path:
-    """The segments joined by stream copy with the sound muxed in, in a temporary file beside
-    ``out``, signed when a key is given; the temporary file."""
-    listing = cache / f".join-{os.getpid()}-{threading.get_ident()}.txt"
-    # ffmpeg reads the names relative to the listing, so they are absolute, quoted its way.
-    lines = [f"file {_concat_quote((cache / f'{k}.mp4').resolve())}" for k in keys]
-    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    partial = _temp(out, ".mp4")
-    title = f"{plan.project_title} — {episode_name(plan.number, plan.title)}"
-    tags: dict[str, str] = {"title": title}
-    if label is not None:
-        tags = aigc_metadata(
-            producer=project.producer, content_id=content_id, title=title, label=label.text
-        )
-    try:
-        meta = [arg for key, value in tags.items() for arg in ("-metadata", f"{key}={value}")]
-        clocks = [
-            arg for key, value in mp4_timescales(rate).items() for arg in (f"-{key}", str(value))
-        ]
-        run_ffmpeg(
-            ["-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
-             "-i", str(sound), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
-             "-movflags", "+faststart+use_metadata_tags", *clocks, *meta,
-             "-metadata:s:a:0", f"language={_iso639_2(plan.language)}",
-             "-f", "mp4", str(partial)],
-            f"join the shots of episode {plan.number}",
-        )  # fmt: skip
-        if options.signing is not None:
-            from studio.media.c2pa_sign import SigningError, sign_mp4
-
-            signed = _temp(out, ".mp4")
-            try:
-                sign_mp4(partial, signed, options.signing, title=title,
-                         producer=project.producer or TOOL, content_id=content_id)  # fmt: skip
-            except SigningError as exc:
-                signed.unlink(missing_ok=True)
-                reason = str(exc).replace(partial.name, out.name).replace(signed.name, out.name)
-                raise ExportError(f"cannot sign episode {plan.number}: {reason}") from None
-            os.replace(signed, partial)
-        return partial
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    finally:
-        listing.unlink(missing_ok=True)
-
-
-def _concat_quote(path: Path) -> str:
-    """``path`` as one quoted word of ffmpeg's concat listing (a ``'`` closes, escapes, reopens)."""
-    return "'" + path.as_posix().replace("'", "'\\''") + "'"
-
-
-def _temp(out: Path, suffix: str) -> Path:
-    """A new hidden name beside ``out`` (the file is not created: whoever writes it does, with
-    the usual permissions)."""
-    return out.with_name(f".{out.stem}-{os.getpid()}-{secrets.token_hex(4)}.partial{suffix}")
-
-
-_ISO639_2 = {
-    "en": "eng", "zh": "chi", "cmn": "chi", "yue": "chi", "ja": "jpn", "ko": "kor",
-    "es": "spa", "fr": "fre", "de": "ger", "pt": "por", "ru": "rus", "it": "ita",
-}  # fmt: skip
-
-
-def _iso639_2(language: str) -> str:
-    return _ISO639_2.get(language.lower().split("-")[0], "und")
 
 
 def _extras(
@@ -425,14 +347,14 @@ def _extras(
     made: dict[str, Path] = {}
     try:
         if captions in ("sidecar", "both") and plan.cues:
-            srt, vtt = write_sidecars(plan.cues, _temp(out, ".mp4"))
+            srt, vtt = write_sidecars(plan.cues, temp_beside(out, ".mp4"))
             made["srt"], made["vtt"] = srt, vtt
         if options.cover:
             made["cover"] = _cover(plan, project, video, out, rate, result)
         if options.otio:
             from studio.media.otio_export import InterchangeError, write_interchange
 
-            target = _temp(out, ".otio")
+            target = temp_beside(out, ".otio")
             made["otio"] = target
             try:
                 write_interchange(plan, target)
@@ -464,7 +386,7 @@ def _cover(
         frame = first
     seconds = plan.fps.seconds(frame)
     at = rate.seconds(round(seconds * rate.fraction)) + rate.seconds(1) / 2  # inside the frame
-    cover = _temp(out, ".jpg")
+    cover = temp_beside(out, ".jpg")
     try:
         run_ffmpeg(
             ["-loglevel", "error", "-ss", f"{float(at):.6f}", "-i", str(video),
