@@ -305,6 +305,8 @@ class JobQueue:
 
     def _end(self, job: Job, state: JobState, error: str = "") -> JobEvent:
         job.state, job.finished, job.progress = state, now(), None
+        self._order.remove(job.id)
+        self._order.append(job.id)  # ended jobs list in the order they ended, even in one ms
         kind = EventKind.FINISHED if state is JobState.DONE else EventKind(state.value)
         return job_event(kind, job, error=error)
 
