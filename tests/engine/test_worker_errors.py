@@ -40,6 +40,7 @@ if __name__ == "__main__":
     h = Harness(root / "P", root / "models", backends)
     h.executor.outputs = broken_outputs
     requests = [
+        ImageRequest(shot_id="sh-1", backend="slow", model="slow", seed=5, steps=2),
         VideoRequest(shot_id="sh-\\x00nul", width=64, height=112, frames=3, seed=1),
         ImageRequest(shot_id="sh-1", backend="raise", model="raise", seed=2),
         ImageRequest(shot_id="sh-1", backend="slow", model="slow", seed=3, steps=2),
@@ -70,10 +71,11 @@ def test_unexpected_errors_fail_the_job_in_one_line_with_the_traceback_in_the_lo
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr and run.stderr.strip() == "", run.stderr
     out = json.loads(run.stdout)
-    (nul, raised, caller, after) = out["jobs"]
+    (warm, nul, raised, caller, after) = out["jobs"]
     log = tmp_path / "log" / LOG_FILE
     where = f" (details in {log})"
-    assert nul == ["failed", 1, f"generation failed: ValueError: embedded null byte{where}"]
+    assert nul[:2] == ["failed", 1], "a NUL in a shot id is refused before the worker runs"
+    assert nul[2].startswith("nowhere to put the result: path contains a NUL character: ")
     assert raised == [
         "failed",
         1,
@@ -81,10 +83,11 @@ def test_unexpected_errors_fail_the_job_in_one_line_with_the_traceback_in_the_lo
     ]
     assert caller == ["failed", 1, f"generation failed: RuntimeError: a bug in the caller{where}"]
     assert after[:2] == ["done", 1], "the queue goes on after a bug"
-    assert out["pids"][0] == out["pids"][1], "a failed job does not cost the warm worker"
+    assert warm[:2] == ["done", 1]
+    assert out["pids"][0] == out["pids"][2], "a failed job does not cost the warm worker"
     text = log.read_text(encoding="utf-8")
-    assert text.count("Traceback (most recent call last)") == 3
-    assert "embedded null byte" in text and "a bug in the caller" in text
+    assert text.count("Traceback (most recent call last)") == 2
+    assert "bad tensor shape" in text and "a bug in the caller" in text
 
 
 def test_ctrl_c_reaches_the_app_not_the_worker(tmp_path):
