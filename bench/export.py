@@ -47,12 +47,12 @@ from studio.media.episode_export import (  # noqa: E402
     ExportOptions,
     export_episode,
 )
+from studio.media.episode_mix import episode_mixdown  # noqa: E402
 from studio.media.export_plan import EpisodePlan, plan_episode  # noqa: E402
 from studio.media.ffmpeg import ffmpeg_exe, probe, run_ffmpeg  # noqa: E402
 from studio.media.fit import fit  # noqa: E402
 from studio.media.presets import PRESETS  # noqa: E402
 from studio.media.segments import x264_output_options  # noqa: E402
-from studio.voice.episode_mix import episode_mixdown  # noqa: E402
 
 PRESET = PRESETS["shorts"]
 FULL_GOAL, REEXPORT_GOAL = 1.10, 0.10

@@ -33,12 +33,12 @@ sys.path[:0] = [str(REPO), str(REPO / "tests" / "engine")]
 
 from tiny_pipelines import save_tiny_sd15  # noqa: E402
 
+from studio.core.request import ImageRequest  # noqa: E402
 from studio.engine.backends.base import RunContext  # noqa: E402
 from studio.engine.backends.diffusion_image import image_kwargs, still_of, write_image_take  # noqa: E402
 from studio.engine.jobs import EventKind, JobQueue  # noqa: E402
 from studio.engine.process_executor import ProcessExecutor  # noqa: E402
 from studio.engine.registry import load_pipeline, scan  # noqa: E402
-from studio.engine.request import ImageRequest  # noqa: E402
 from studio.engine.worker import WorkerConfig  # noqa: E402
 
 

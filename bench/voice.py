@@ -28,8 +28,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO)]
 
-from studio.engine.backends.base import RunContext  # noqa: E402
-from studio.engine.request import (  # noqa: E402
+from studio.core.request import (  # noqa: E402
     ANIMATIC,
     CameraMotion,
     ImageRequest,
@@ -38,9 +37,10 @@ from studio.engine.request import (  # noqa: E402
     SpokenLine,
     VoiceRequest,
 )
+from studio.core.speech_timing import SpeechTiming  # noqa: E402
+from studio.engine.backends.base import RunContext  # noqa: E402
 from studio.media.ffmpeg import VideoWriter, read_frames  # noqa: E402
 from studio.voice.lipsync import PRESET, VisemeBackend  # noqa: E402
-from studio.voice.timing import SpeechTiming  # noqa: E402
 from studio.voice.tts_backends import EspeakBackend  # noqa: E402
 
 LINES = {

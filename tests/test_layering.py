@@ -41,7 +41,8 @@ def _import_with_blocked(
 
 
 @pytest.mark.parametrize(
-    "package", ["studio.core", "studio.cli", "studio.engine", "studio.media", "studio.voice"]
+    "package",
+    ["studio.core", "studio.cli", "studio.app", "studio.engine", "studio.media", "studio.voice"],
 )
 def test_imports_without_qt_or_torch(package):
     modules = _modules(package)

@@ -72,8 +72,8 @@ def _multiplier(text: str) -> float:
 
 
 def cmd_characters(args: argparse.Namespace) -> int:
+    from studio.app.references import candidates
     from studio.core.store import resolve_root
-    from studio.engine.references import candidates
 
     project = open_for_reading(args.project)
     root = resolve_root(args.project)
@@ -81,7 +81,7 @@ def cmd_characters(args: argparse.Namespace) -> int:
     if args.json:
         print_json(records)
     else:
-        from studio.table import clip, render
+        from studio.cli.table import clip, render
 
         rows = [
             [r["name"], str(r["seed"]), str(len(r["reference_images"])),
@@ -93,8 +93,8 @@ def cmd_characters(args: argparse.Namespace) -> int:
 
 
 def cmd_character(args: argparse.Namespace) -> int:
+    from studio.app.references import ReferenceError, candidates
     from studio.core.store import open_project, resolve_root
-    from studio.engine.references import ReferenceError, candidates
 
     with open_project(resolve_root(args.project)) as folder:
         character = _character(folder.project, args.name)
@@ -125,7 +125,7 @@ def _character(project: Project, name: str) -> Character:
 
 
 def _edit(root: Path, character: Character, args: argparse.Namespace) -> None:
-    from studio.engine.references import add_reference, approve_candidate, remove_reference
+    from studio.app.references import add_reference, approve_candidate, remove_reference
 
     if args.description is not None:
         character.description = args.description
@@ -156,15 +156,15 @@ def _lora(spec: str) -> LoraRef:
 
 
 def _generate(folder: Any, character: Character, args: argparse.Namespace) -> None:
+    from studio.app.references import candidates_folder
     from studio.cli.generate import run_requests
     from studio.engine.planning import DIFFUSERS, GenerationSettings, reference_requests
-    from studio.engine.references import candidates_folder
 
     registry = None
     settings = GenerationSettings(variations=args.generate_references)
     if args.model:
+        from studio.app.models import scan_models as scan
         from studio.engine.models_dir import models_dir
-        from studio.engine.registry import scan
 
         registry = scan(models_dir())
         settings = GenerationSettings(DIFFUSERS, args.model, variations=args.generate_references)

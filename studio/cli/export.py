@@ -59,12 +59,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from studio.core.resources import resources_dir
     from studio.core.store import open_project, resolve_root
     from studio.media.episode_export import ExportOptions, export_episode
     from studio.media.export_plan import ExportError
     from studio.media.ffmpeg import MediaError
     from studio.media.presets import PresetError, load_preset
-    from studio.resources import resources_dir
 
     if args.out and args.all_episodes:
         raise CliError("--out names one file: use it with --episode")

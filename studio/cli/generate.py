@@ -9,8 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from studio.cli.common import CliError, add_command, print_json, select_shots
+from studio.core.request import ANIMATIC
 from studio.engine.planning import DIFFUSERS
-from studio.engine.request import ANIMATIC
 
 ENDINGS = ("finished", "failed", "cancelled")  # the event kinds that end a job
 
@@ -91,8 +91,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     registry = None
     model = args.model or ANIMATIC
     if backend == DIFFUSERS:
+        from studio.app.models import scan_models as scan
         from studio.engine.models_dir import models_dir
-        from studio.engine.registry import scan
 
         registry = scan(models_dir())
         model = args.model or _default_model(registry)
@@ -131,7 +131,7 @@ def _report(made: list[dict], failures: list[str], as_json: bool) -> int:
 
 
 def _record_take(folder: Any, job: Any, take_id: str, result: Any) -> dict[str, Any]:
-    from studio.engine.takes import record_take
+    from studio.core.take_record import record_take
 
     take = record_take(folder.project, job.request, take_id, result)
     folder.save()
@@ -194,8 +194,8 @@ def run_requests(
 def run_queued(folder: Any, *, quiet: bool) -> tuple[list[dict], list[str]]:
     """Run the jobs left queued in the project's ``jobs.json`` (any kind: takes, voices,
     character references), each recorded as the window records it."""
+    from studio.app.results import job_outputs, record_result
     from studio.engine.jobs import JobQueue
-    from studio.voice.job_results import job_outputs, record_result
 
     queue = JobQueue.open(folder.root)
     _warn_problems(queue)
@@ -222,9 +222,8 @@ def run_jobs(
     outputs: Any,
 ) -> tuple[list[dict], list[str]]:
     """Run the jobs ``ids`` of ``queue`` (and no other) in a worker process until each ends."""
-    from studio.engine.models_dir import models_dir
+    from studio.app.models import worker_config
     from studio.engine.process_executor import ProcessExecutor
-    from studio.engine.worker import WorkerConfig
 
     lock = threading.Lock()
     made: list[dict[str, Any]] = []
@@ -247,7 +246,7 @@ def run_jobs(
                 all_done.set()
 
     unsubscribe = queue.subscribe(on_event)
-    config = WorkerConfig(models_dir=str(models_dir()))
+    config = worker_config()
     executor = ProcessExecutor(queue, folder.root, on_result, config, outputs, only=ids)
     executor.start()
     executor.wake()

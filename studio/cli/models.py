@@ -66,7 +66,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from studio.engine.registry import scan
+    from studio.app.models import scan_models as scan
 
     root = _models_dir(args)
     registry = scan(root)
@@ -91,8 +91,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_trust(args: argparse.Namespace) -> int:
     """Pickle weights can run code when loaded: the user opts in for one model, knowingly. The
     decision is kept in the user's config with the hash of the files (see pickle_trust)."""
+    from studio.app.models import scan_models as scan
     from studio.engine import pickle_trust
-    from studio.engine.registry import scan
 
     if args.revoke:
         forgot = pickle_trust.revoke(args.name)
@@ -148,7 +148,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
 
 def models_table(entries: Sequence[ModelEntry]) -> str:
-    from studio.table import clip, render
+    from studio.cli.table import clip, render
 
     rows = []
     for e in entries:

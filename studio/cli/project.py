@@ -111,10 +111,10 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from studio.cli.generate import run_requests
+    from studio.core.resources import SAMPLE_SCRIPT, resource
     from studio.core.script.importer import apply_script, read_script_text
     from studio.core.store import PROJECT_SUFFIX, open_project
     from studio.engine.planning import DIFFUSERS, GenerationSettings, plan
-    from studio.resources import SAMPLE_SCRIPT, resource
 
     script = resource(SAMPLE_SCRIPT)
     root = Path(args.dir) / f"{script.stem}{PROJECT_SUFFIX}"
@@ -141,8 +141,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         ]
         settings, registry = GenerationSettings(), None
         if args.model:
+            from studio.app.models import scan_models as scan
             from studio.engine.models_dir import models_dir
-            from studio.engine.registry import scan
 
             settings, registry = GenerationSettings(DIFFUSERS, args.model), scan(models_dir())
         try:
@@ -165,7 +165,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _voice_demo(folder: Any) -> list[str]:
     """Speak every line not voiced yet, lip-sync each voiced shot's take, mix each episode."""
     from studio.cli.voice import lipsync_takes, voice_lines, voiced_sources
-    from studio.voice.episode_mix import mix_episode_file
+    from studio.media.episode_mix import mix_episode_file
     from studio.voice.plan import voice_requests
     from studio.voice.recording import lipsync_request
 
@@ -191,10 +191,10 @@ def _voice_demo(folder: Any) -> list[str]:
 
 def _export_demo(root: Path, project: Project) -> list[str]:
     """Episode 1 exported as it would ship; the failures, as lines."""
+    from studio.core.resources import resources_dir
     from studio.media.episode_export import ExportOptions, export_episode
     from studio.media.export_plan import ExportError
     from studio.media.ffmpeg import MediaError
-    from studio.resources import resources_dir
 
     print("Exporting episode 1 (1080×1920)…", flush=True)
     try:
@@ -260,7 +260,7 @@ def _shot_record(shot: Shot, episode: int, scene: int, heading: str) -> dict[str
 
 
 def shots_table(records: list[dict[str, Any]], project: Project) -> str:
-    from studio.table import clip, render
+    from studio.cli.table import clip, render
 
     rows = []
     for r in records:
@@ -314,7 +314,7 @@ def project_summary(project: Project) -> dict[str, Any]:
 
 
 def info_text(summary: dict[str, Any]) -> str:
-    from studio.table import clip, render
+    from studio.cli.table import clip, render
 
     head = (
         f"{summary['title']}  ·  {summary['resolution'][0]}×{summary['resolution'][1]} at "

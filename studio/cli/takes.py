@@ -58,7 +58,7 @@ def cmd_takes(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
     else:
-        from studio.table import clip, render
+        from studio.cli.table import clip, render
 
         table = [
             [r["id"], r["shot"], r["state"], r["model"], str(r["seed"]), clip(r["path"], 40)]
@@ -73,8 +73,8 @@ def cmd_import_take(args: argparse.Namespace) -> int:
     records where it came from and its hash."""
     from pathlib import Path
 
+    from studio.app.footage import FootageError, import_footage
     from studio.core.store import open_project, resolve_root
-    from studio.engine.footage import FootageError, import_footage
 
     file = args.file
     with open_project(resolve_root(args.project)) as folder:
@@ -150,7 +150,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print_json(figures)
     else:
-        from studio.table import render
+        from studio.cli.table import render
 
         rows = [
             [

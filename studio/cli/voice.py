@@ -90,8 +90,8 @@ def voice_lines(folder: Any, requests: list[Any], *, quiet: bool) -> tuple[list[
     """Run voice requests in the worker and record each line as it comes (saved at once);
     the lines as ``studio voice --json`` prints them, sorted, and the failures."""
     from studio.cli.generate import run_requests
+    from studio.core.speech_timing import SpeechTiming
     from studio.voice.recording import clip_json, record_voice, voice_outputs
-    from studio.voice.timing import SpeechTiming
 
     def record(job: Any, _take_id: str, result: Any) -> dict[str, Any]:
         clip, notes = record_voice(folder, job.request, result)
@@ -118,8 +118,8 @@ def _kokoro_choice(name: str | None) -> Any:
 
 def _installed(kind: Any, name: str | None, what: str) -> tuple[str, str]:
     """(name, hash) of the usable installed model ``name`` of ``kind``, else of the first one."""
+    from studio.app.models import scan_models as scan
     from studio.engine.models_dir import models_dir
-    from studio.engine.registry import scan
 
     usable = [e for e in scan(models_dir()).of_kind(kind) if not e.problems]
     entry = next((e for e in usable if e.name == name), None) if name else next(iter(usable), None)
@@ -241,7 +241,7 @@ def voiced_sources(shots: list[Any]) -> list[tuple[Any, Any]]:
 
 def cmd_mix(args: argparse.Namespace) -> int:
     from studio.core.store import open_project, resolve_root
-    from studio.voice.episode_mix import add_sfx, mix_episode_file, set_music
+    from studio.media.episode_mix import add_sfx, mix_episode_file, set_music
 
     with open_project(resolve_root(args.project)) as folder:
         try:

@@ -31,7 +31,7 @@ from typing import Any
 
 from studio.core import jsonread as jr
 from studio.core.atomic import describe, write_atomic
-from studio.engine.request import Request, request_from_json
+from studio.core.request import Request, request_from_json
 from studio.engine.request_checks import check_request
 
 JOBS_FILE = "jobs.json"

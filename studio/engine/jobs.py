@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.atomic import describe
+from studio.core.request import Request
 from studio.engine import jobfile
 from studio.engine.jobevents import Delivery, EventKind, JobEvent, Subscriber, job_event
 from studio.engine.jobfile import JOBS_FILE, KEEP_FINISHED, Job, JobState, now, request_text
-from studio.engine.request import Request
 
 __all__ = ["EventKind", "Job", "JobError", "JobEvent", "JobQueue", "JobState"]
 

@@ -18,9 +18,7 @@ from typing import Any
 
 from studio.core.bounds import MAX_SEED, MAX_SIZE, MIN_SIZE
 from studio.core.model import Character, Project, Scene, Shot, ShotKind, TakeState
-from studio.engine.families import rules_for
-from studio.engine.prompts import DEFAULT_NEGATIVE, compose_prompt
-from studio.engine.request import (
+from studio.core.request import (
     ANIMATIC,
     CameraMotion,
     GenerationRequest,
@@ -30,6 +28,8 @@ from studio.engine.request import (
     ShotBrief,
     VideoRequest,
 )
+from studio.engine.families import rules_for
+from studio.engine.prompts import DEFAULT_NEGATIVE, compose_prompt
 from studio.engine.request_checks import MAX_STEPS, check_request
 
 DIFFUSERS = "diffusers"
@@ -219,7 +219,7 @@ def regenerate(take_request: dict[str, Any], **changes: Any) -> Request:
     "regenerate" with no changes reproduces the take on the same device."""
     from dataclasses import fields, replace
 
-    from studio.engine.request import request_from_json
+    from studio.core.request import request_from_json
 
     request = request_from_json(take_request)
     known = {f.name for f in fields(request)}

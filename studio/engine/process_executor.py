@@ -18,10 +18,10 @@ from typing import Any
 
 from studio.core.model import new_id
 from studio.core.paths import resolve_inside
+from studio.core.request import RequestKind
+from studio.core.result import TakeResult
 from studio.engine.crash_log import failure_line
 from studio.engine.jobs import Job, JobQueue
-from studio.engine.request import RequestKind
-from studio.engine.result import TakeResult
 from studio.engine.worker import RunOrder, WorkerConfig, result_from_json, worker_main
 
 START_TIMEOUT_S = 120.0  # importing torch on a cold disk is slow

@@ -44,6 +44,9 @@ class ModelKind(StrEnum):
     UNKNOWN = "unknown"
 
 
+FolderDetector = Callable[[Path], "tuple[ModelKind, str] | None"]
+_DETECTORS: list[FolderDetector] = []
+
 PIPELINE_KINDS = (ModelKind.TEXT_TO_IMAGE, ModelKind.IMAGE_TO_VIDEO, ModelKind.TEXT_TO_VIDEO)
 T2I, I2V, T2V = PIPELINE_KINDS
 PIPELINES: dict[str, tuple[ModelKind, str]] = {
@@ -178,7 +181,7 @@ def folder_entry(
     weights_only = False  # its .pth/.bin files are read as tensors only, never unpickled
     if (path / mf.MODEL_INDEX).is_file():
         kind, family, pipeline_class, pickles = _pipeline_facts(path, files, problems)
-    elif sound := _sound_model(path):
+    elif sound := _detected(path):
         kind, family = sound
         weights_only = True
     elif hint == ModelKind.IP_ADAPTER or name.lower().startswith("ip-adapter"):
@@ -363,16 +366,16 @@ def _cross_attention_dim(path: Path) -> int | None:
         return None
 
 
-def _sound_model(path: Path) -> tuple[ModelKind, str] | None:
-    """A voice or lip-sync model folder, by its layout: (kind, family)."""
-    from studio.voice.kokoro_tts import is_kokoro_folder
-    from studio.voice.musetalk import is_musetalk_folder
+def add_detector(detect: FolderDetector) -> None:
+    """Recognise more model folders by their layout (voice and lip-sync models register here
+    when :mod:`studio.voice.models` is imported): ``detect(path)`` gives (kind, family) or
+    None. Their weights are read as tensors only, never unpickled."""
+    if detect not in _DETECTORS:
+        _DETECTORS.append(detect)
 
-    if is_kokoro_folder(path):
-        return ModelKind.TTS, "kokoro"
-    if is_musetalk_folder(path):
-        return ModelKind.LIPSYNC, "musetalk"
-    return None
+
+def _detected(path: Path) -> tuple[ModelKind, str] | None:
+    return next((found for detect in _DETECTORS if (found := detect(path))), None)
 
 
 def _ip_adapter_entry(path: Path) -> ModelEntry:

@@ -12,8 +12,8 @@ from studio.core.bounds import MAX_FPS, MAX_SEED, MAX_SHOT_SECONDS, MAX_SIZE, MA
 from studio.core.ids import id_problem, name_problem, path_problem
 from studio.core.jsonread import SchemaError
 from studio.core.paths import parts_of
+from studio.core.request import GenerationRequest, LipSyncRequest, Request, VoiceRequest
 from studio.core.time import FrameRate
-from studio.engine.request import GenerationRequest, LipSyncRequest, Request, VoiceRequest
 
 CHARACTER_PREFIX = "character:"  # the shot id of a character reference request
 MAX_FRAMES = MAX_FPS * MAX_SHOT_SECONDS

@@ -36,18 +36,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.core.request import RequestKind, request_from_json
+from studio.core.result import Rendered, TakeResult
 from studio.engine.backends.base import Backend, BackendError, Cancelled, RunContext
 from studio.engine.crash_log import failure_line
-from studio.engine.request import RequestKind, request_from_json
-from studio.engine.result import Rendered, TakeResult
 
 BUILTIN_BACKENDS = {
     "animatic": "studio.engine.backends.animatic:AnimaticBackend",
     "diffusers": "studio.engine.backends.diffusion:DiffusersBackend",
-    "espeak": "studio.voice.tts_backends:EspeakBackend",
-    "kokoro": "studio.voice.tts_backends:KokoroBackend",
-    "viseme": "studio.voice.lipsync:VisemeBackend",
-    "musetalk": "studio.voice.musetalk_backend:MuseTalkBackend",
 }
 PREVIEW_EDGE = 256  # longest side of a progress preview, in pixels
 PARENT_POLL_S = 0.5  # how often the worker looks whether its parent is still there
@@ -220,7 +216,7 @@ def _quiet(send: Callable[[Any], None]) -> Callable[[Any], None]:
 
 
 def result_from_json(raw: dict[str, Any]) -> TakeResult:
-    from studio.engine.result import Timings
+    from studio.core.result import Timings
 
     rendered = dict(raw["rendered"])
     rendered["timings"] = Timings(**rendered["timings"])

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from studio.voice.timing import Mark
+from studio.core.speech_timing import Mark
 
 _CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")  # with kana, hangul
 SENTENCE_END = ".!?…。！？‼⁉"

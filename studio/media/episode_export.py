@@ -302,8 +302,8 @@ def _sound(
     """The episode's sound mixed, normalized and encoded (cached by content); (file, key)."""
     from studio.core.store import StoreError
     from studio.media.audio import write_wav
+    from studio.media.episode_mix import episode_mixdown
     from studio.media.loudness import LoudnessTarget, encode_normalized
-    from studio.voice.episode_mix import episode_mixdown
 
     episode = project.episode(plan.number)
     try:

@@ -2,7 +2,7 @@
 frames, cropped where, and the captions on screen.
 
 The choices are the export's: each shot shows the take :func:`export_take` picks (approved,
-else latest finished), conformed to the project's rate the way :mod:`studio.voice.conform`
+else latest finished), conformed to the project's rate the way :mod:`studio.media.conform`
 does it (the source frame on screen at that moment; a short take holds its last frame),
 fitted to the 9:16 delivery size around the shot's focus with :func:`studio.media.fit.fit`,
 and the captions are the export plan's cues. Unlike the export, a shot with no usable take is
@@ -21,10 +21,10 @@ from studio.core.model import Episode, Project
 from studio.core.time import FrameRate
 from studio.media import export_plan
 from studio.media.captions import Cue, build_cues
+from studio.media.conform import source_index
 from studio.media.export_plan import ExportError, export_take, plan_episode
 from studio.media.fit import fit
 from studio.media.presets import PRESETS
-from studio.voice.conform import source_index
 
 DELIVERY = (PRESETS["shorts"].width, PRESETS["shorts"].height)  # 1080×1920: what ships
 

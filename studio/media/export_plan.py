@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.model import Episode, Project, Shot, Take, TakeState
+from studio.core.speech_timing import Mark, SpeechTiming
 from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE
 from studio.media.captions import CaptionStyle, Cue, SpokenWords, build_cues
-from studio.voice.timing import Mark, SpeechTiming
 
 _HEAD, _TAIL = Fraction(1, 5), Fraction(2, 5)  # unvoiced captions: as voiced shots place lines
 

@@ -119,7 +119,7 @@ def remove_character(session: Session, name: str) -> bool:
 
 def approve_reference(session: Session, name: str, candidate: str) -> bool:
     """Make a generated still one of the character's reference images."""
-    from studio.engine.references import approve_candidate
+    from studio.app.references import approve_candidate
 
     project, root = session.project, session.root
     character = project.character(name) if project is not None else None
@@ -133,7 +133,7 @@ def approve_reference(session: Session, name: str, candidate: str) -> bool:
 def import_reference(session: Session, name: str, path: str) -> bool:
     from pathlib import Path
 
-    from studio.engine.references import add_reference
+    from studio.app.references import add_reference
 
     project, root = session.project, session.root
     character = project.character(name) if project is not None else None
@@ -144,7 +144,7 @@ def import_reference(session: Session, name: str, path: str) -> bool:
 
 
 def remove_reference(session: Session, name: str, rel: str) -> bool:
-    from studio.engine.references import remove_reference as remove
+    from studio.app.references import remove_reference as remove
 
     project = session.project
     character = project.character(name) if project is not None else None
@@ -262,8 +262,8 @@ def _with_scenes(session: Session, shot_ids: Sequence[str]) -> list[tuple[Scene,
 
 
 def _registry(session: Session) -> Any:
+    from studio.app.models import scan_models as scan
     from studio.engine.models_dir import models_dir
-    from studio.engine.registry import scan
 
     return scan(session.models_dir or models_dir())
 

@@ -137,7 +137,7 @@ def mix_in_background(
     episode = copy.deepcopy(episode)  # the window may edit the original meanwhile
 
     def work() -> None:
-        from studio.voice.episode_mix import episode_mixdown
+        from studio.media.episode_mix import episode_mixdown
 
         try:
             samples, warnings = episode_mixdown(root, fps, episode)

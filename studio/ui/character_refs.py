@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.app.results import CHARACTER_PREFIX, Recorded
 from studio.engine.jobs import JobState
 from studio.ui import actions
 from studio.ui.session import Session
-from studio.voice.job_results import CHARACTER_PREFIX, Recorded
 
 STRIP_SIZE = 96  # px: the longer side of a thumbnail in a strip
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp)"
@@ -174,7 +174,7 @@ class ReferencesBox(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        from studio.engine.references import candidates
+        from studio.app.references import candidates
 
         project, root = self.session.project, self.session.root
         character = project.character(self.name) if project is not None else None

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.model import Project
+from studio.core.resources import resources_dir
 from studio.core.titles import episode_name
 from studio.media.episode_export import (
     ExportEvent,
@@ -43,7 +44,6 @@ from studio.media.episode_export import (
 from studio.media.export_plan import ExportError
 from studio.media.ffmpeg import MediaError
 from studio.media.presets import CAPTION_MODES, PRESETS, ExportPreset
-from studio.resources import resources_dir
 
 STAGES = {"plan": "Plan", "video": "Shots", "audio": "Sound", "join": "Join", "extras": "Extras"}
 CANCELLED = "export cancelled"  # ExportError's message when the cancel flag stopped it

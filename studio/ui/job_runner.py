@@ -18,13 +18,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.app.models import worker_config
+from studio.app.results import Recorded, job_outputs
+from studio.core.request import Request
+from studio.core.result import TakeResult
 from studio.core.store import ProjectFolder
 from studio.engine.jobs import Job, JobEvent, JobQueue
 from studio.engine.process_executor import ProcessExecutor
-from studio.engine.request import Request
-from studio.engine.result import TakeResult
-from studio.engine.worker import WorkerConfig
-from studio.voice.job_results import Recorded, job_outputs
 
 # Stores a result in the project (on the GUI thread) and says what it added.
 Recorder = Callable[[Job, str, TakeResult], Recorded]
@@ -62,7 +62,7 @@ class JobRunner(QObject):
         self._closed = False
         self._wake.connect(self._deliver)  # queued: the signal crosses threads
         self._unsubscribe = self.queue.subscribe(self._on_event)
-        config = WorkerConfig(models_dir=str(models_dir))
+        config = worker_config(models_dir)
         self.executor = ProcessExecutor(
             self.queue, folder.root, self._on_result, config, job_outputs(folder)
         )

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.app.models import scan_models as scan
 from studio.engine.model_install import import_model
-from studio.engine.registry import ModelEntry, ModelError, ModelKind, Registry, scan
+from studio.engine.registry import ModelEntry, ModelError, ModelKind, Registry
 
 KIND_NAMES = {
     ModelKind.TEXT_TO_IMAGE: "Text to image",

@@ -10,9 +10,9 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from studio.core.request import ANIMATIC
 from studio.engine.models_dir import models_dir
 from studio.engine.planning import DIFFUSERS
-from studio.engine.request import ANIMATIC
 from studio.ui.theme import THEMES
 
 GROUP = "preferences"

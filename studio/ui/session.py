@@ -238,7 +238,7 @@ class Session(QObject):
     def _record_result(self, job: Any, take_id: str, result: Any) -> Any:
         """A finished job's result, stored in the project on the GUI thread (not an edit: it
         is never undone) and autosaved."""
-        from studio.voice.job_results import record_result
+        from studio.app.results import record_result
 
         recorded = record_result(self.folder, job, take_id, result)  # type: ignore[arg-type]
         for note in recorded.notes:

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.app.models import scan_models as scan
 from studio.engine.models_dir import models_dir
 from studio.engine.planning import DIFFUSERS
-from studio.engine.registry import PIPELINE_KINDS, Registry, scan
+from studio.engine.registry import PIPELINE_KINDS, Registry
 from studio.ui.models_dialog import call_in_background
 from studio.ui.preferences import AUTOSAVE_MINUTES, BACKENDS, Preferences
 from studio.ui.theme import THEMES

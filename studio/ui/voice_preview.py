@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from studio.core.model import Character, DialogueLine, Project, Shot, ShotKind
-from studio.engine.request import VoiceRequest
+from studio.core.request import VoiceRequest
 from studio.ui.audio_out import SAMPLE_RATE, AudioOut
 from studio.voice.plan import ESPEAK, line_request
 

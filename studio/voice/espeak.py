@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.core.speech_timing import Mark, SpeechTiming
 from studio.voice import espeak_ffi as ffi
-from studio.voice.timing import Mark, SpeechTiming
 
 _LOCK = threading.RLock()
 _LANGUAGE_VOICES = {

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from studio.core.speech_timing import Mark, SpeechTiming
 from studio.voice.kokoro_text import (
     KokoroWord,
     chunk_words,
@@ -24,7 +25,6 @@ from studio.voice.kokoro_text import (
     phoneme_spans,
     punctuation_after,
 )
-from studio.voice.timing import Mark, SpeechTiming
 
 SAMPLE_RATE = 24000
 PARTS = ("bert", "bert_encoder", "predictor", "text_encoder", "decoder")

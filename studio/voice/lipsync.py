@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.core.request import ANIMATIC, LipSyncRequest, request_from_json
+from studio.core.result import Rendered, Timings
 from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE
 from studio.engine.backends.base import BackendError, Cancelled, RunContext
-from studio.engine.request import ANIMATIC, LipSyncRequest, request_from_json
-from studio.engine.result import Rendered, Timings
+from studio.media.conform import conformed
 from studio.media.ffmpeg import MediaError, VideoWriter, probe, read_frames
-from studio.voice.conform import conformed
 from studio.voice.face import MouthBox
 from studio.voice.shot_speech import HeardLine, load_lines, shot_audio, track_for
 

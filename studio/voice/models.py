@@ -1,11 +1,37 @@
-"""Voice and lip-sync models from the models folder, as requests name them."""
+"""Voice and lip-sync models from the models folder, as requests name them.
+
+Importing this module teaches the engine's registry to recognise their folders
+(:func:`studio.engine.registry.add_detector`), and :data:`BACKENDS` names the worker's voice and
+lip-sync backends: the engine itself never names a voice module."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from studio.engine.backends.base import BackendError
-from studio.engine.registry import ModelEntry, ModelKind, scan
+from studio.engine.registry import ModelEntry, ModelKind, add_detector, scan
+
+BACKENDS = {  # backend name -> "module:Class", loaded by the worker (WorkerConfig.backends)
+    "espeak": "studio.voice.tts_backends:EspeakBackend",
+    "kokoro": "studio.voice.tts_backends:KokoroBackend",
+    "viseme": "studio.voice.lipsync:VisemeBackend",
+    "musetalk": "studio.voice.musetalk_backend:MuseTalkBackend",
+}
+
+
+def sound_folder(path: Path) -> tuple[ModelKind, str] | None:
+    """A voice or lip-sync model folder, by its layout: (kind, family)."""
+    from studio.voice.kokoro_tts import is_kokoro_folder
+    from studio.voice.musetalk import is_musetalk_folder
+
+    if is_kokoro_folder(path):
+        return ModelKind.TTS, "kokoro"
+    if is_musetalk_folder(path):
+        return ModelKind.LIPSYNC, "musetalk"
+    return None
+
+
+add_detector(sound_folder)
 
 
 def sound_model(models_dir: Path, name: str, model_hash: str, kind: ModelKind) -> ModelEntry:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from studio.core.model import Character, Project, Shot, ShotKind
-from studio.engine.request import VoiceRequest
+from studio.core.request import VoiceRequest
 from studio.voice.delivery import delivery_of, detect_language, spoken_text
 
 ESPEAK, KOKORO = "espeak", "kokoro"

@@ -11,14 +11,14 @@ import json
 from typing import Any
 
 from studio.core.model import Shot, Take, TakeState, now_iso
+from studio.core.request import LipSyncRequest, SpokenLine, VoiceRequest
+from studio.core.result import TakeResult
+from studio.core.speech_timing import SpeechTiming
 from studio.core.store import ProjectFolder
+from studio.core.take_record import record_take
 from studio.core.voicing import VoiceClip
 from studio.engine.jobs import Job
-from studio.engine.request import LipSyncRequest, SpokenLine, VoiceRequest
-from studio.engine.result import TakeResult
-from studio.engine.takes import record_take
 from studio.voice.placement import place_lines
-from studio.voice.timing import SpeechTiming
 
 
 def voice_outputs(job: Job, job_take_id: str) -> tuple[str, str]:

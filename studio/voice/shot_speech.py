@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.core.request import SpokenLine
+from studio.core.speech_timing import Mark, SpeechTiming
 from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE
 from studio.engine.backends.base import BackendError
-from studio.engine.request import SpokenLine
-from studio.voice.timing import Mark, SpeechTiming
 from studio.voice.visemes import MouthShape, mouth_track
 
 

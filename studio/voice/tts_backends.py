@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from studio.core.request import VoiceRequest
+from studio.core.result import Rendered, Timings
+from studio.core.speech_timing import Mark, SpeechTiming
 from studio.engine.backends.base import BackendError, Cancelled, RunContext
-from studio.engine.request import VoiceRequest
-from studio.engine.result import Rendered, Timings
-from studio.voice.timing import Mark, SpeechTiming
 
 SILENCE = 10 ** (-50 / 20)  # −50 dBFS: quieter than this at the ends is trimmed
 MARGIN_S = 0.03  # kept around the speech when trimming

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
+from studio.core.speech_timing import Mark
 from studio.core.time import FrameRate
-from studio.voice.timing import Mark
 
 
 @dataclass(frozen=True, slots=True)

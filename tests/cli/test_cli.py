@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from studio.core.resources import SAMPLE_SCRIPT, resource
 from studio.core.store import open_project
 from studio.media.ffmpeg import probe
-from studio.resources import SAMPLE_SCRIPT, resource
 
 SCRIPT = """Title: Glass
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from studio.core.request import ImageRequest
 from studio.engine.jobs import JobQueue, JobState
-from studio.engine.request import ImageRequest
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from studio.engine.request import ImageRequest
+from studio.core.request import ImageRequest
 
 pytestmark = pytest.mark.slow
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from studio.core.request import request_from_json
+from studio.core.speech_timing import Mark, SpeechTiming
 from studio.core.store import open_project
 from studio.core.time import FrameRate
 from studio.engine.backends.animatic import figure_layout
-from studio.engine.request import request_from_json
 from studio.media.ffmpeg import probe, read_frames
-from studio.voice.timing import Mark, SpeechTiming
 from studio.voice.visemes import mouth_track, openness
 
 pytestmark = pytest.mark.slow

@@ -11,9 +11,9 @@ import os
 import signal
 import time
 
+from studio.core.request import Request
+from studio.core.result import Rendered, Timings
 from studio.engine.backends.base import Cancelled, RunContext
-from studio.engine.request import Request
-from studio.engine.result import Rendered, Timings
 
 
 class SlowBackend:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from studio.core.request import Request
+from studio.core.result import Rendered
 from studio.engine.backends.base import RunContext
 from studio.engine.backends.diffusion import DiffusersBackend
 from studio.engine.device import Placement, Tier
-from studio.engine.request import Request
-from studio.engine.result import Rendered
 
 PLACEMENTS_LOG = "placements.log"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from studio.core.request import ImageRequest
 from studio.engine.jobs import EventKind, JobEvent, JobQueue, JobState
-from studio.engine.request import ImageRequest
 
 TIMEOUT = 5.0  # seconds a test waits for an event or a thread
 

@@ -14,8 +14,8 @@ from diffusion_backends_for_tests import PLACEMENTS_LOG
 from tiny_pipelines import TINY_SD15
 from worker_harness import Harness
 
+from studio.core.request import CameraMotion, ImageRequest
 from studio.engine.jobs import JobState
-from studio.engine.request import CameraMotion, ImageRequest
 from studio.media.ffmpeg import probe
 
 pytestmark = pytest.mark.slow

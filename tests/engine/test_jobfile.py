@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from job_helpers import order, req
 
+from studio.core.request import ShotBrief, VideoRequest
 from studio.engine import jobfile
 from studio.engine.jobs import JobQueue, JobState
-from studio.engine.request import ShotBrief, VideoRequest
 
 
 def test_round_trip(tmp_path: Path):

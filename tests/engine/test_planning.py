@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 import pytest
 
 from studio.core.model import Character, LoraRef, Project, Take, TakeState
+from studio.core.request import ImageRequest, Lora, VideoRequest
 from studio.core.script.importer import apply_script
 from studio.engine.families import rules_for
 from studio.engine.planning import GenerationSettings, plan, reference_requests, shot_seed
 from studio.engine.prompts import compose_prompt, setting_of
-from studio.engine.request import ImageRequest, Lora, VideoRequest
 
 SCRIPT = """INT. LOBBY - NIGHT
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from worker_harness import WAIT_S, Harness
 
+from studio.core.request import ImageRequest, VideoRequest
 from studio.engine.jobs import EventKind, JobState
-from studio.engine.request import ImageRequest, VideoRequest
 
 pytestmark = pytest.mark.slow
 TEST_BACKENDS = {

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from studio.core.jsonread import SchemaError
-from studio.engine.request import (
+from studio.core.request import (
     LipSyncRequest,
     RequestKind,
     SpokenLine,

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[2])
 from worker_harness import Harness
 from studio.engine.jobs import JobState
-from studio.engine.request import ImageRequest, VideoRequest
+from studio.core.request import ImageRequest, VideoRequest
 
 def broken_outputs(job, take_id):
     if job.request.seed == 3:
@@ -98,8 +98,8 @@ def test_ctrl_c_reaches_the_app_not_the_worker(tmp_path):
     sys.path.insert(0, str(ENGINE_TESTS))
     from worker_harness import WAIT_S, Harness
 
+    from studio.core.request import ImageRequest
     from studio.engine.jobs import JobState
-    from studio.engine.request import ImageRequest
 
     backends = {"slow": "backends_for_tests:SlowBackend"}
     harness = Harness(tmp_path / "P", tmp_path / "models", backends)

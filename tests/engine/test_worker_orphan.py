@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[3])  # backends_for_tests, for the worker too (spawn copies sys.path)
 from studio.engine.jobs import JobQueue
 from studio.engine.process_executor import ProcessExecutor
-from studio.engine.request import VideoRequest
+from studio.core.request import VideoRequest
 from studio.engine.worker import WorkerConfig
 
 root = Path(sys.argv[1])

@@ -8,9 +8,9 @@ from fractions import Fraction
 
 import pytest
 
+from studio.core.speech_timing import Mark
 from studio.media.captions import CaptionStyle, Cue, SpokenWords, build_cues, text_width
 from studio.voice.espeak import synthesize
-from studio.voice.timing import Mark
 
 STYLE = CaptionStyle()
 GAP = Fraction(2, 25)  # the style's 0.08 s

@@ -19,10 +19,10 @@ from studio.core.model import (
     Take,
     TakeState,
 )
+from studio.core.speech_timing import Mark, SpeechTiming
 from studio.core.time import FrameRate
 from studio.core.voicing import VoiceClip
 from studio.media.export_plan import ExportError, export_take, plan_episode
-from studio.voice.timing import Mark, SpeechTiming
 
 RATE = 48_000
 FPS = FrameRate(30)

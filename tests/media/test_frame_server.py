@@ -25,11 +25,11 @@ from studio.core.model import (
 )
 from studio.core.time import FrameRate
 from studio.media.captions import Cue
+from studio.media.conform import source_index
 from studio.media.episode_timeline import EpisodeTimeline, Span, crop_box
 from studio.media.ffmpeg import VideoWriter
 from studio.media.frame_proxies import proxy_key, prune
 from studio.media.frame_server import PLACEHOLDER_RGB, FrameServer
-from studio.voice.conform import source_index
 
 W, H = 180, 320  # takes: 9:16, each frame 8 bits of its index in a 2×4 grid of blocks
 SIZE = (90, 160)  # the display size asked for

@@ -13,9 +13,9 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from workflow_window import finish
 
+from studio.app.references import candidates
 from studio.core.model import VoiceSettings
 from studio.engine.jobs import JobState
-from studio.engine.references import candidates
 from studio.media.audio import read_wav
 from studio.ui.character_panel import CharacterPanel
 from studio.ui.session import Session

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 
+from studio.core.request import ImageRequest
 from studio.engine.jobs import Job, JobState
-from studio.engine.request import ImageRequest
 from studio.ui import actions
 from studio.ui.gpu_meter import GpuMeter, device_index, parse_nvidia_smi, short_device
 from studio.ui.job_rows import JobListModel, button_for, state_text

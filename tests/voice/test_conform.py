@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from studio.core.time import FrameRate
-from studio.voice.conform import conformed, source_index
+from studio.media.conform import conformed, source_index
 
 
 @pytest.mark.parametrize("source", ["16/1", "24/1", "25/1", "24000/1001", "30/1"])

@@ -19,6 +19,7 @@ import pytest
 import torch
 from tiny_kokoro import SAMPLES_PER_STEP, save_tiny_kokoro
 
+from studio.core.speech_timing import Mark
 from studio.voice.kokoro_text import KokoroWord, chunk_size, chunk_words, kokoro_symbols
 from studio.voice.kokoro_tts import (
     KokoroError,
@@ -27,7 +28,6 @@ from studio.voice.kokoro_tts import (
     kokoro_files,
     kokoro_voices,
 )
-from studio.voice.timing import Mark
 
 pytestmark = pytest.mark.slow  # importing kokoro alone takes seconds
 

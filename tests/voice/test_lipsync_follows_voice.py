@@ -17,12 +17,13 @@ import numpy as np
 import pytest
 from skimage import data
 
+from studio.app.footage import import_footage
 from studio.core.model import DialogueLine, Shot, ShotKind
+from studio.core.request import VoiceRequest
+from studio.core.speech_timing import SpeechTiming
 from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE, VoiceClip
 from studio.engine.backends.base import RunContext
-from studio.engine.footage import import_footage
-from studio.engine.request import VoiceRequest
 from studio.media.audio import read_wav
 from studio.media.ffmpeg import VideoWriter, read_frames
 from studio.voice.face import track_mouths
@@ -30,7 +31,6 @@ from studio.voice.lipsync import VisemeBackend
 from studio.voice.mouth_warp import mouth_region
 from studio.voice.placement import place_lines
 from studio.voice.recording import lipsync_request
-from studio.voice.timing import SpeechTiming
 from studio.voice.tts_backends import EspeakBackend
 
 pytestmark = pytest.mark.slow

@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 from skimage import data
 
+from studio.core.request import LipSyncRequest, SpokenLine, VoiceRequest
+from studio.core.speech_timing import Mark, SpeechTiming
 from studio.core.time import FrameRate
 from studio.engine.backends.base import BackendError, RunContext
-from studio.engine.request import LipSyncRequest, SpokenLine, VoiceRequest
 from studio.media.ffmpeg import VideoWriter, probe, read_frames
 from studio.voice.face import track_mouths
 from studio.voice.lipsync import VisemeBackend
 from studio.voice.mouth_warp import mouth_region
-from studio.voice.timing import Mark, SpeechTiming
 from studio.voice.tts_backends import EspeakBackend
 from studio.voice.visemes import mouth_track, openness
 

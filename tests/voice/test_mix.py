@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import studio.voice.mix as mix_module
+import studio.media.mix as mix_module
 from studio.media.audio import SAMPLE_RATE, write_wav
 from studio.media.ffmpeg import MediaError, ffmpeg_exe
-from studio.voice.mix import MixSettings, Placed, ducking_gain, mix_episode
+from studio.media.mix import MixSettings, Placed, ducking_gain, mix_episode
 
 SR = SAMPLE_RATE
 CENTRE = np.sqrt(0.5)  # a mono file sits at -3 dB in each channel

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from studio.core.jsonread import SchemaError
-from studio.voice.timing import Mark, SpeechTiming
+from studio.core.speech_timing import Mark, SpeechTiming
 
 TIMING = SpeechTiming(
     22050, 44100, (Mark(0, 11025, "Hello"), Mark(11025, 44100, "there")),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from studio.core.speech_timing import Mark
 from studio.core.time import FrameRate
-from studio.voice.timing import Mark
 from studio.voice.visemes import SHAPES, Viseme, mouth_track, openness, viseme_of
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.core.request import ANIMATIC, CameraMotion, Request, RequestKind
+from studio.core.result import Rendered, Timings
 from studio.core.time import FrameRate
 from studio.engine.backends.animatic_draw import (
     INK,
@@ -33,8 +35,6 @@ from studio.engine.backends.animatic_draw import (
     paper,
 )
 from studio.engine.backends.base import BackendError, Cancelled, RunContext
-from studio.engine.request import ANIMATIC, CameraMotion, Request, RequestKind
-from studio.engine.result import Rendered, Timings
 from studio.media.ffmpeg import MediaError, VideoWriter
 from studio.media.stills import write_png
 

@@ -75,7 +75,7 @@ def find_cjk_font(resources: Path | None = None) -> Path | None:
 
 def _candidates(resources: Path | None) -> tuple[Path, ...]:
     if resources is None:
-        from studio.resources import resources_dir
+        from studio.core.resources import resources_dir
 
         resources = resources_dir()
     return _fonts_in(resources)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from studio.engine.request import Request
-from studio.engine.result import Rendered
+from studio.core.request import Request
+from studio.core.result import Rendered
 
 # step (1-based), total steps, optional preview frame (H×W×3 uint8 RGB numpy array)
 ProgressFn = Callable[[int, int, Any], None]

@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio.core.request import ImageRequest, Request, RequestKind
+from studio.core.result import Rendered, Timings
 from studio.core.time import FrameRate
 from studio.engine import device
 from studio.engine import model_files as mf
@@ -36,8 +38,6 @@ from studio.engine.backends.diffusion_video import (
 )
 from studio.engine.device import DeviceInfo, Placement, Tier
 from studio.engine.registry import ModelEntry, ModelError, ModelKind, Registry, load_pipeline, scan
-from studio.engine.request import ImageRequest, Request, RequestKind
-from studio.engine.result import Rendered, Timings
 
 log = logging.getLogger(__name__)
 

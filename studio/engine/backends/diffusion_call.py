@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from studio.core.request import Request
 from studio.engine.backends.base import Cancelled, RunContext
-from studio.engine.request import Request
 
 PREVIEW_EDGE = 256  # longest side of a progress preview
 PREVIEW_EVERY_S = 0.5  # at most this often (and always on the last step)

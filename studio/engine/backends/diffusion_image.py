@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from studio.core.request import ImageRequest
 from studio.engine.backends.base import BackendError, RunContext
 from studio.engine.backends.diffusion_call import common_kwargs
 from studio.engine.backends.still_motion import (
@@ -19,7 +20,6 @@ from studio.engine.backends.still_motion import (
     write_png,
 )
 from studio.engine.registry import ModelEntry
-from studio.engine.request import ImageRequest
 
 NO_NEGATIVE_PROMPT = ("flux",)  # distilled guidance: no negative prompt
 

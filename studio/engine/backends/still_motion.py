@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.core.request import CameraMotion, Request
 from studio.engine.backends.animatic import camera_matrix
 from studio.engine.backends.base import BackendError, Cancelled
-from studio.engine.request import CameraMotion, Request
 from studio.media import stills
 from studio.media.ffmpeg import MediaError, VideoWriter
 

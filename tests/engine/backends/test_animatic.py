@@ -7,10 +7,10 @@ import cv2
 import numpy as np
 import pytest
 
+from studio.core.request import CameraMotion, ImageRequest, ShotBrief, VideoRequest
 from studio.engine.backends.animatic import AnimaticBackend, Panel, figure_layout, framing_of
 from studio.engine.backends.animatic_draw import TextPainter, draw_mouth, find_cjk_font
 from studio.engine.backends.base import Backend, BackendError, Cancelled, RunContext
-from studio.engine.request import CameraMotion, ImageRequest, ShotBrief, VideoRequest
 from studio.media.ffmpeg import probe, read_frames
 
 BRIEF = ShotBrief(

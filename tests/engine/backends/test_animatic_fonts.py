@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 from PIL import ImageFont
 
+from studio.core.request import ImageRequest, ShotBrief
+from studio.core.resources import resources_dir
 from studio.engine.backends.animatic import Panel
 from studio.engine.backends.animatic_draw import TextPainter, find_cjk_font
 from studio.engine.backends.animatic_fonts import covered, covers, runs
-from studio.engine.request import ImageRequest, ShotBrief
-from studio.resources import resources_dir
 
 SHIPPED = resources_dir() / "fonts" / "wqy-microhei.ttc"
 COURIER = Path(importlib.util.find_spec("screenplain").origin).parent / (

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from tiny_pipelines import HUB_REPO, PICKLE_SD15, TINY_LORA, TINY_SD15, UNKNOWN_CLASS
 
+from studio.core.request import CameraMotion, ImageRequest, Lora, VideoRequest
 from studio.engine import device
 from studio.engine.backends import diffusion
 from studio.engine.backends.base import Backend, BackendError, Cancelled, RunContext
@@ -19,7 +20,6 @@ from studio.engine.backends.diffusion import DiffusersBackend, footprint
 from studio.engine.backends.diffusion_call import latent_preview
 from studio.engine.device import Placement, Tier
 from studio.engine.registry import scan
-from studio.engine.request import CameraMotion, ImageRequest, Lora, VideoRequest
 from studio.media.ffmpeg import probe, read_frames
 
 IP_ADAPTER = "ip-adapter-tiny-sd15"

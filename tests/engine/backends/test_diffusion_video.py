@@ -24,9 +24,9 @@ from tiny_video_pipelines import (
     smoke_image,
 )
 
+from studio.core.request import ImageRequest, VideoRequest
 from studio.engine.backends.base import BackendError, Cancelled, RunContext
 from studio.engine.backends.diffusion import DiffusersBackend
-from studio.engine.request import ImageRequest, VideoRequest
 from studio.media.ffmpeg import probe, read_frames
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")

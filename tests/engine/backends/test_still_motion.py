@@ -7,9 +7,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from studio.core.request import CameraMotion, ImageRequest
 from studio.engine.backends.base import BackendError, Cancelled
 from studio.engine.backends.still_motion import camera_frame, to_uint8, write_motion_take
-from studio.engine.request import CameraMotion, ImageRequest
 from studio.media.ffmpeg import probe
 
 REQ = ImageRequest(shot_id="s", width=64, height=96, frames=10, fps="30/1")

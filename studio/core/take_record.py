@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from studio.core.model import Project, Shot, Take, TakeState
-from studio.engine.request import Request
-from studio.engine.result import TakeResult
+from studio.core.request import Request
+from studio.core.result import TakeResult
 
 
 def record_take(project: Project, request: Request, take_id: str, result: TakeResult) -> Take:

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from studio.app.references import candidates_folder
 from studio.core.paths import resolve_inside
+from studio.core.request import RequestKind
+from studio.core.result import TakeResult
 from studio.core.store import ProjectFolder
+from studio.core.take_record import record_take
 from studio.engine.jobs import Job
 from studio.engine.process_executor import take_outputs
-from studio.engine.references import candidates_folder
-from studio.engine.request import RequestKind
-from studio.engine.result import TakeResult
-from studio.engine.takes import record_take
 from studio.voice.recording import record_lipsync, record_voice, voice_outputs
 
 CHARACTER_PREFIX = "character:"  # the shot id of a character reference request

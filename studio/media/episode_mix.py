@@ -72,7 +72,7 @@ def episode_mixdown(root: Path, fps: FrameRate, episode: Episode) -> tuple[np.nd
     """The mix of ``episode`` (48 kHz stereo float samples, as long as the episode) and
     warnings about missing sounds; StoreError when a sound cannot be read."""
     from studio.media.ffmpeg import MediaError
-    from studio.voice.mix import MixSettings, Placed, mix_episode
+    from studio.media.mix import MixSettings, Placed, mix_episode
 
     warnings: list[str] = []
     dialogue: list[Placed] = []

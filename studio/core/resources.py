@@ -13,7 +13,7 @@ def resources_dir() -> Path:
     override = os.environ.get("STUDIO_RESOURCES")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def resource(name: str) -> Path:
