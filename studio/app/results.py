@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from studio.app.references import candidates_folder
 from studio.core.paths import resolve_inside
@@ -32,6 +33,7 @@ class Recorded:
     item: str = ""  # the take id, the voiced line's WAV, or the candidate still
     character: str = ""  # a reference's character
     notes: list[str] = field(default_factory=list)  # warnings for the user
+    request: Any = None  # the request it was made from
 
 
 def job_outputs(folder: ProjectFolder) -> Callable[[Job, str], tuple[str, str]]:
@@ -67,12 +69,12 @@ def record_result(folder: ProjectFolder, job: Job, take_id: str, result: TakeRes
     if request.shot_id.startswith(CHARACTER_PREFIX):
         (folder.root / result.media).unlink(missing_ok=True)  # only the still is a reference
         name = request.shot_id.removeprefix(CHARACTER_PREFIX)
-        return Recorded("reference", item=result.keyframe, character=name)
+        return Recorded("reference", item=result.keyframe, character=name, request=request)
     if request.kind is RequestKind.TTS:
         clip, notes = record_voice(folder, request, result)  # type: ignore[arg-type]
-        return Recorded("voice", request.shot_id, clip.media, notes=notes)
+        return Recorded("voice", request.shot_id, clip.media, notes=notes, request=request)
     if request.kind is RequestKind.LIPSYNC:
         take = record_lipsync(folder, request, take_id, result)  # type: ignore[arg-type]
     else:
         take = record_take(folder.project, request, take_id, result)
-    return Recorded("take", request.shot_id, take.id)
+    return Recorded("take", request.shot_id, take.id, request=request)

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from studio.cli.common import CliError, add_command, open_for_reading, print_json
+from studio.app.results import Recorded
+from studio.cli.common import CliError, add_command, failing, open_for_reading, print_json
+from studio.cli.running import run_requests
 from studio.core.model import Character, LoraRef, Project
 
 
@@ -156,34 +158,16 @@ def _lora(spec: str) -> LoraRef:
 
 
 def _generate(folder: Any, character: Character, args: argparse.Namespace) -> None:
-    from studio.app.references import candidates_folder
-    from studio.cli.generate import run_requests
-    from studio.engine.planning import DIFFUSERS, GenerationSettings, reference_requests
+    from studio.app.planner import Choice, character_references
 
-    registry = None
-    settings = GenerationSettings(variations=args.generate_references)
-    if args.model:
-        from studio.app.models import scan_models as scan
-        from studio.engine.models_dir import models_dir
+    choice = Choice(model=args.model or "")
+    count = args.generate_references
+    requests = failing(character_references, folder.project, character, count, choice, None)
 
-        registry = scan(models_dir())
-        settings = GenerationSettings(DIFFUSERS, args.model, variations=args.generate_references)
-    try:
-        requests = reference_requests(folder.project, character, settings, registry)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    where = candidates_folder(character)
+    def describe(recorded: Recorded) -> dict[str, Any]:
+        return {"candidate": recorded.item, "seed": recorded.request.seed}
 
-    def outputs(job: Any, take_id: str) -> tuple[str, str]:
-        return f"{where}/{take_id}.mp4", f"{where}/{take_id}.png"
-
-    def record(job: Any, take_id: str, result: Any) -> dict[str, Any]:
-        (folder.root / result.media).unlink(missing_ok=True)  # only the still is a reference
-        return {"candidate": result.keyframe, "seed": job.request.seed}
-
-    _, failures = run_requests(
-        folder, requests, quiet=args.json, record=record, outputs=outputs, persist=False
-    )
+    _, failures = run_requests(folder, requests, describe, quiet=args.json, persist=False)
     for line in failures:
         print(f"studio: error: {line}", file=sys.stderr)
     if failures:

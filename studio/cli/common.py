@@ -6,10 +6,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from studio.core.model import Project, Scene, Shot
+from studio.core.model import Project
 
+T = TypeVar("T")
 Run = Callable[[argparse.Namespace], int]
 
 
@@ -43,20 +44,10 @@ def open_for_reading(path: str) -> Project:
         return folder.project
 
 
-def select_shots(
-    project: Project, episode: int | None, shot_ids: list[str] | None
-) -> list[tuple[Scene, Shot]]:
-    """The shots named by ``--episode`` and ``--shot`` (all when neither), with their scenes."""
-    wanted = set(shot_ids or [])
-    found: list[tuple[Scene, Shot]] = []
-    for ep in project.episodes:
-        if episode is not None and ep.number != episode:
-            continue
-        for scene in ep.scenes:
-            found.extend((scene, shot) for shot in scene.shots if not wanted or shot.id in wanted)
-    if episode is not None and not any(ep.number == episode for ep in project.episodes):
-        raise CliError(f"no episode {episode} (the project has {len(project.episodes)})")
-    missing = wanted - {shot.id for _, shot in found}
-    if missing:
-        raise CliError(f"no shot {', '.join(sorted(missing))} in this project")
-    return found
+def failing(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``call(*args, **kwargs)``, its refusal (a ValueError: no such shot, model, setting…)
+    turned into a CliError with the same line."""
+    try:
+        return call(*args, **kwargs)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None

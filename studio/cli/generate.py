@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from studio.cli.common import CliError, add_command, print_json, select_shots
+from studio.app.results import Recorded
+from studio.cli.common import CliError, add_command, failing, print_json
+from studio.cli.running import report, run_queued, run_requests
 from studio.core.request import ANIMATIC
 from studio.engine.planning import DIFFUSERS
-
-ENDINGS = ("finished", "failed", "cancelled")  # the event kinds that end a job
 
 
 def register(sub: Any) -> None:
@@ -57,21 +56,16 @@ def register_regenerate(sub: Any) -> None:
 
 
 def cmd_regenerate(args: argparse.Namespace) -> int:
-    from studio.core.jsonread import SchemaError
+    from studio.app.planner import regenerated
+    from studio.app.selection import find_take
     from studio.core.store import open_project, resolve_root
-    from studio.engine.planning import regenerate
 
     changes = {k: getattr(args, k) for k in ("seed", "prompt", "steps")}
     changes = {k: v for k, v in changes.items() if v is not None}
     with open_project(resolve_root(args.project)) as folder:
-        take = next((t for s in folder.project.shots() for t in s.takes if t.id == args.take), None)
-        if take is None:
-            raise CliError(f"no take {args.take} in this project (see `studio takes`)")
-        try:
-            request = regenerate(take.request, **changes)
-        except (SchemaError, ValueError) as exc:
-            raise CliError(f"take {take.id} cannot be regenerated: {exc}") from None
-        made, failures = run_requests(folder, [request], quiet=args.json)
+        _, take = failing(find_take, folder.project, args.take, archived=True)
+        requests = failing(regenerated, take, **changes)
+        made, failures = run_requests(folder, requests, describe_take(folder), quiet=args.json)
     if args.json:
         print_json(made)
     for line in failures:
@@ -80,33 +74,23 @@ def cmd_regenerate(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from studio.app.planner import Choice, first_image_model, shot_requests
+    from studio.app.selection import select_shots
     from studio.core.store import open_project, resolve_root
-    from studio.engine.planning import GenerationSettings, plan
 
     if args.queued:
         return _generate_queued(args)
     if args.variations < 1:
         raise CliError("--variations must be at least 1")
-    backend = args.backend or (DIFFUSERS if args.model and args.model != ANIMATIC else ANIMATIC)
-    registry = None
-    model = args.model or ANIMATIC
-    if backend == DIFFUSERS:
-        from studio.app.models import scan_models as scan
-        from studio.engine.models_dir import models_dir
-
-        registry = scan(models_dir())
-        model = args.model or _default_model(registry)
-    settings = GenerationSettings(
-        backend, model, args.seed, args.variations, args.steps, args.size, args.ip_adapter
-    )
+    model = "" if args.backend == ANIMATIC else (args.model or "")
+    if args.backend == DIFFUSERS and not model:
+        model = failing(first_image_model)
+    choice = Choice(model, args.seed, args.variations, args.steps, args.size, args.ip_adapter)
     with open_project(resolve_root(args.project)) as folder:
-        shots = select_shots(folder.project, args.episode, args.shot)
-        try:
-            requests = plan(folder.project, shots, settings, registry)
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
-        made, failures = run_requests(folder, requests, quiet=args.json)
-    return _report(made, failures, args.json)
+        shots = failing(select_shots, folder.project, args.episode, args.shot)
+        requests = failing(shot_requests, folder.project, shots, choice)
+        made, failures = run_requests(folder, requests, describe_take(folder), quiet=args.json)
+    return report(made, failures, "{n} take{s} made", args.json)
 
 
 def _generate_queued(args: argparse.Namespace) -> int:
@@ -116,26 +100,30 @@ def _generate_queued(args: argparse.Namespace) -> int:
     if any(v is not None for v in planned) or args.ip_adapter or args.variations != 1:
         raise CliError("--queued runs the jobs already in jobs.json: give no other options")
     with open_project(resolve_root(args.project)) as folder:
-        made, failures = run_queued(folder, quiet=args.json)
-    return _report(made, failures, args.json)
+        made, failures = run_queued(folder, describe_any, quiet=args.json)
+    return report(made, failures, "{n} take{s} made", args.json)
 
 
-def _report(made: list[dict], failures: list[str], as_json: bool) -> int:
-    if as_json:
-        print_json(made)
-    else:
-        print(f"{len(made)} take{'s' * (len(made) != 1)} made", file=sys.stderr)
-    for line in failures:
-        print(f"studio: error: {line}", file=sys.stderr)
-    return 1 if failures else 0
+def describe_take(folder: Any) -> Callable[[Recorded], dict[str, Any]]:
+    """A new take as ``studio generate --json`` prints it."""
+
+    def describe(recorded: Recorded) -> dict[str, Any]:
+        from studio.app.selection import find_take
+
+        _, take = find_take(folder.project, recorded.item, archived=True)
+        return {
+            "id": take.id,
+            "shot": recorded.shot_id,
+            "path": take.media,
+            "request": take.request,
+        }
+
+    return describe
 
 
-def _record_take(folder: Any, job: Any, take_id: str, result: Any) -> dict[str, Any]:
-    from studio.core.take_record import record_take
-
-    take = record_take(folder.project, job.request, take_id, result)
-    folder.save()
-    return {"id": take.id, "shot": job.request.shot_id, "path": take.media, "request": take.request}
+def describe_any(recorded: Recorded) -> dict[str, Any]:
+    """Any recorded result: a take, a voiced line or a reference candidate."""
+    return {"what": recorded.what, "shot": recorded.shot_id, "id": recorded.item}
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -146,161 +134,3 @@ def _size(text: str) -> tuple[int, int]:
     if width <= 0 or height <= 0:
         raise argparse.ArgumentTypeError(f"not a size: {text!r}")
     return width, height
-
-
-def _default_model(registry: Any) -> str:
-    for entry in registry.of_kind("text-to-image"):
-        if not entry.problems:
-            return entry.name
-    raise CliError(
-        "no image model is installed: see `studio models list` and `studio models import`"
-    )
-
-
-def run_requests(
-    folder: Any,
-    requests: list[Any],
-    *,
-    quiet: bool,
-    record: Callable[[Any, str, Any], dict[str, Any]] | None = None,
-    outputs: Any = None,
-    persist: bool = True,
-) -> tuple[list[dict], list[str]]:
-    """Run ``requests`` through the job queue and a worker process. Each result goes to
-    ``record`` (default: a new take of its shot, saved at once), whose dicts are returned with
-    one line per failed job. ``persist``: the jobs live in the project's ``jobs.json``; jobs
-    already queued there are left alone (one line says so: ``studio generate P --queued``)."""
-    from studio.engine.jobs import JobQueue
-    from studio.engine.process_executor import take_outputs
-
-    if not requests:
-        return [], []
-    queue = JobQueue.open(folder.root) if persist else JobQueue()
-    _warn_problems(queue)
-    others = len(_queued_ids(queue))
-    jobs = queue.submit_many(requests, priority=0)
-    if others:
-        many = others != 1
-        print(
-            f"studio: note: {others} other job{'s' * many} {'are' if many else 'is'} queued in "
-            f"jobs.json and not run now; `studio generate {folder.root} --queued` runs them",
-            file=sys.stderr,
-        )
-    keep = record or (lambda job, take_id, result: _record_take(folder, job, take_id, result))
-    ids = [job.id for job in jobs]
-    return run_jobs(folder, queue, ids, quiet=quiet, record=keep, outputs=outputs or take_outputs)
-
-
-def run_queued(folder: Any, *, quiet: bool) -> tuple[list[dict], list[str]]:
-    """Run the jobs left queued in the project's ``jobs.json`` (any kind: takes, voices,
-    character references), each recorded as the window records it."""
-    from studio.app.results import job_outputs, record_result
-    from studio.engine.jobs import JobQueue
-
-    queue = JobQueue.open(folder.root)
-    _warn_problems(queue)
-    ids = _queued_ids(queue)
-    if not ids:
-        print("no jobs are queued in jobs.json", file=sys.stderr)
-        return [], []
-
-    def record(job: Any, take_id: str, result: Any) -> dict[str, Any]:
-        recorded = record_result(folder, job, take_id, result)
-        folder.save()
-        return {"what": recorded.what, "shot": recorded.shot_id, "id": recorded.item}
-
-    return run_jobs(folder, queue, ids, quiet=quiet, record=record, outputs=job_outputs(folder))
-
-
-def run_jobs(
-    folder: Any,
-    queue: Any,
-    ids: list[str],
-    *,
-    quiet: bool,
-    record: Callable[[Any, str, Any], dict[str, Any]],
-    outputs: Any,
-) -> tuple[list[dict], list[str]]:
-    """Run the jobs ``ids`` of ``queue`` (and no other) in a worker process until each ends."""
-    from studio.app.models import worker_config
-    from studio.engine.process_executor import ProcessExecutor
-
-    lock = threading.Lock()
-    made: list[dict[str, Any]] = []
-
-    def on_result(job: Any, take_id: str, result: Any) -> None:
-        with lock:
-            made.append(record(job, take_id, result))
-
-    pending = set(ids)
-    progress = _Progress(len(ids), quiet)
-    all_done = threading.Event()
-
-    def on_event(event: Any) -> None:
-        if event.job is None or event.job.id not in ids:
-            return
-        progress.show(event)
-        if event.kind.value in ENDINGS:
-            pending.discard(event.job.id)  # a failure that is retried comes as "queued"
-            if not pending:
-                all_done.set()
-
-    unsubscribe = queue.subscribe(on_event)
-    config = worker_config()
-    executor = ProcessExecutor(queue, folder.root, on_result, config, outputs, only=ids)
-    executor.start()
-    executor.wake()
-    try:
-        while not all_done.wait(0.2):
-            pass
-    finally:
-        executor.stop()
-        unsubscribe()
-        progress.end()
-    failures = [
-        f"shot {queue.get(i).request.shot_id}: {queue.get(i).error}"
-        for i in ids
-        if queue.get(i).state.value == "failed"
-    ]
-    return made, failures
-
-
-def _queued_ids(queue: Any) -> list[str]:
-    return [job.id for job in queue.jobs() if job.state.value == "queued"]
-
-
-def _warn_problems(queue: Any) -> None:
-    for problem in queue.problems:
-        print(f"studio: warning: {problem}", file=sys.stderr)
-
-
-class _Progress:
-    """One status line on stderr: ``[3/10] sh-1a2b3c4d  step 2/5``."""
-
-    def __init__(self, total: int, quiet: bool) -> None:
-        self.total = total
-        self.done = 0
-        self.live = sys.stderr.isatty() and not quiet
-        self.quiet = quiet
-
-    def show(self, event: Any) -> None:
-        kind = event.kind.value
-        if kind in ENDINGS:
-            self.done += 1
-        if self.quiet or event.job is None:
-            return
-        shot = event.job.request.shot_id
-        line = f"[{self.done}/{self.total}] {shot}"
-        if kind == "progress" and event.total:
-            line += f"  step {event.step}/{event.total}"
-        elif kind in ("failed", "cancelled"):
-            line += f"  {kind}: {event.error or ''}".rstrip()
-        if self.live:
-            sys.stderr.write("\r\033[K" + line)
-            sys.stderr.flush()
-        elif kind in ENDINGS:
-            print(line, file=sys.stderr)
-
-    def end(self) -> None:
-        if self.live:
-            sys.stderr.write("\n")

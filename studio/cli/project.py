@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from studio.cli.common import CliError, add_command, open_for_reading, print_json
+from studio.cli.common import CliError, add_command, failing, open_for_reading, print_json
 from studio.core.model import Project, Shot
 from studio.core.store import StoreError
 
@@ -110,11 +110,13 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from studio.cli.generate import run_requests
+    from studio.app.planner import Choice, shot_requests
+    from studio.cli.generate import describe_take
+    from studio.cli.running import run_requests
+    from studio.core.request import ANIMATIC
     from studio.core.resources import SAMPLE_SCRIPT, resource
     from studio.core.script.importer import apply_script, read_script_text
     from studio.core.store import PROJECT_SUFFIX, open_project
-    from studio.engine.planning import DIFFUSERS, GenerationSettings, plan
 
     script = resource(SAMPLE_SCRIPT)
     root = Path(args.dir) / f"{script.stem}{PROJECT_SUFFIX}"
@@ -139,18 +141,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             for shot in scene.shots
             if not shot.takes
         ]
-        settings, registry = GenerationSettings(), None
-        if args.model:
-            from studio.app.models import scan_models as scan
-            from studio.engine.models_dir import models_dir
-
-            settings, registry = GenerationSettings(DIFFUSERS, args.model), scan(models_dir())
-        try:
-            requests = plan(project, todo, settings, registry)
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
-        print(f"Generating {len(todo)} shots with {settings.model}…", flush=True)
-        made, failures = run_requests(folder, requests, quiet=False)
+        choice = Choice(model=args.model or "")
+        requests = failing(shot_requests, project, todo, choice)
+        print(f"Generating {len(todo)} shots with {args.model or ANIMATIC}…", flush=True)
+        made, failures = run_requests(folder, requests, describe_take(folder), quiet=False)
         failures += _voice_demo(folder)
     failures += _export_demo(root, project)
     print(f"{len(made)} takes made under {root / 'takes'}\n")
@@ -164,23 +158,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _voice_demo(folder: Any) -> list[str]:
     """Speak every line not voiced yet, lip-sync each voiced shot's take, mix each episode."""
+    from studio.app.planner import line_requests, lipsync_requests, voice_choice
     from studio.cli.voice import lipsync_takes, voice_lines, voiced_sources
     from studio.media.episode_mix import mix_episode_file
-    from studio.voice.plan import voice_requests
-    from studio.voice.recording import lipsync_request
 
     project = folder.project
-    requests = voice_requests(project, project.shots())
+    requests = line_requests(project, project.shots(), voice_choice())
     print(f"Voicing {len(requests)} dialogue lines…", flush=True)
     _, failures = voice_lines(folder, requests, quiet=False)
-    fps = str(project.fps)
     todo = [
         (shot, take)
         for shot, take in voiced_sources(list(project.shots()))
         if not any(t.source_take == take.id for t in shot.takes)
     ]
     print(f"Lip-syncing {len(todo)} shots…", flush=True)
-    syncs = [lipsync_request(shot, take, fps) for shot, take in todo]
+    syncs, skipped = lipsync_requests(project, todo)
+    failures += skipped
     failures += lipsync_takes(folder, syncs, approve=True, quiet=False)[1]
     for episode in project.episodes:
         mix, warnings = mix_episode_file(folder, episode)

@@ -4,10 +4,11 @@ the episode's sound mixed."""
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from studio.cli.common import CliError, add_command, print_json, select_shots, warn
+from studio.app.results import Recorded
+from studio.cli.common import CliError, add_command, failing, print_json, warn
+from studio.cli.running import report, run_requests
 
 LIPSYNC_BACKENDS = ("viseme", "musetalk")
 
@@ -64,114 +65,70 @@ def register(sub: Any) -> None:
 
 
 def cmd_voice(args: argparse.Namespace) -> int:
+    from studio.app.planner import line_requests, voice_choice
+    from studio.app.selection import select_shots
     from studio.core.store import open_project, resolve_root
-    from studio.voice.plan import KOKORO, VoiceChoice, voice_requests
 
-    choice = VoiceChoice()
-    if args.backend == KOKORO or args.model:
-        choice = _kokoro_choice(args.model)
-    elif args.backend:
-        choice = VoiceChoice(backend=args.backend)
+    choice = failing(voice_choice, args.backend or "", args.model or "")
     with open_project(resolve_root(args.project)) as folder:
-        shots = [shot for _, shot in select_shots(folder.project, args.episode, args.shot)]
-        requests = voice_requests(folder.project, shots, choice, force=args.force)
+        shots = [shot for _, shot in failing(select_shots, folder.project, args.episode, args.shot)]
+        requests = line_requests(folder.project, shots, choice, force=args.force)
         made, failures = voice_lines(folder, requests, quiet=args.json)
-    if args.json:
-        print_json(made)
-    else:
-        skipped = "" if requests or not shots else " (all lines already voiced; --force redoes)"
-        print(f"{len(made)} line{'s' * (len(made) != 1)} voiced{skipped}", file=sys.stderr)
-    for line in failures:
-        print(f"studio: error: {line}", file=sys.stderr)
-    return 1 if failures else 0
+    skipped = "" if requests or not shots else " (all lines already voiced; --force redoes)"
+    return report(made, failures, "{n} line{s} voiced" + skipped, args.json)
 
 
 def voice_lines(folder: Any, requests: list[Any], *, quiet: bool) -> tuple[list[dict], list[str]]:
-    """Run voice requests in the worker and record each line as it comes (saved at once);
-    the lines as ``studio voice --json`` prints them, sorted, and the failures."""
-    from studio.cli.generate import run_requests
+    """Run voice requests and record each line as it comes (saved at once); the lines as
+    ``studio voice --json`` prints them, sorted, and the failures."""
+    import json
+
     from studio.core.speech_timing import SpeechTiming
-    from studio.voice.recording import clip_json, record_voice, voice_outputs
+    from studio.voice.recording import clip_json
 
-    def record(job: Any, _take_id: str, result: Any) -> dict[str, Any]:
-        clip, notes = record_voice(folder, job.request, result)
-        for line in notes:
-            warn(line)
-        folder.save()
-        timing = SpeechTiming.from_json(result.rendered.facts["timing"])
-        return clip_json(clip, folder.project.find_shot(job.request.shot_id), timing)
+    def describe(recorded: Recorded) -> dict[str, Any]:
+        shot = folder.project.find_shot(recorded.shot_id)
+        clip = next(c for c in shot.voice if c.media == recorded.item)
+        timing = json.loads(folder.resolve(clip.timing).read_text(encoding="utf-8"))
+        return clip_json(clip, shot, SpeechTiming.from_json(timing))
 
-    made, failures = run_requests(
-        folder, requests, quiet=quiet, record=record, outputs=voice_outputs
-    )
+    made, failures = run_requests(folder, requests, describe, quiet=quiet)
     made.sort(key=lambda e: (e["shot"], e["line"]))
     return made, failures
 
 
-def _kokoro_choice(name: str | None) -> Any:
-    from studio.engine.registry import ModelKind
-    from studio.voice.plan import KOKORO, VoiceChoice
-
-    model, model_hash = _installed(ModelKind.TTS, name, "Kokoro voice")
-    return VoiceChoice(backend=KOKORO, model=model, model_hash=model_hash)
-
-
-def _installed(kind: Any, name: str | None, what: str) -> tuple[str, str]:
-    """(name, hash) of the usable installed model ``name`` of ``kind``, else of the first one."""
-    from studio.app.models import scan_models as scan
-    from studio.engine.models_dir import models_dir
-
-    usable = [e for e in scan(models_dir()).of_kind(kind) if not e.problems]
-    entry = next((e for e in usable if e.name == name), None) if name else next(iter(usable), None)
-    if entry is None:
-        have = ", ".join(e.name for e in usable) or "none"
-        named = f" named {name!r}" if name else ""
-        raise CliError(f"no usable {what} model{named} is installed (installed: {have})")
-    return entry.name, entry.hash
-
-
 def cmd_lipsync(args: argparse.Namespace) -> int:
+    from studio.app.planner import lipsync_requests
     from studio.core.store import open_project, resolve_root
-    from studio.voice.recording import lipsync_request
 
-    model, model_hash = _lipsync_model(args)
+    if args.model and args.backend != "musetalk":
+        raise CliError("--model is for --backend musetalk")
     with open_project(resolve_root(args.project)) as folder:
         project = folder.project
-        requests = []
-        for shot, take in _sources(project, args):
-            try:
-                requests.append(
-                    lipsync_request(shot, take, str(project.fps), args.backend, model, model_hash)
-                )
-            except ValueError as exc:
-                if args.take:
-                    raise CliError(str(exc)) from None
-                warn(str(exc))
+        pairs = _sources(project, args)
+        requests, skipped = failing(
+            lipsync_requests, project, pairs, args.backend, args.model or ""
+        )
+        if skipped and args.take:
+            raise CliError(skipped[0])
+        for line in skipped:
+            warn(line)
         made, failures = lipsync_takes(folder, requests, approve=args.approve, quiet=args.json)
-    if args.json:
-        print_json(made)
-    else:
-        print(f"{len(made)} lip-synced take{'s' * (len(made) != 1)} made", file=sys.stderr)
-    for line in failures:
-        print(f"studio: error: {line}", file=sys.stderr)
-    return 1 if failures else 0
+    return report(made, failures, "{n} lip-synced take{s} made", args.json)
 
 
 def lipsync_takes(
     folder: Any, requests: list[Any], *, approve: bool, quiet: bool
 ) -> tuple[list[dict], list[str]]:
-    """Run lip-sync requests in the worker; each new take is recorded (and, with ``approve``,
-    approved where its source was) and saved at once."""
-    from studio.cli.generate import run_requests
+    """Run lip-sync requests; each new take is recorded (and, with ``approve``, approved
+    where its source was) and saved at once."""
     from studio.core.model import TakeState
-    from studio.voice.recording import record_lipsync
 
-    def record(job: Any, take_id: str, result: Any) -> dict[str, Any]:
-        take = record_lipsync(folder, job.request, take_id, result)
-        shot = folder.project.find_shot(job.request.shot_id)
-        if approve and shot.approved_take == job.request.source_take:
+    def describe(recorded: Recorded) -> dict[str, Any]:
+        shot = folder.project.find_shot(recorded.shot_id)
+        take = shot.take(recorded.item)
+        if approve and shot.approved_take == take.source_take:
             shot.approve(take.id)
-        folder.save()
         return {
             "id": take.id,
             "shot": shot.id,
@@ -180,7 +137,7 @@ def lipsync_takes(
             "approved": take.state is TakeState.APPROVED,
         }
 
-    return run_requests(folder, requests, quiet=quiet, record=record)
+    return run_requests(folder, requests, describe, quiet=quiet)
 
 
 def _shot_in(shots: dict[str, Any], shot_id: str, episode: int) -> Any:
@@ -201,26 +158,15 @@ def _file_and_gain(text: str, spec: str) -> tuple[str, float]:
         return text, 0.0
 
 
-def _lipsync_model(args: argparse.Namespace) -> tuple[str, str]:
-    if args.backend != "musetalk":
-        if args.model:
-            raise CliError("--model is for --backend musetalk")
-        return args.backend, ""
-    from studio.engine.registry import ModelKind
-
-    return _installed(ModelKind.LIPSYNC, args.model, "MuseTalk")
-
-
 def _sources(project: Any, args: argparse.Namespace) -> list[tuple[Any, Any]]:
     """(shot, take) pairs to lip-sync: the named takes, or each voiced shot's approved (else
     latest finished) take of the episode."""
+    from studio.app.selection import find_take, select_shots
+
     if args.take:
-        found = {t.id: (s, t) for s in project.shots() for t in s.takes}
-        missing = [t for t in args.take if t not in found]
-        if missing:
-            raise CliError(f"no take {', '.join(missing)} in this project (see `studio takes`)")
-        return [found[t] for t in args.take]
-    return voiced_sources([shot for _, shot in select_shots(project, args.episode, None)])
+        return [failing(find_take, project, take_id) for take_id in args.take]
+    shots = failing(select_shots, project, args.episode, None)
+    return voiced_sources([shot for _, shot in shots])
 
 
 def voiced_sources(shots: list[Any]) -> list[tuple[Any, Any]]:

@@ -45,6 +45,11 @@ class WorkerDied(Exception):
     pass
 
 
+class NotRecorded(Exception):
+    """Raised by ``on_result`` when the result cannot be taken now (the app is closing the
+    project): the job goes back to the queue and runs again next time."""
+
+
 class ProcessExecutor:
     """One worker process for one device, fed from ``queue`` by a background thread."""
 
@@ -159,6 +164,8 @@ class ProcessExecutor:
                 result = result_from_json(message[2])
                 try:
                     self.on_result(job, take_id, result)
+                except NotRecorded:
+                    self.queue.requeue(job.id)
                 except Exception as exc:  # recording failed: the job failed, the file stays
                     self.queue.failed(job.id, f"could not record the take: {exc}", retry=False)
                 else:

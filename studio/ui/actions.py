@@ -1,6 +1,7 @@
 """What the review panels ask of the session: review takes, edit characters, and send work to
 the job queue. Each edit is one undoable history entry named for the menu; each job action
-plans its requests with the engine's own planning and submits them to the project's runner.
+plans its requests with the app layer's planner (the command line's too) and submits them to
+the project's runner.
 
 Errors go to ``session.message`` (one line for the status bar) and change nothing.
 """
@@ -8,10 +9,13 @@ Errors go to ``session.message`` (one line for the status bar) and change nothin
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
+from studio.app.planner import Choice
+from studio.app.selection import SelectionError, find_take, select_shots
 from studio.core.history import Scope
-from studio.core.model import Character, Scene, Shot, TakeState
+from studio.core.model import Character, Scene, Shot, Take, TakeState
 from studio.core.take_edits import archive_take, restore_take, review_take
 from studio.engine.jobs import Job
 from studio.ui.session import Session
@@ -27,14 +31,13 @@ REVIEW_NAMES = {
 # -- review ----------------------------------------------------------------------------------
 
 
-def find_take(session: Session, take_id: str) -> tuple[Shot, Any] | None:
-    """The shot holding ``take_id`` and the take (archived ones too), or None."""
+def take_of(session: Session, take_id: str) -> tuple[Shot, Take] | None:
+    """The shot holding ``take_id`` and the take (deleted ones too), or None."""
     project = session.project
-    for shot in project.shots() if project is not None else []:
-        for take in [*shot.takes, *shot.archived_takes]:
-            if take.id == take_id:
-                return shot, take
-    return None
+    try:
+        return find_take(project, take_id, archived=True) if project is not None else None
+    except SelectionError:
+        return None
 
 
 def review(session: Session, take_id: str, state: TakeState) -> bool:
@@ -58,7 +61,7 @@ def unarchive(session: Session, take_id: str) -> bool:
 
 def _take_edit(session: Session, take_id: str, name: str, change: Callable[[Shot], object]) -> bool:
     """The edit ``name`` of the shot holding ``take_id``."""
-    found = find_take(session, take_id)
+    found = take_of(session, take_id)
     if found is None:
         session.message.emit(f"{name}: no take {take_id}")
         return False
@@ -155,56 +158,48 @@ def remove_reference(session: Session, name: str, rel: str) -> bool:
 
 
 # -- jobs ------------------------------------------------------------------------------------
+# Each plans with the app layer's planner (the same as the command line's) and submits to the
+# project's runner; a refusal becomes one line on ``session.message``.
 
 
-def generate(session: Session, shot_ids: Sequence[str], settings: Any = None) -> list[Job]:
-    """Queue takes for these shots (``settings``: a GenerationSettings; default the animatic)."""
-    from studio.engine.planning import DIFFUSERS, GenerationSettings, plan
+def generate(session: Session, shot_ids: Sequence[str], choice: Choice | None = None) -> list[Job]:
+    """Queue takes for these shots with ``choice`` (default: the model chosen in Settings)."""
+    from studio.app.planner import shot_requests
 
     project = session.project
     if project is None or session.runner is None:
         return _refuse(session, "generate")
-    settings = settings or GenerationSettings()
-    registry = _registry(session) if settings.backend == DIFFUSERS else None
-    try:
-        requests = plan(project, _with_scenes(session, shot_ids), settings, registry)
-    except (ValueError, KeyError) as exc:
-        session.message.emit(f"cannot generate: {exc}")
-        return []
-    return session.runner.submit(requests)
+    shots = _with_scenes(session, shot_ids)
+    chosen = choice or session.generation
+    return _submit(
+        session, "generate", lambda: shot_requests(project, shots, chosen, _dir(session))
+    )
 
 
 def regenerate(session: Session, take_id: str, count: int = 1, **changes: Any) -> list[Job]:
     """The take's request again: as it was (``count`` 1, no changes), with ``changes`` (a new
     ``prompt``…), or ``count`` variations with new seeds."""
-    import secrets
+    from studio.app.planner import regenerated
 
-    from studio.engine.planning import regenerate as again
-
-    found = find_take(session, take_id)
-    if found is None or session.runner is None:
+    project = session.project
+    if project is None or session.runner is None:
         return _refuse(session, "regenerate")
-    seeds = [secrets.randbelow(2**31) for _ in range(count)] if count > 1 else [None]
-    try:
-        requests = [
-            again(found[1].request, **changes, **({"seed": s} if s is not None else {}))
-            for s in seeds
-        ]
-    except ValueError as exc:
-        session.message.emit(f"cannot regenerate take {take_id}: {exc}")
-        return []
-    return session.runner.submit(requests)
+    return _submit(
+        session,
+        f"regenerate take {take_id}",
+        lambda: regenerated(find_take(project, take_id, archived=True)[1], count, **changes),
+    )
 
 
 def voice(session: Session, shot_ids: Sequence[str], force: bool = False) -> list[Job]:
     """Queue the spoken lines of these shots (those not voiced yet, or all with ``force``)."""
-    from studio.voice.plan import voice_requests
+    from studio.app.planner import line_requests, voice_choice
 
     project = session.project
     if project is None or session.runner is None:
         return _refuse(session, "voice")
     shots = [shot for _, shot in _with_scenes(session, shot_ids)]
-    requests = voice_requests(project, shots, force=force)
+    requests = line_requests(project, shots, voice_choice(), force=force)
     if not requests:
         session.message.emit("nothing to voice: the lines are voiced (or there are none)")
     return session.runner.submit(requests)
@@ -212,60 +207,67 @@ def voice(session: Session, shot_ids: Sequence[str], force: bool = False) -> lis
 
 def lipsync(session: Session, shot_ids: Sequence[str]) -> list[Job]:
     """Queue a lip-sync of each shot's approved (else latest) take to its voiced lines."""
-    from studio.voice.recording import lipsync_request, lipsync_source
+    from studio.app.planner import lipsync_requests
+    from studio.voice.recording import lipsync_source
 
     project = session.project
     if project is None or session.runner is None:
         return _refuse(session, "lip-sync")
-    requests, skipped = [], []
+    pairs, skipped = [], []
     for _, shot in _with_scenes(session, shot_ids):
         take = lipsync_source(shot)
-        try:
-            if take is None:
-                raise ValueError(f"shot {shot.id} has no take to lip-sync")
-            requests.append(lipsync_request(shot, take, str(project.fps)))
-        except ValueError as exc:
-            skipped.append(str(exc))
+        if take is None:
+            skipped.append(f"shot {shot.id} has no take to lip-sync")
+        else:
+            pairs.append((shot, take))
+    requests, unusable = lipsync_requests(project, pairs)
+    skipped += unusable
     if skipped:
         session.message.emit(f"{len(skipped)} not lip-synced: {skipped[0]}")
     return session.runner.submit(requests) if requests else []
 
 
-def references(session: Session, name: str, count: int = 4, settings: Any = None) -> list[Job]:
-    """Queue ``count`` reference stills of a character, to approve in the bible."""
-    from dataclasses import replace
-
-    from studio.engine.planning import DIFFUSERS, GenerationSettings, reference_requests
+def references(
+    session: Session, name: str, count: int = 4, choice: Choice | None = None
+) -> list[Job]:
+    """Queue ``count`` reference stills of a character, to approve in the bible, with
+    ``choice`` (default: the model chosen in Settings, as for shots)."""
+    from studio.app.planner import character_references
 
     project = session.project
     character = project.character(name) if project is not None else None
-    if character is None or session.runner is None:
+    if project is None or character is None or session.runner is None:
         return _refuse(session, "generate references")
-    settings = replace(settings or GenerationSettings(), variations=count)
-    registry = _registry(session) if settings.backend == DIFFUSERS else None
+    chosen = choice or session.generation
+    return _submit(
+        session,
+        "generate references",
+        lambda: character_references(project, character, count, chosen, _dir(session)),
+    )
+
+
+def _submit(session: Session, what: str, plan: Callable[[], list[Any]]) -> list[Job]:
+    from studio.app.planner import PlanError
+
     try:
-        requests = reference_requests(project, character, settings, registry)  # type: ignore[arg-type]
-    except ValueError as exc:
-        session.message.emit(f"cannot generate references: {exc}")
+        requests = plan()
+    except (PlanError, SelectionError) as exc:
+        session.message.emit(f"cannot {what}: {exc}")
         return []
-    return session.runner.submit(requests)
+    return session.runner.submit(requests) if session.runner is not None else []
 
 
 def _with_scenes(session: Session, shot_ids: Sequence[str]) -> list[tuple[Scene, Shot]]:
-    wanted = set(shot_ids)
+    """The shots of ``shot_ids`` still in the project (a selection may name a removed one)."""
     project = session.project
-    found = []
-    for episode in project.episodes if project is not None else []:
-        for scene in episode.scenes:
-            found.extend((scene, shot) for shot in scene.shots if shot.id in wanted)
-    return found
+    if project is None or not shot_ids:
+        return []
+    wanted = set(shot_ids)
+    return [pair for pair in select_shots(project) if pair[1].id in wanted]
 
 
-def _registry(session: Session) -> Any:
-    from studio.app.models import scan_models as scan
-    from studio.engine.models_dir import models_dir
-
-    return scan(session.models_dir or models_dir())
+def _dir(session: Session) -> Path | None:
+    return session.models_dir
 
 
 def _refuse(session: Session, what: str) -> list[Job]:

@@ -52,7 +52,9 @@ def run(
         return 1
     window.show()
     if screenshot is None:
-        return app.exec()
+        code = app.exec()
+        window.session.wait_stopped()  # the window is gone: let the worker finish stopping
+        return code
     outcome: list[int] = []
 
     def capture() -> None:
@@ -68,4 +70,5 @@ def run(
 
     QTimer.singleShot(SCREENSHOT_SETTLE_MS, capture)
     app.exec()
+    window.session.wait_stopped()
     return outcome[0] if outcome else 1

@@ -54,7 +54,6 @@ class MainWindow(QMainWindow):
         self.jobs = JobsPanel(session)
         self.characters = CharacterPanel(session)
         self.tools = WindowTools(self, session, settings, self.show_status)
-        self.review.generation_settings = self.tools.generation_settings
         self.setCentralWidget(self.player)
         area = Qt.DockWidgetArea
         left, bottom, right = (

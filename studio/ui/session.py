@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from studio.app.planner import Choice
+from studio.app.production import Stopping
 from studio.core.atomic import write_atomic
 from studio.core.history import Edit, History, Scope
 from studio.core.model import Episode, Project, Shot
@@ -24,6 +26,7 @@ from studio.core.store import ProjectFolder, StoreError, open_project, resolve_r
 from studio.core.timeline_edits import EditError, move_shots, set_duration
 
 SCRIPT_REL = "script/script.fountain"  # where a project without a script file gets one
+AUTOSAVE_AFTER_RESULTS_MS = 1500  # quiet time after a finished job before the autosave
 
 
 if TYPE_CHECKING:
@@ -55,7 +58,13 @@ class Session(QObject):
         self.history = History()
         self.models_dir = models_dir  # None: the engine's default folder
         self.runner: JobRunner | None = None  # the open project's jobs, when it is writable
+        self.generation = Choice()  # the model chosen in Settings, for shots and references
+        self.stopping: Stopping | None = None  # the last closed project's worker, stopping
         self._saved_script: tuple[str, bytes | None] = (SCRIPT_REL, None)  # see discard()
+        self._autosave_soon = QTimer(self)  # results come in bursts: one autosave after them
+        self._autosave_soon.setSingleShot(True)
+        self._autosave_soon.setInterval(AUTOSAVE_AFTER_RESULTS_MS)
+        self._autosave_soon.timeout.connect(self.autosave)
 
     # -- the project --------------------------------------------------------------------------
 
@@ -82,8 +91,10 @@ class Session(QObject):
 
     def close(self) -> None:
         if self.runner is not None:
-            self.runner.shutdown()  # results still arriving are recorded first
+            self.stopping = self.runner.shutdown()  # at once: the running job goes back
+            self.runner.deleteLater()
             self.runner = None
+        self._autosave_soon.stop()
         if self.folder is not None:
             self.folder.mark_clean()  # closed on purpose: nothing to recover next time
             self.folder.close()
@@ -91,6 +102,11 @@ class Session(QObject):
             self.history.clear()
             self.projectChanged.emit()
             self.historyChanged.emit()
+
+    def wait_stopped(self) -> None:
+        """At exit: let the last closed project's worker finish stopping (bounded)."""
+        if self.stopping is not None:
+            self.stopping.wait()
 
     @property
     def writable(self) -> bool:
@@ -226,29 +242,25 @@ class Session(QObject):
     def _start_jobs(self, folder: ProjectFolder) -> list[str]:
         """The project's job queue and its worker feed (the worker process starts with the
         first job); lines about a damaged queue file."""
-        from studio.engine.models_dir import models_dir
         from studio.ui.job_runner import JobRunner
 
-        runner = JobRunner(folder, self._record_result, self.models_dir or models_dir(), self)
+        runner = JobRunner(folder, self.models_dir, self, after=self.stopping)
         runner.event.connect(self.jobEvent)
-        runner.recorded.connect(self.resultRecorded)
+        runner.recorded.connect(self._recorded)
         self.runner = runner
         return runner.problems
 
-    def _record_result(self, job: Any, take_id: str, result: Any) -> Any:
-        """A finished job's result, stored in the project on the GUI thread (not an edit: it
-        is never undone) and autosaved."""
-        from studio.app.results import record_result
-
-        recorded = record_result(self.folder, job, take_id, result)  # type: ignore[arg-type]
+    def _recorded(self, recorded: Any) -> None:
+        """A finished job's result is in the project (not an edit: it is never undone): say
+        what changed, and autosave once the burst of results is over."""
         for note in recorded.notes:
             self.message.emit(note)
         if recorded.what == "reference":
             self.charactersChanged.emit()
         else:
             self.changed()
-        self.autosave()
-        return recorded
+        self._autosave_soon.start()
+        self.resultRecorded.emit(recorded)
 
     def episode_of(self, shot_id: str) -> int:
         """The number of the episode holding ``shot_id``; KeyError if none does."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.model import Shot
 from studio.media.frame_proxies import PROXIES
-from studio.ui.actions import find_take
+from studio.ui.actions import take_of
 from studio.ui.session import Session
 from studio.ui.take_grid import elided, request_summary, take_cost
 from studio.ui.take_loop import DEFAULT_FPS, Loop, LoopFrames
@@ -75,7 +75,7 @@ class TakeCompare(QDialog):
         self.sides: list[_Side] = []
         grid = QGridLayout()
         for column, take_id in enumerate(take_ids):
-            found = find_take(session, take_id)
+            found = take_of(session, take_id)
             take = found[1] if found is not None else None
             picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
             picture.setFixedSize(*VIEW)

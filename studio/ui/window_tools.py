@@ -13,8 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
+from studio.app.planner import Choice
 from studio.core.store import StoreError
-from studio.engine.planning import DIFFUSERS, GenerationSettings
+from studio.engine.planning import DIFFUSERS
 from studio.ui.preferences import Preferences
 from studio.ui.session import Session
 
@@ -27,6 +28,7 @@ class WindowTools(QObject):
         self.window, self.session, self.settings = window, session, settings
         self.status = status
         self.prefs = Preferences.load(settings)
+        session.generation = self.generation_choice()
         self.dialog: object = None  # the dialog open now (one at a time)
         self.recover_box: QMessageBox | None = None
         self.error_box: QMessageBox | None = None  # why a recovery failed
@@ -35,11 +37,11 @@ class WindowTools(QObject):
         self._restart_autosave()
         session.autosaved.connect(lambda path: status(f"Autosaved ({Path(path).name})"))
 
-    def generation_settings(self) -> GenerationSettings:
-        """The default backend and model of the Settings, for generate buttons."""
+    def generation_choice(self) -> Choice:
+        """The model chosen in the Settings, for every generate button (shots, references)."""
         if self.prefs.backend == DIFFUSERS and self.prefs.model:
-            return GenerationSettings(DIFFUSERS, self.prefs.model)
-        return GenerationSettings()
+            return Choice(model=self.prefs.model)
+        return Choice()
 
     # -- dialogs --------------------------------------------------------------------------------
 
@@ -85,6 +87,7 @@ class WindowTools(QObject):
         from studio.ui.theme import apply_theme
 
         self.prefs = prefs
+        self.session.generation = self.generation_choice()
         apply_theme(QApplication.instance(), prefs.theme)  # type: ignore[arg-type]
         self._restart_autosave()
         if self.session.models_dir != prefs.models_path():

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from studio.app.planner import Choice
 from studio.engine.jobs import JobState
-from studio.engine.planning import GenerationSettings
 from studio.ui import actions
 from studio.ui.heartbeat import Heartbeat
 from studio.ui.main_window import MainWindow
@@ -27,7 +27,7 @@ def test_the_gui_thread_never_stalls_while_four_jobs_run(qtbot, project: Path, t
     qtbot.waitExposed(window)
     session = window.session
     ids = [shot.id for shot in session.shots()[:2]]
-    jobs = actions.generate(session, ids, GenerationSettings(variations=2))
+    jobs = actions.generate(session, ids, Choice(variations=2))
     assert len(jobs) == 4
     beat = Heartbeat()
     beat.start()

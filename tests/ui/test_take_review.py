@@ -8,9 +8,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from workflow_window import finish
 
+from studio.app.planner import Choice
 from studio.core.model import TakeState
 from studio.engine.jobs import JobState
-from studio.engine.planning import GenerationSettings
 from studio.ui import actions
 from studio.ui.session import Session
 from studio.ui.take_review import VARIATIONS, TakeReview
@@ -52,7 +52,7 @@ def test_keyboard_review_of_an_episode(qtbot, session) -> None:
     _key(qtbot, panel, Qt.Key.Key_BracketRight)  # nothing selected: the first shot
     assert session.selected == [s0]
     assert "no takes yet" in panel.empty.text() and panel.empty.isVisible()
-    jobs = actions.generate(session, [s0], GenerationSettings(variations=2))
+    jobs = actions.generate(session, [s0], Choice(variations=2))
     jobs += actions.generate(session, [s1, s2])
     qtbot.waitUntil(lambda: len(panel.grid.job_cards) == 2)  # placeholders while they run
     _finish(qtbot, session, jobs)
@@ -174,7 +174,7 @@ def test_generation_keys_and_batch_queue_the_right_requests(qtbot, session) -> N
 
 def test_thumbnails_loop_and_compare_plays_in_sync(qtbot, session) -> None:
     s0 = session.shots()[0].id
-    jobs = actions.generate(session, [s0], GenerationSettings(variations=2))
+    jobs = actions.generate(session, [s0], Choice(variations=2))
     _finish(qtbot, session, jobs)
     panel = _panel(qtbot, session)
     session.select([s0])

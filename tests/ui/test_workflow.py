@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from ui_project import SCRIPT
 from workflow_window import Windows, close_window, crash, finish
 
+from studio.app.planner import Choice
 from studio.core.model import Project, TakeState
 from studio.core.store import create_project
 from studio.engine.jobs import EventKind, JobState
-from studio.engine.planning import DIFFUSERS, GenerationSettings
 from studio.ui import actions
 from studio.ui.export_dialog import ExportDialog
 
@@ -80,7 +80,7 @@ def test_review_workflow_in_the_window(qtbot, tmp_path, models, windows, monkeyp
     assert session.runner.queue.paused
     session.select([s0, s1, s2])
     window.review.act["generate_selected"].trigger()  # the default backend: the animatic
-    tiny = GenerationSettings(DIFFUSERS, model, steps=2, size=(64, 128))
+    tiny = Choice(model, steps=2, size=(64, 128))
     diffusion = actions.generate(session, [s0], tiny)
     assert len(diffusion) == 1 and diffusion[0].request.model == model
     qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 4)
