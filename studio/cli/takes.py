@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from studio.cli.common import CliError, add_command, open_for_reading, print_json
-from studio.core.model import Project, Shot, Take, TakeState
+from studio.app.selection import find_take
+from studio.cli.common import CliError, add_command, failing, open_for_reading, print_json
+from studio.core.model import Shot, Take, TakeState
 from studio.core.stats import GENERATED, episode_stats
 
 IMPORT_COMMAND = "takes-import"
@@ -121,7 +122,7 @@ def _set_state(args: argparse.Namespace, *, approve: bool) -> int:
     from studio.core.store import open_project, resolve_root
 
     with open_project(resolve_root(args.project)) as folder:
-        shot, take = _find_take(folder.project, args.take)
+        shot, take = failing(find_take, folder.project, args.take)
         if take.state not in GENERATED:
             raise CliError(
                 f"take {take.id} is {take.state.value}: only finished takes can be reviewed"
@@ -134,14 +135,6 @@ def _set_state(args: argparse.Namespace, *, approve: bool) -> int:
         folder.autosave()  # every approval is also kept in the rolling copies
     print(f"{'Approved' if approve else 'Rejected'} {take.id} of shot {shot.id}")
     return 0
-
-
-def _find_take(project: Project, take_id: str) -> tuple[Shot, Take]:
-    for shot in project.shots():
-        for take in shot.takes:
-            if take.id == take_id:
-                return shot, take
-    raise CliError(f"no take {take_id} in this project (see `studio takes`)")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
