@@ -76,6 +76,7 @@ format: setup
 bench: setup
 	$(BIN)/python bench/project_scale.py
 	$(BIN)/python bench/generation_overhead.py
+	$(BIN)/python bench/model_lookup.py
 	$(BIN)/python bench/voice.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/player.py

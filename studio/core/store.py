@@ -1,4 +1,4 @@
-"""The project folder: versioned ``project.json``, upgraders, atomic save, lock and autosave.
+"""The project folder: open and create it, lock it, save ``project.json`` atomically, autosave.
 
 A project is a folder ``NAME.mdstudio/`` that a user can back up and diff::
 
@@ -10,39 +10,42 @@ Opening validates everything and never fails with a raw exception: a bad file ra
 :class:`StoreError` with one line a user can act on; what can be opened despite a problem (a
 missing media file, a path outside the folder, a field this version does not know) is opened
 and listed in :attr:`ProjectFolder.problems`, and nothing stored is dropped on the next save.
+Reading, upgrading and writing the ``project.json`` document: :mod:`studio.core.project_file`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import shutil
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Literal
 
-from studio.core import lock, projectjson, upgrades
+from studio.core import lock
 from studio.core.atomic import describe, write_atomic
 from studio.core.folder_guard import prepare_for_writing
-from studio.core.jsonread import SchemaError
-from studio.core.model import Project, now_iso
+from studio.core.model import Project
 from studio.core.paths import check_project, resolve_inside
+from studio.core.project_file import (
+    AUTOSAVE_FOLDER,
+    PROJECT_FILE,
+    autosave_hint,
+    autosaves,
+    encode_project,
+    paused_gc,
+    read_project,
+)
+
+# The document's schema, re-exported for callers (defined, and patched by tests, in project_file).
+from studio.core.project_file import SCHEMA_NAME as SCHEMA_NAME
+from studio.core.project_file import SCHEMA_VERSION as SCHEMA_VERSION
 from studio.core.store_errors import ProjectLockedError, StoreError
 
 PROJECT_SUFFIX = ".mdstudio"
-PROJECT_FILE = "project.json"
-SCHEMA_NAME = "micro-drama-studio.project"
-SCHEMA_VERSION = 5
-SUBFOLDERS = ("takes", "audio", "exports", "script", "autosave")
-AUTOSAVE_FOLDER = "autosave"
+SUBFOLDERS = ("takes", "audio", "exports", "script", AUTOSAVE_FOLDER)
 AUTOSAVE_KEEP = 5
 CLEAN_MARK = ".closed-cleanly"  # in the autosave folder: the newest copy when the app closed
-
-# version N -> a function turning a version-N document (the whole project.json object) into
-# version N+1. ``open_project`` reads this table at call time, so tests can patch it.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = upgrades.UPGRADES
 
 
 def resolve_root(path: str | Path) -> Path:
@@ -107,7 +110,7 @@ def open_project(
         raise StoreError(f"not a Micro-Drama Studio project: {root} {what}")
     if not has_file:
         raise StoreError(
-            f"not a Micro-Drama Studio project: {root} has no {PROJECT_FILE}" + _hint(root)
+            f"not a Micro-Drama Studio project: {root} has no {PROJECT_FILE}" + autosave_hint(root)
         )
     problems: list[str] = []
     mine = None
@@ -115,8 +118,8 @@ def open_project(
         mine = _lock(root, if_locked=if_locked, problems=problems)
         read_only = mine is None
     try:
-        with _paused_gc():
-            project, backup = _load(file, problems)
+        with paused_gc():
+            project, backup = read_project(file, problems)
             problems.extend(check_project(root, project))
         if mine is not None:
             prepare_for_writing(root, project)  # no folder linked outside; leftovers removed
@@ -162,7 +165,7 @@ class ProjectFolder:
     def save(self) -> None:
         """Write ``project.json`` atomically; the old file stays intact if anything fails."""
         self._check_writable("save project")
-        data = self._encode()
+        data = encode_project(self.project, self.file)
         try:
             if self._backup_as and not (self.root / self._backup_as).exists():
                 shutil.copy2(self.file, self.root / self._backup_as)
@@ -183,7 +186,7 @@ class ProjectFolder:
             path = folder / f"project-{when:%Y%m%dT%H%M%S%fZ}.json"
         try:
             folder.mkdir(exist_ok=True)
-            write_atomic(path, self._encode())
+            write_atomic(path, encode_project(self.project, self.file))
         except OSError as exc:
             raise StoreError(f"cannot autosave: {describe(exc)} ({path})") from exc
         for old in self.autosaves()[max(keep, 1) :]:
@@ -193,7 +196,7 @@ class ProjectFolder:
 
     def autosaves(self) -> list[Path]:
         """The autosaved copies, newest first."""
-        return _autosaves(self.root)
+        return autosaves(self.root)
 
     def recoverable(self) -> Path | None:
         """The newest autosave when the last session ended without closing cleanly (a crash)
@@ -224,7 +227,7 @@ class ProjectFolder:
         """Replace the open project by the autosaved copy (not saved yet: the caller marks it
         unsaved); its load problems. StoreError when the copy cannot be read."""
         problems: list[str] = []
-        project, _ = _load(autosave, problems)
+        project, _ = read_project(autosave, problems)
         problems.extend(check_project(self.root, project))
         self.project = project
         return problems
@@ -276,22 +279,6 @@ class ProjectFolder:
         if self.read_only:
             raise StoreError(f"cannot {action}: the project is open read-only ({self.root})")
 
-    def _encode(self) -> bytes:
-        """The text of project.json; the model is only read, nothing is written yet."""
-        try:
-            with _paused_gc():
-                doc = {
-                    "schema": SCHEMA_NAME,
-                    "version": SCHEMA_VERSION,
-                    "saved": now_iso(),
-                    "project": self.project.to_json(),
-                }
-                data = projectjson.encode(doc)
-                del doc  # freed before the collector is back, so it never walks the tree
-            return data
-        except (TypeError, ValueError, RecursionError) as exc:  # a value JSON cannot hold
-            raise StoreError(f"cannot save project: {exc} ({self.file})") from exc
-
 
 def _lock(root: Path, *, if_locked: str, problems: list[str]) -> lock.LockInfo | None:
     """Our lock on ``root``, or None when ``if_locked="read_only"`` and we cannot have it."""
@@ -316,104 +303,3 @@ def _lock(root: Path, *, if_locked: str, problems: list[str]) -> lock.LockInfo |
         f"project is in use {got.describe()}: {root}; close it there or open it read-only{after}",
         got.info,
     )
-
-
-def _load(file: Path, problems: list[str]) -> tuple[Project, str]:
-    """The project in ``file`` and the backup name for its first save ("" for none)."""
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise StoreError(f"cannot read {file}: {describe(exc)}") from exc
-    try:
-        doc = projectjson.parse(data)
-    except ValueError as exc:
-        raise StoreError(f"{file} is damaged: {exc}{_hint(file.parent)}") from None
-    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA_NAME:
-        found = doc.get("schema") if isinstance(doc, dict) else None
-        what = f"schema {found!r}" if found is not None else "no schema name"
-        raise StoreError(f"not a Micro-Drama Studio project: {file} has {what}")
-    version = doc.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise StoreError(
-            f"{file} is damaged: version must be a whole number from 0, got {version!r}"
-        )
-    current = SCHEMA_VERSION
-    if version > current:
-        raise StoreError(
-            f"cannot open {file}: made by a newer Micro-Drama Studio "
-            f"(schema version {version}; this one reads up to {current})"
-        )
-    backup = ""
-    if version < current:
-        doc = _upgrade(doc, version, current, file)
-        backup = f"project.v{version}.json"
-        problems.append(
-            f"upgraded {PROJECT_FILE} from schema version {version} to {current}; "
-            f"the first save keeps the original as {backup}"
-        )
-    raw = doc.get("project")
-    try:
-        project = Project.from_json(raw, "project")
-    except SchemaError as exc:
-        raise StoreError(f"{file} is damaged: {exc}{_hint(file.parent)}") from None
-    except Exception as exc:  # the model met a shape it did not expect: still one clear line
-        raise StoreError(
-            f"{file} is damaged: {type(exc).__name__}: {exc}{_hint(file.parent)}"
-        ) from exc
-    try:
-        lost = projectjson.dropped(raw, project.to_json(), "project")
-    except RecursionError:  # a request nested hundreds deep: kept whole, nothing to list
-        lost = []
-    if lost:
-        backup = backup or "project.before-unknown-fields.json"
-        shown = ", ".join(lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
-        problems.append(
-            f"{PROJECT_FILE} has fields this version does not know, which a save would drop: "
-            f"{shown}; the first save keeps the original as {backup}"
-        )
-    return project, backup
-
-
-def _upgrade(doc: dict[str, Any], version: int, current: int, file: Path) -> dict[str, Any]:
-    upgrades = UPGRADES
-    for v in range(version, current):
-        step = upgrades.get(v)
-        if step is None:
-            raise StoreError(f"cannot open {file}: no upgrade from schema version {v} to {v + 1}")
-        try:
-            doc = step(doc)
-        except Exception as exc:
-            raise StoreError(
-                f"cannot open {file}: upgrading from schema version {v} failed: "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
-        if not isinstance(doc, dict):
-            raise StoreError(f"cannot open {file}: the upgrade from version {v} gave no object")
-        doc["version"] = v + 1
-    return doc
-
-
-@contextlib.contextmanager
-def _paused_gc() -> Iterator[None]:
-    """No cyclic GC while building or reading a big tree of fresh objects: each collection
-    would walk every object made so far, which several times over costs more than the work."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _autosaves(root: Path) -> list[Path]:
-    folder = root / AUTOSAVE_FOLDER
-    try:
-        return sorted(folder.glob("project-*.json"), key=lambda p: p.name, reverse=True)
-    except OSError:
-        return []
-
-
-def _hint(root: Path) -> str:
-    saves = _autosaves(root)
-    return f"; the newest autosave is {saves[0]}" if saves else ""

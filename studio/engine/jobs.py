@@ -1,15 +1,10 @@
 """The job queue: one project's generation jobs, in the order they will run. No Qt, no torch.
 
-**Order.** Waiting jobs (queued, or held by the user) run highest ``priority`` first; within one
-priority they follow the *manual order*, which is submission order (FIFO) until the user changes
-it. ``move(job_id, index)`` puts a waiting job at ``index`` among the waiting jobs (the waiting
-part of :meth:`JobQueue.jobs`) and the drop always wins: the job's priority is clamped between
-the priorities of its new neighbours, so dragging a job above a higher-priority job raises it to
-that priority, dragging it below lower-priority jobs lowers it, and a move within its own
-priority leaves it as it was. No other job changes order or priority. ``set_priority`` keeps the
-job's place in the manual order, so it joins its new priority where that order puts it (ahead of
-jobs submitted after it). A job sent back to the queue (a retried failure, a running job found on
-open) goes to the front of its priority. Held jobs keep their place and are skipped.
+**Order.** Waiting jobs run highest ``priority`` first, then in the *manual order* (submission
+order until the user changes it); ``move(job_id, index)`` puts a waiting job at ``index`` among
+the waiting jobs (the waiting part of :meth:`JobQueue.jobs`) and the drop always wins. The rules,
+and which job runs next: :mod:`studio.engine.job_order`. A job sent back to the queue (a retried
+failure, a running job found on open) goes to the front of its priority.
 
 **Threads.** Every method may be called from any thread; one lock guards the state. Subscribers
 are never called with the lock held: events are queued under it and delivered in order by
@@ -33,13 +28,13 @@ import secrets
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from studio.core.atomic import describe
 from studio.core.request import Request
-from studio.engine import jobfile
+from studio.engine import job_order, jobfile
+from studio.engine.job_order import WAITING
 from studio.engine.jobevents import Delivery, EventKind, JobEvent, Subscriber, job_event
 from studio.engine.jobfile import JOBS_FILE, KEEP_FINISHED, Job, JobState, now, request_text
 
@@ -49,9 +44,6 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 2  # a failure reported with retry=True is retried once
 _ERROR_CHARS = 500
-
-WAITING = (JobState.QUEUED, JobState.PAUSED)
-FINISHED = (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
 
 
 class JobError(ValueError):
@@ -106,20 +98,7 @@ class JobQueue:
         """Put a waiting job at ``index`` among the waiting jobs (module docstring)."""
         with self._changing() as events:
             job = self._get(job_id, WAITING, "move")
-            others = [j for j in self._waiting() if j is not job]
-            index = min(max(index, 0), len(others))
-            above = others[index - 1] if index > 0 else None
-            below = others[index] if index < len(others) else None
-            priority = job.priority if below is None else max(job.priority, below.priority)
-            priority = priority if above is None else min(priority, above.priority)
-            place = self._order.index(job_id)
-            self._order.remove(job_id)
-            if below is not None and priority == below.priority:
-                place = self._order.index(below.id)
-            elif above is not None:
-                place = self._order.index(above.id) + 1
-            self._order.insert(place, job_id)
-            job.priority = priority
+            job.priority = job_order.move(self._jobs, self._order, job, index)
             events.append(job_event(EventKind.CHANGED, job))
             return replace(job)
 
@@ -176,13 +155,7 @@ class JobQueue:
         """Claim the job to run next (None while paused or empty): it becomes running.
         ``only``: claim none but these jobs (a command runs its own, not others left queued)."""
         with self._changing() as events:
-            best: Job | None = None
-            for job_id in [] if self._paused else self._order:  # first of the highest priority
-                job = self._jobs[job_id]
-                if only is not None and job_id not in only:
-                    continue
-                if job.state is JobState.QUEUED and (best is None or job.priority > best.priority):
-                    best = job
+            best = None if self._paused else job_order.next_queued(self._jobs, self._order, only)
             if best is None:
                 return None
             best.state, best.started, best.finished = JobState.RUNNING, now(), ""
@@ -254,12 +227,7 @@ class JobQueue:
         """Snapshots in display order: running (by start), waiting (in the order they will
         run, held jobs in their place), then finished ones (by finish time)."""
         with self._lock:
-            ordered = [self._jobs[i] for i in self._order]
-            running = [j for j in ordered if j.state is JobState.RUNNING]
-            ended = [j for j in ordered if j.state in FINISHED]
-            running.sort(key=attrgetter("started"))
-            ended.sort(key=attrgetter("finished"))
-            return [replace(j) for j in [*running, *self._waiting(), *ended]]
+            return [replace(j) for j in job_order.listed(self._jobs, self._order)]
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
@@ -298,10 +266,6 @@ class JobQueue:
             log.warning("ignored %s report for job %s: it is %s", report, job_id, state)
             return None
         return job
-
-    def _waiting(self) -> list[Job]:
-        waiting = [self._jobs[i] for i in self._order if self._jobs[i].state in WAITING]
-        return sorted(waiting, key=lambda j: -j.priority)  # stable: manual order kept
 
     def _end(self, job: Job, state: JobState, error: str = "") -> JobEvent:
         job.state, job.finished, job.progress = state, now(), None

@@ -9,7 +9,8 @@ The steps (each reported as an :class:`ExportEvent`):
    (cached too, by the mix's content);
 4. join: the segments joined by stream copy and muxed with the sound, with the AI-content
    metadata, ``+faststart``; then signed with C2PA when a key is given;
-5. extras: the SRT/WebVTT sidecars, the cover image, the OpenTimelineIO file.
+5. extras: the SRT/WebVTT sidecars, the cover image, the OpenTimelineIO file
+   (:mod:`studio.media.episode_extras`).
 
 Nothing appears at ``out`` until all of it is done: every file is written under a temporary
 name and renamed at the end, and any failure (ffmpeg's, a full disk) removes what was written.
@@ -38,13 +39,14 @@ from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE
 from studio.media.c2pa_sign import SigningKey
 from studio.media.captions import Cue, has_cjk
+from studio.media.episode_extras import write_extras
 from studio.media.episode_join import join_episode, temp_beside
 from studio.media.export_plan import EpisodePlan, ExportError, plan_episode
-from studio.media.ffmpeg import MediaError, run_ffmpeg
+from studio.media.ffmpeg import MediaError
 from studio.media.labels import Label, default_label
 from studio.media.presets import PRESETS, ExportPreset
 from studio.media.segments import SegmentSpec, encode_segment, segment_key
-from studio.media.subtitles import ass_text, caption_font, caption_size, write_sidecars
+from studio.media.subtitles import ass_text, caption_font, caption_size
 
 CACHE = "exports/.cache"  # in the project folder: segments and encoded sound, per episode+preset
 ENCODERS = 2  # segments encoded at once: x264 leaves cores idle at each segment's start and end
@@ -156,7 +158,9 @@ def export_episode(
         emit(ExportEvent(number, "join", 1, 1))
         _check(cancel)
         emit(ExportEvent(number, "extras", 0, 1, "captions, cover, timeline"))
-        extras = _extras(plan, project, video, out, captions, options, rate, result)
+        extras = write_extras(plan, project, video, out, rate, captions=captions,
+                              cover=options.cover, otio=options.otio,
+                              warnings=result.warnings)  # fmt: skip
         written += extras.values()
         _publish(written, video, out, extras, result)
         written = []
@@ -331,72 +335,6 @@ def _sound(
     finally:
         wav.unlink(missing_ok=True)
     return encoded, key
-
-
-def _extras(
-    plan: EpisodePlan,
-    project: Project,
-    video: Path,
-    out: Path,
-    captions: str,
-    options: ExportOptions,
-    rate: FrameRate,
-    result: ExportResult,
-) -> dict[str, Path]:
-    """Sidecars, cover and interchange in temporary files; {kind: temporary file}."""
-    made: dict[str, Path] = {}
-    try:
-        if captions in ("sidecar", "both") and plan.cues:
-            srt, vtt = write_sidecars(plan.cues, temp_beside(out, ".mp4"))
-            made["srt"], made["vtt"] = srt, vtt
-        if options.cover:
-            made["cover"] = _cover(plan, project, video, out, rate, result)
-        if options.otio:
-            from studio.media.otio_export import InterchangeError, write_interchange
-
-            target = temp_beside(out, ".otio")
-            made["otio"] = target
-            try:
-                write_interchange(plan, target)
-            except InterchangeError as exc:
-                raise ExportError(str(exc)) from None
-    except BaseException:
-        for path in made.values():
-            path.unlink(missing_ok=True)
-        raise
-    return made
-
-
-def _cover(
-    plan: EpisodePlan,
-    project: Project,
-    video: Path,
-    out: Path,
-    rate: FrameRate,
-    result: ExportResult,
-) -> Path:
-    """The cover image: the episode's chosen frame, else the middle of its first shot."""
-    chosen = project.episode(plan.number).cover_frame
-    first = plan.cuts[0].frames // 2
-    frame = first if chosen is None else chosen
-    if frame >= plan.frames:
-        result.warnings.append(
-            f"episode {plan.number}: cover frame {frame} is past the end; using frame {first}"
-        )
-        frame = first
-    seconds = plan.fps.seconds(frame)
-    at = rate.seconds(round(seconds * rate.fraction)) + rate.seconds(1) / 2  # inside the frame
-    cover = temp_beside(out, ".jpg")
-    try:
-        run_ffmpeg(
-            ["-loglevel", "error", "-ss", f"{float(at):.6f}", "-i", str(video),
-             "-frames:v", "1", "-q:v", "2", "-update", "1", "-f", "image2", str(cover)],
-            f"make the cover of episode {plan.number}",
-        )  # fmt: skip
-    except BaseException:
-        cover.unlink(missing_ok=True)
-        raise
-    return cover
 
 
 def _publish(

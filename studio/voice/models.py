@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from studio.engine.backends.base import BackendError
-from studio.engine.registry import ModelEntry, ModelKind, add_detector, scan
+from studio.engine.model_lookup import NotInstalled, for_folder
+from studio.engine.registry import ModelEntry, ModelKind, add_detector
 
 BACKENDS = {  # backend name -> "module:Class", loaded by the worker (WorkerConfig.backends)
     "espeak": "studio.voice.tts_backends:EspeakBackend",
@@ -35,14 +36,14 @@ add_detector(sound_folder)
 
 
 def sound_model(models_dir: Path, name: str, model_hash: str, kind: ModelKind) -> ModelEntry:
-    """The installed model ``name`` of ``kind``, still the one the request recorded."""
-    registry = scan(models_dir)
-    installed = [e.name for e in registry.of_kind(kind) if not e.problems]
+    """The installed model ``name`` of ``kind``, still the one the request recorded (looked up
+    once per model in this process: :mod:`studio.engine.model_lookup`)."""
     try:
-        entry = registry.get(name)
-    except KeyError:
+        entry = for_folder(models_dir).find(name)
+    except NotInstalled as missing:
+        installed = [e.name for e in missing.registry.of_kind(kind) if not e.problems]
         raise BackendError(
-            f"no {kind.value} model named {name!r} is installed in {registry.root} "
+            f"no {kind.value} model named {name!r} is installed in {missing.registry.root} "
             f"(installed: {', '.join(installed) or 'none'})"
         ) from None
     if entry.kind != kind:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sample_projects import edit_json, small_project
 
-from studio.core import store
+from studio.core import project_file
 from studio.core.model import Project
 from studio.core.store import StoreError, open_project
 
@@ -150,9 +150,9 @@ def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch
         return upgrade
 
     edit_json(root, lambda doc: doc.update(version=1))
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 6)
+    monkeypatch.setattr(project_file, "SCHEMA_VERSION", 6)
     steps = {3: step(3), 1: step(1), 5: step(5), 4: step(4), 2: step(2)}
-    monkeypatch.setattr(store, "UPGRADES", steps)
+    monkeypatch.setattr(project_file, "UPGRADES", steps)
     with open_project(root, read_only=True) as folder:
         assert seen == [1, 2, 3, 4, 5]
         assert "from schema version 1 to 6" in folder.problems[0]
@@ -162,14 +162,14 @@ def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch
 def test_upgrade_missing_or_failing(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     edit_json(root, _v1)
     before = (root / "project.json").read_bytes()
-    monkeypatch.setattr(store, "UPGRADES", {})
+    monkeypatch.setattr(project_file, "UPGRADES", {})
     with pytest.raises(StoreError, match=r": no upgrade from schema version 1 to 2$"):
         open_project(root)
 
     def broken(doc: dict[str, Any]) -> dict[str, Any]:
         return doc["nothing"]
 
-    monkeypatch.setattr(store, "UPGRADES", {1: broken})
+    monkeypatch.setattr(project_file, "UPGRADES", {1: broken})
     with pytest.raises(StoreError, match=r"upgrading from schema version 1 failed: KeyError"):
         open_project(root)
     assert (root / "project.json").read_bytes() == before

@@ -1,7 +1,8 @@
 """The diffusers backend: a request run through a local diffusers pipeline, kept warm.
 
 It runs inside the worker process (torch and diffusers are imported there, lazily). For each
-request it finds the model in the models folder's registry, checks the request against it (the
+request it finds the model in the models folder (:mod:`studio.engine.model_lookup`: the entry is
+built once per model and kept while its files are unchanged), checks the request against it (the
 model's content hash, kind, size and frame-count rules), and reuses the pipeline loaded for the
 previous request when it is the same model: the warm pipeline is swapped (unloaded, memory freed)
 only when another model is needed. The placement (device, dtype, offload tier) comes from
@@ -37,7 +38,8 @@ from studio.engine.backends.diffusion_video import (
     write_video_take,
 )
 from studio.engine.device import DeviceInfo, Placement, Tier
-from studio.engine.registry import ModelEntry, ModelError, ModelKind, Registry, load_pipeline, scan
+from studio.engine.model_lookup import ModelLookup, NotInstalled, for_folder
+from studio.engine.registry import ModelEntry, ModelError, ModelKind, load_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +110,8 @@ class DiffusersBackend:
     # --- checking the request --------------------------------------------------------------
 
     def _plan(self, request: Request, ctx: RunContext) -> _Plan:
-        registry = scan(ctx.models_dir)
-        entry = _model(registry, request)
+        lookup = for_folder(ctx.models_dir)
+        entry = _model(lookup, request)
         try:
             fps = str(FrameRate.parse(request.fps))
         except ValueError as e:
@@ -130,7 +132,7 @@ class DiffusersBackend:
         else:
             check_video(request, entry, frame_step)
             kwargs = video_kwargs(request, entry, ctx)
-        wanted = adapters.resolve(request, registry, entry, ctx)
+        wanted = adapters.resolve(request, lookup, entry, ctx)
         images = adapters.reference_images(wanted)
         if images is not None:
             kwargs["ip_adapter_image"] = images
@@ -257,13 +259,13 @@ class DiffusersBackend:
         return pipe(**kwargs)
 
 
-def _model(registry: Registry, request: Request) -> ModelEntry:
+def _model(lookup: ModelLookup, request: Request) -> ModelEntry:
     try:
-        entry = registry.get(request.model)
-    except KeyError:
-        names = [e.name for e in registry if e.kind in (*IMAGE_KINDS, *VIDEO_KINDS)]
+        entry = lookup.find(request.model)
+    except NotInstalled as missing:
+        names = [e.name for e in missing.registry if e.kind in (*IMAGE_KINDS, *VIDEO_KINDS)]
         raise BackendError(
-            f"no model named {request.model!r} is installed in {registry.root} "
+            f"no model named {request.model!r} is installed in {missing.registry.root} "
             f"(installed: {', '.join(names) or 'none'})"
         ) from None
     if request.model_hash and request.model_hash != entry.hash:

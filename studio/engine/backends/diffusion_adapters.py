@@ -15,7 +15,8 @@ from typing import Any
 from studio.core.request import Request
 from studio.engine import model_files as mf
 from studio.engine.backends.base import BackendError, RunContext
-from studio.engine.registry import ModelEntry, ModelKind, Registry
+from studio.engine.model_lookup import ModelLookup, NotInstalled
+from studio.engine.registry import ModelEntry, ModelKind
 
 IMAGE_ENCODER = "image_encoder"
 
@@ -55,17 +56,17 @@ class Loaded:
     ip_key: str = ""
 
 
-def resolve(request: Request, registry: Registry, entry: ModelEntry, ctx: RunContext) -> Adapters:
+def resolve(request: Request, lookup: ModelLookup, entry: ModelEntry, ctx: RunContext) -> Adapters:
     """The adapters ``request`` names, their files found and checked; BackendError if not."""
-    loras = tuple((_lora_file(lora.path, lora.sha256, registry, entry), lora.weight)
+    loras = tuple((_lora_file(lora.path, lora.sha256, lookup, entry), lora.weight)
                   for lora in request.loras)  # fmt: skip
     name = getattr(request, "ip_adapter", "")
     if not name or not request.references:
         return Adapters(loras=loras)
     try:
-        ip = registry.get(name)
-    except KeyError:
-        have = ", ".join(e.name for e in registry.of_kind(ModelKind.IP_ADAPTER)) or "none"
+        ip = lookup.find(name)
+    except NotInstalled as missing:
+        have = ", ".join(e.name for e in missing.registry.of_kind(ModelKind.IP_ADAPTER)) or "none"
         raise BackendError(
             f"no IP-Adapter named {name!r} is installed (installed: {have})"
         ) from None
@@ -131,14 +132,14 @@ def reference_images(wanted: Adapters) -> list[list[Any]] | None:
     return [images]
 
 
-def _lora_file(rel: str, sha256: str, registry: Registry, model: ModelEntry) -> Path:
-    root = registry.root.resolve()
+def _lora_file(rel: str, sha256: str, lookup: ModelLookup, model: ModelEntry) -> Path:
+    root = lookup.root.resolve()
     path = (root / rel).resolve()
     if not path.is_relative_to(root):
         raise BackendError(f"the LoRA {rel} is outside the models folder")
     if not path.is_file():
         raise BackendError(f"the LoRA {rel} is not in the models folder")
-    entry = next((e for e in registry if e.path.resolve() == path), None)
+    entry = lookup.entry_at(path)
     if entry is not None and entry.family and model.family and entry.family != model.family:
         raise BackendError(f"the LoRA {rel} is for {entry.family}; {model.name} is {model.family}")
     if sha256 and sha256 != (entry.hash if entry else "") and sha256 != _sha256(path):
