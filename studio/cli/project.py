@@ -111,10 +111,11 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from studio.cli.generate import run_requests
+    from studio.core.kinds import Backend
     from studio.core.resources import SAMPLE_SCRIPT, resource
     from studio.core.script.importer import apply_script, read_script_text
     from studio.core.store import PROJECT_SUFFIX, open_project
-    from studio.engine.planning import DIFFUSERS, GenerationSettings, plan
+    from studio.engine.planning import GenerationSettings, plan
 
     script = resource(SAMPLE_SCRIPT)
     root = Path(args.dir) / f"{script.stem}{PROJECT_SUFFIX}"
@@ -144,7 +145,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             from studio.app.models import scan_models as scan
             from studio.engine.models_dir import models_dir
 
-            settings, registry = GenerationSettings(DIFFUSERS, args.model), scan(models_dir())
+            settings, registry = (
+                GenerationSettings(Backend.DIFFUSERS, args.model),
+                scan(models_dir()),
+            )
         try:
             requests = plan(project, todo, settings, registry)
         except ValueError as exc:

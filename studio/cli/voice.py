@@ -8,8 +8,7 @@ import sys
 from typing import Any
 
 from studio.cli.common import CliError, add_command, print_json, select_shots, warn
-
-LIPSYNC_BACKENDS = ("viseme", "musetalk")
+from studio.core.kinds import LIPSYNC_BACKENDS, VOICE_BACKENDS, Backend
 
 
 def register(sub: Any) -> None:
@@ -19,7 +18,7 @@ def register(sub: Any) -> None:
     p.add_argument("--shot", action="append", metavar="ID", help="only this shot (repeatable)")
     p.add_argument(
         "--backend",
-        choices=["espeak", "kokoro"],
+        choices=list(VOICE_BACKENDS),
         help="every character with this backend (default: each character's own)",
     )
     p.add_argument("--model", help="the Kokoro model's name (see `studio models list`)")
@@ -38,8 +37,8 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--backend",
-        choices=LIPSYNC_BACKENDS,
-        default="viseme",
+        choices=list(LIPSYNC_BACKENDS),
+        default=Backend.VISEME,
         help="viseme (built in, CPU) or musetalk (weights in the models folder)",
     )
     p.add_argument("--model", help="the MuseTalk model's name (default: the installed one)")
@@ -65,10 +64,10 @@ def register(sub: Any) -> None:
 
 def cmd_voice(args: argparse.Namespace) -> int:
     from studio.core.store import open_project, resolve_root
-    from studio.voice.plan import KOKORO, VoiceChoice, voice_requests
+    from studio.voice.plan import VoiceChoice, voice_requests
 
     choice = VoiceChoice()
-    if args.backend == KOKORO or args.model:
+    if args.backend == Backend.KOKORO or args.model:
         choice = _kokoro_choice(args.model)
     elif args.backend:
         choice = VoiceChoice(backend=args.backend)
@@ -109,11 +108,11 @@ def voice_lines(folder: Any, requests: list[Any], *, quiet: bool) -> tuple[list[
 
 
 def _kokoro_choice(name: str | None) -> Any:
-    from studio.engine.registry import ModelKind
-    from studio.voice.plan import KOKORO, VoiceChoice
+    from studio.core.kinds import ModelKind
+    from studio.voice.plan import VoiceChoice
 
     model, model_hash = _installed(ModelKind.TTS, name, "Kokoro voice")
-    return VoiceChoice(backend=KOKORO, model=model, model_hash=model_hash)
+    return VoiceChoice(backend=Backend.KOKORO, model=model, model_hash=model_hash)
 
 
 def _installed(kind: Any, name: str | None, what: str) -> tuple[str, str]:
@@ -202,11 +201,11 @@ def _file_and_gain(text: str, spec: str) -> tuple[str, float]:
 
 
 def _lipsync_model(args: argparse.Namespace) -> tuple[str, str]:
-    if args.backend != "musetalk":
+    if args.backend != Backend.MUSETALK:
         if args.model:
             raise CliError("--model is for --backend musetalk")
         return args.backend, ""
-    from studio.engine.registry import ModelKind
+    from studio.core.kinds import ModelKind
 
     return _installed(ModelKind.LIPSYNC, args.model, "MuseTalk")
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studio.core import jsonread as jr
+from studio.core.kinds import Backend
 
 
 @dataclass(slots=True)
 class VoiceSettings:
-    backend: str = "espeak"  # "espeak" (built in) | "kokoro"
+    backend: str = Backend.ESPEAK.value  # a voice backend: espeak (built in) or kokoro
     model: str = ""  # registry name of a neural voice model
     voice: str = ""  # the backend's voice: "en-us+f3", "af_heart"; "" = chosen per character
     language: str = ""
@@ -37,7 +38,7 @@ class VoiceSettings:
     def from_json(cls, raw: Any, where: str) -> VoiceSettings:
         d = jr.obj(raw, where)
         return cls(
-            backend=jr.field(d, "backend", str, where, "espeak"),
+            backend=jr.field(d, "backend", str, where, Backend.ESPEAK.value),
             model=jr.field(d, "model", str, where, ""),
             voice=jr.field(d, "voice", str, where, ""),
             language=jr.field(d, "language", str, where, ""),

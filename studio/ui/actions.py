@@ -159,13 +159,14 @@ def remove_reference(session: Session, name: str, rel: str) -> bool:
 
 def generate(session: Session, shot_ids: Sequence[str], settings: Any = None) -> list[Job]:
     """Queue takes for these shots (``settings``: a GenerationSettings; default the animatic)."""
-    from studio.engine.planning import DIFFUSERS, GenerationSettings, plan
+    from studio.core.kinds import Backend
+    from studio.engine.planning import GenerationSettings, plan
 
     project = session.project
     if project is None or session.runner is None:
         return _refuse(session, "generate")
     settings = settings or GenerationSettings()
-    registry = _registry(session) if settings.backend == DIFFUSERS else None
+    registry = _registry(session) if settings.backend == Backend.DIFFUSERS else None
     try:
         requests = plan(project, _with_scenes(session, shot_ids), settings, registry)
     except (ValueError, KeyError) as exc:
@@ -235,14 +236,15 @@ def references(session: Session, name: str, count: int = 4, settings: Any = None
     """Queue ``count`` reference stills of a character, to approve in the bible."""
     from dataclasses import replace
 
-    from studio.engine.planning import DIFFUSERS, GenerationSettings, reference_requests
+    from studio.core.kinds import Backend
+    from studio.engine.planning import GenerationSettings, reference_requests
 
     project = session.project
     character = project.character(name) if project is not None else None
     if character is None or session.runner is None:
         return _refuse(session, "generate references")
     settings = replace(settings or GenerationSettings(), variations=count)
-    registry = _registry(session) if settings.backend == DIFFUSERS else None
+    registry = _registry(session) if settings.backend == Backend.DIFFUSERS else None
     try:
         requests = reference_requests(project, character, settings, registry)  # type: ignore[arg-type]
     except ValueError as exc:

@@ -13,8 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
+from studio.core.kinds import Backend
 from studio.core.store import StoreError
-from studio.engine.planning import DIFFUSERS, GenerationSettings
+from studio.engine.planning import GenerationSettings
 from studio.ui.preferences import Preferences
 from studio.ui.session import Session
 
@@ -37,8 +38,8 @@ class WindowTools(QObject):
 
     def generation_settings(self) -> GenerationSettings:
         """The default backend and model of the Settings, for generate buttons."""
-        if self.prefs.backend == DIFFUSERS and self.prefs.model:
-            return GenerationSettings(DIFFUSERS, self.prefs.model)
+        if self.prefs.backend == Backend.DIFFUSERS and self.prefs.model:
+            return GenerationSettings(Backend.DIFFUSERS, self.prefs.model)
         return GenerationSettings()
 
     # -- dialogs --------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from skimage import data
 from tiny_kokoro import save_tiny_kokoro
 from tiny_musetalk import save_tiny_musetalk
 
+from studio.core.kinds import ModelKind
 from studio.core.request import request_from_json
 from studio.core.store import open_project
-from studio.engine.registry import ModelKind, scan
+from studio.engine.registry import scan
 from studio.media.ffmpeg import VideoWriter, probe, read_frames
 
 pytestmark = pytest.mark.slow

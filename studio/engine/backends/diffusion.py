@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio.core.kinds import Backend, ModelKind
 from studio.core.request import ImageRequest, Request, RequestKind
 from studio.core.result import Rendered, Timings
 from studio.core.time import FrameRate
@@ -37,7 +38,7 @@ from studio.engine.backends.diffusion_video import (
     write_video_take,
 )
 from studio.engine.device import DeviceInfo, Placement, Tier
-from studio.engine.registry import ModelEntry, ModelError, ModelKind, Registry, load_pipeline, scan
+from studio.engine.registry import ModelEntry, ModelError, Registry, load_pipeline, scan
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class _Plan:
 class DiffusersBackend:
     """Runs image and video requests through diffusers pipelines on the worker's device."""
 
-    name = "diffusers"
+    name = Backend.DIFFUSERS
 
     def __init__(self) -> None:
         self._warm: _Warm | None = None

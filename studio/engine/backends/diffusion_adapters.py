@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from studio.core.kinds import ModelKind
 from studio.core.request import Request
 from studio.engine import model_files as mf
 from studio.engine.backends.base import BackendError, RunContext
-from studio.engine.registry import ModelEntry, ModelKind, Registry
+from studio.engine.registry import ModelEntry, Registry
 
 IMAGE_ENCODER = "image_encoder"
 
