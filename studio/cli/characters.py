@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli.common import CliError, add_command, open_for_reading, print_json
+from studio.core.kinds import VOICE_BACKENDS
 from studio.core.model import Character, LoraRef, Project
 
 
@@ -37,7 +38,7 @@ def register(sub: Any) -> None:
     p.add_argument("--approve-reference", action="append", default=[], metavar="PATH",
                    help="approve a generated candidate (repeatable)")  # fmt: skip
     voice = p.add_argument_group("voice (used by `studio voice`)")
-    voice.add_argument("--voice-backend", choices=["espeak", "kokoro"], help="their TTS backend")
+    voice.add_argument("--voice-backend", choices=list(VOICE_BACKENDS), help="their TTS backend")
     voice.add_argument("--voice-model", metavar="NAME", help="Kokoro model name (models list)")
     voice.add_argument(
         "--voice", metavar="ID", help="backend voice: en-us+f3, af_heart, … ('' = chosen for them)"
@@ -158,7 +159,8 @@ def _lora(spec: str) -> LoraRef:
 def _generate(folder: Any, character: Character, args: argparse.Namespace) -> None:
     from studio.app.references import candidates_folder
     from studio.cli.generate import run_requests
-    from studio.engine.planning import DIFFUSERS, GenerationSettings, reference_requests
+    from studio.core.kinds import Backend
+    from studio.engine.planning import GenerationSettings, reference_requests
 
     registry = None
     settings = GenerationSettings(variations=args.generate_references)
@@ -167,7 +169,9 @@ def _generate(folder: Any, character: Character, args: argparse.Namespace) -> No
         from studio.engine.models_dir import models_dir
 
         registry = scan(models_dir())
-        settings = GenerationSettings(DIFFUSERS, args.model, variations=args.generate_references)
+        settings = GenerationSettings(
+            Backend.DIFFUSERS, args.model, variations=args.generate_references
+        )
     try:
         requests = reference_requests(folder.project, character, settings, registry)
     except ValueError as exc:

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from studio.cli.common import CliError, add_command, print_json, select_shots
-from studio.core.request import ANIMATIC
-from studio.engine.planning import DIFFUSERS
+from studio.core.kinds import ANIMATIC_MODEL, PICTURE_BACKENDS, Backend, ModelKind
 
 ENDINGS = ("finished", "failed", "cancelled")  # the event kinds that end a job
 
@@ -27,7 +26,7 @@ def register_generate(sub: Any) -> None:
     p.add_argument("--shot", action="append", metavar="ID", help="only this shot (repeatable)")
     p.add_argument(
         "--backend",
-        choices=[ANIMATIC, DIFFUSERS],
+        choices=list(PICTURE_BACKENDS),
         help="animatic (built in, no weights) or diffusers (default: diffusers when --model names "
         "an installed model, else animatic)",
     )
@@ -87,10 +86,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return _generate_queued(args)
     if args.variations < 1:
         raise CliError("--variations must be at least 1")
-    backend = args.backend or (DIFFUSERS if args.model and args.model != ANIMATIC else ANIMATIC)
+    diffusers = args.model and args.model != ANIMATIC_MODEL
+    backend = args.backend or (Backend.DIFFUSERS if diffusers else Backend.ANIMATIC)
     registry = None
-    model = args.model or ANIMATIC
-    if backend == DIFFUSERS:
+    model = args.model or ANIMATIC_MODEL
+    if backend == Backend.DIFFUSERS:
         from studio.app.models import scan_models as scan
         from studio.engine.models_dir import models_dir
 
@@ -135,7 +135,12 @@ def _record_take(folder: Any, job: Any, take_id: str, result: Any) -> dict[str, 
 
     take = record_take(folder.project, job.request, take_id, result)
     folder.save()
-    return {"id": take.id, "shot": job.request.shot_id, "path": take.media, "request": take.request}
+    return {
+        "id": take.id,
+        "shot": job.request.shot_id,
+        "path": take.media,
+        "request": take.request_json(),
+    }
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -149,7 +154,7 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _default_model(registry: Any) -> str:
-    for entry in registry.of_kind("text-to-image"):
+    for entry in registry.of_kind(ModelKind.TEXT_TO_IMAGE):
         if not entry.problems:
             return entry.name
     raise CliError(
@@ -289,7 +294,7 @@ class _Progress:
             self.done += 1
         if self.quiet or event.job is None:
             return
-        shot = event.job.request.shot_id
+        shot = event.job.request.target.label
         line = f"[{self.done}/{self.total}] {shot}"
         if kind == "progress" and event.total:
             line += f"  step {event.step}/{event.total}"

@@ -30,6 +30,7 @@ from studio.core.jsonread import SchemaError
 from studio.core.model import Project, now_iso
 from studio.core.paths import check_project, resolve_inside
 from studio.core.store_errors import ProjectLockedError, StoreError
+from studio.core.take import unread_requests
 
 PROJECT_SUFFIX = ".mdstudio"
 PROJECT_FILE = "project.json"
@@ -360,6 +361,7 @@ def _load(file: Path, problems: list[str]) -> tuple[Project, str]:
         raise StoreError(
             f"{file} is damaged: {type(exc).__name__}: {exc}{_hint(file.parent)}"
         ) from exc
+    problems.extend(unread_requests(project))
     try:
         lost = projectjson.dropped(raw, project.to_json(), "project")
     except RecursionError:  # a request nested hundreds deep: kept whole, nothing to list

@@ -129,7 +129,7 @@ class Runner:
         send = _quiet(send)
         try:
             request = request_from_json(order.request)
-            backend = self._backend(request.backend)
+            backend = self._backend(request.backend.value)
             media.parent.mkdir(parents=True, exist_ok=True)
             ctx = RunContext(
                 project_dir=root,

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from ui_project import SCRIPT
 from workflow_window import Windows, close_window, crash, finish
 
+from studio.core.kinds import Backend
 from studio.core.model import Project, TakeState
 from studio.core.store import create_project
 from studio.engine.jobs import EventKind, JobState
-from studio.engine.planning import DIFFUSERS, GenerationSettings
+from studio.engine.planning import GenerationSettings
 from studio.ui import actions
 from studio.ui.export_dialog import ExportDialog
 
@@ -80,7 +81,7 @@ def test_review_workflow_in_the_window(qtbot, tmp_path, models, windows, monkeyp
     assert session.runner.queue.paused
     session.select([s0, s1, s2])
     window.review.act["generate_selected"].trigger()  # the default backend: the animatic
-    tiny = GenerationSettings(DIFFUSERS, model, steps=2, size=(64, 128))
+    tiny = GenerationSettings(Backend.DIFFUSERS, model, steps=2, size=(64, 128))
     diffusion = actions.generate(session, [s0], tiny)
     assert len(diffusion) == 1 and diffusion[0].request.model == model
     qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 4)
@@ -118,7 +119,7 @@ def test_review_workflow_in_the_window(qtbot, tmp_path, models, windows, monkeyp
     assert window.jobs.model.preview(diffusion[0].id) is not None  # the latest preview image
     qtbot.waitUntil(lambda: "0 running · 0 waiting" in window.jobs.status.text())
     pictured = session.project.find_shot(s0).takes
-    assert len(pictured) == 1 and pictured[0].request["model"] == model
+    assert len(pictured) == 1 and pictured[0].request.model == model
     assert pictured[0].device == "cpu" and (root / pictured[0].media).is_file()
     assert (root / pictured[0].media).with_suffix(".png").is_file()  # the keyframe beside it
     qtbot.waitUntil(lambda: list(window.review.grid.cards) == [pictured[0].id])
