@@ -10,7 +10,8 @@ from typing import Any
 
 from studio.cli.common import CliError, add_command, open_for_reading, print_json
 from studio.core.kinds import VOICE_BACKENDS
-from studio.core.model import Character, LoraRef, Project
+from studio.core.model import Character, Project
+from studio.core.request import Lora
 
 
 def register(sub: Any) -> None:
@@ -148,10 +149,10 @@ def _edit(root: Path, character: Character, args: argparse.Namespace) -> None:
         approve_candidate(root, character, path)
 
 
-def _lora(spec: str) -> LoraRef:
+def _lora(spec: str) -> Lora:
     path, _, weight = spec.partition(":")
     try:
-        return LoraRef(path, float(weight) if weight else 1.0)
+        return Lora(path, float(weight) if weight else 1.0)
     except ValueError:
         raise CliError(f"not a LoRA weight: {spec!r} (use PATH or PATH:0.8)") from None
 

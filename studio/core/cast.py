@@ -11,6 +11,7 @@ from typing import Any
 
 from studio.core import jsonread as jr
 from studio.core.kinds import Backend
+from studio.core.request import Lora
 
 
 @dataclass(slots=True)
@@ -49,29 +50,13 @@ class VoiceSettings:
 
 
 @dataclass(slots=True)
-class LoraRef:
-    """A LoRA to attach when generating: a ``.safetensors`` file in the models folder."""
-
-    path: str  # relative to the models folder
-    weight: float = 1.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "weight": self.weight}
-
-    @classmethod
-    def from_json(cls, raw: Any, where: str) -> LoraRef:
-        d = jr.obj(raw, where)
-        return cls(jr.field(d, "path", str, where), jr.field(d, "weight", float, where, 1.0))
-
-
-@dataclass(slots=True)
 class Character:
     name: str
     description: str = ""
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     reference_images: list[str] = field(default_factory=list)  # approved, project-relative
     seed: int = 0
-    loras: list[LoraRef] = field(default_factory=list)  # attached to every shot they are in
+    loras: list[Lora] = field(default_factory=list)  # attached to every shot they are in
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,7 +78,7 @@ class Character:
             reference_images=jr.str_list(d, "reference_images", where),
             seed=jr.field(d, "seed", int, where, 0),
             loras=[
-                LoraRef.from_json(x, f"{where}.loras[{i}]")
+                Lora.from_json(x, f"{where}.loras[{i}]")
                 for i, x in enumerate(jr.lst(d.get("loras", []), f"{where}.loras"))
             ],
         )

@@ -15,8 +15,9 @@ from typing import Any
 
 from studio.core import jsonread as jr
 from studio.core.bounds import check_bounds
-from studio.core.cast import Character, LoraRef
+from studio.core.cast import Character
 from studio.core.cast import VoiceSettings as VoiceSettings  # re-exported
+from studio.core.request import Lora
 from studio.core.take import Take, TakeState
 from studio.core.take import now_iso as now_iso  # re-exported
 from studio.core.time import FrameRate
@@ -251,7 +252,7 @@ class Project:
     characters: list[Character] = field(default_factory=list)
     episodes: list[Episode] = field(default_factory=list)
     archived_shots: list[Shot] = field(default_factory=list)  # removed from the script
-    loras: list[LoraRef] = field(default_factory=list)  # the project's style, on every shot
+    loras: list[Lora] = field(default_factory=list)  # the project's style, on every shot
     label: str = ""  # the visible AI-content label; "" = "AI-generated" in the project's language
     producer: str = ""  # who made it, in the exported files' AI-content metadata
 
@@ -316,7 +317,7 @@ class Project:
             characters=_items(d, "characters", Character, where),
             episodes=_items(d, "episodes", Episode, where),
             archived_shots=_items(d, "archived_shots", Shot, where),
-            loras=_items(d, "loras", LoraRef, where),
+            loras=_items(d, "loras", Lora, where),
             label=jr.field(d, "label", str, where, ""),
             producer=jr.field(d, "producer", str, where, ""),
         )

@@ -170,7 +170,7 @@ def shot_loras(project: Project, shot: Shot) -> tuple[Lora, ...]:
     first: dict[str, Any] = {}
     for ref in refs:
         first.setdefault(ref.path, ref)  # the first mention's weight wins
-    return tuple(Lora(ref.path, ref.weight) for ref in first.values())
+    return tuple(first.values())
 
 
 def character_references(project: Project, shot: Shot) -> list[str]:
@@ -280,7 +280,7 @@ def reference_requests(
             guidance=rules.guidance,
             width=width,
             height=height,
-            loras=tuple(Lora(ref.path, ref.weight) for ref in character.loras),
+            loras=tuple(character.loras),
         )
     else:
         width, height = animatic_size(project)

@@ -13,7 +13,6 @@ from studio.core.model import (
     Character,
     DialogueLine,
     Episode,
-    LoraRef,
     Project,
     Scene,
     Shot,
@@ -22,7 +21,7 @@ from studio.core.model import (
     TakeState,
     VoiceSettings,
 )
-from studio.core.request import ImageRequest
+from studio.core.request import ImageRequest, Lora
 from studio.core.time import FrameRate
 
 
@@ -64,7 +63,7 @@ def rich_project() -> Project:
         voice=VoiceSettings("kokoro", "kokoro-82m", "bf_alice", "en", 1.1, 0.9, 0.8),
         reference_images=["characters/elena.png"],
         seed=42,
-        loras=[LoraRef("loras/elena.safetensors", 0.7)],
+        loras=[Lora("loras/elena.safetensors", 0.7)],
     )
     return Project(
         title="Rain",
@@ -80,7 +79,7 @@ def rich_project() -> Project:
             Episode(2, "", []),
         ],
         archived_shots=[archived],
-        loras=[LoraRef("loras/noir.safetensors")],
+        loras=[Lora("loras/noir.safetensors")],
     )
 
 
@@ -102,6 +101,19 @@ def test_round_trip_keeps_types() -> None:
     assert shot.kind is ShotKind.DIALOGUE
     assert shot.takes[0].state is TakeState.APPROVED
     assert shot.approved_take == "tk-1"
+
+
+def test_loras_of_the_cast_are_stored_as_before() -> None:
+    """One LoRA type for the cast and requests: the cast stores path and weight (and a pinned
+    sha256), a request always all three (its digest covers them)."""
+    elena = rich_project().characters[0]
+    assert elena.to_json()["loras"] == [{"path": "loras/elena.safetensors", "weight": 0.7}]
+    pinned = Lora("loras/elena.safetensors", 0.7, "ab" * 32)
+    assert Lora.from_json(pinned.to_json(), "lora") == pinned
+    request = ImageRequest(shot_id="sh-1", loras=(elena.loras[0],))
+    assert request.to_json()["loras"] == [
+        {"path": "loras/elena.safetensors", "weight": 0.7, "sha256": ""}
+    ]
 
 
 def test_media_problem_is_not_saved_nor_compared() -> None:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from studio.core.model import Character, LoraRef, Project, Take, TakeState
+from studio.core.model import Character, Project, Take, TakeState
 from studio.core.request import ImageRequest, Lora, VideoRequest
 from studio.core.script.importer import apply_script
 from studio.core.targets import ReferenceTarget
@@ -111,10 +111,10 @@ def test_image_model_gets_its_family_size_and_references(project):
 
 
 def test_style_and_character_loras_are_attached_once(project):
-    project.loras = [LoraRef("loras/noir.safetensors", 0.6)]
+    project.loras = [Lora("loras/noir.safetensors", 0.6)]
     project.character("MAYA").loras = [
-        LoraRef("loras/maya.safetensors", 0.9),
-        LoraRef("loras/noir.safetensors", 1.0),
+        Lora("loras/maya.safetensors", 0.9),
+        Lora("loras/noir.safetensors", 1.0),
     ]
     registry = Registry(Entry("sd", "text-to-image", "sd15"))
     box, maya = plan(project, pairs(project), GenerationSettings("diffusers", "sd"), registry)
@@ -182,7 +182,7 @@ def test_character_bible_is_optional():
 
 def test_reference_requests_portray_the_character_from_the_bible(project):
     maya = project.character("MAYA")
-    maya.loras = [LoraRef("loras/maya.safetensors", 0.9)]
+    maya.loras = [Lora("loras/maya.safetensors", 0.9)]
     drawn = reference_requests(project, maya, GenerationSettings(variations=3))
     assert len(drawn) == 3 and drawn[0].seed == maya.seed and len({r.seed for r in drawn}) == 3
     assert drawn[0].brief.characters == ("MAYA",) and drawn[0].frames == 1
