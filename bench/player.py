@@ -78,7 +78,11 @@ def build(folder: Path, seconds: int) -> Path:
     shutil.rmtree(root, ignore_errors=True)
     shots = [
         Shot(
-            f"sh-{k}", ShotKind.ACTION, "", SHOT, takes=[Take("t", f"takes/{k}.mp4", {}, APPROVED)]
+            f"sh-{k}",
+            ShotKind.ACTION,
+            "",
+            SHOT,
+            takes=[Take("t", f"takes/{k}.mp4", None, APPROVED)],
         )
         for k in range(max(1, seconds * FPS // SHOT))
     ]

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studio.core.atomic import write_atomic
+from studio.core.kinds import Backend
 from studio.core.model import (
     Character,
     DialogueLine,
@@ -36,6 +37,7 @@ from studio.core.model import (
     TakeState,
 )
 from studio.core.paths import check_project
+from studio.core.request import ShotBrief, VideoRequest
 from studio.core.store import create_project, open_project
 
 EPISODES, SCENES, SHOTS_PER_SCENE, TAKES = 100, 4, 10, 3
@@ -44,28 +46,29 @@ OPEN_TARGET_S, SAVE_TARGET_S = 1.0, 0.3
 STATES = (TakeState.APPROVED, TakeState.DONE, TakeState.REJECTED)
 
 
-def request(n: int) -> dict[str, object]:
-    """A generation request the size of a real one (15 keys)."""
-    return {
-        "kind": "video",
-        "backend": "diffusers_video",
-        "model": "Wan-AI/Wan2.1-T2V-1.3B-Diffusers",
-        "revision": f"{n * 2654435761 % 2**64:016x}",
-        "prompt": (
+def request(n: int, shot_id: str) -> VideoRequest:
+    """A generation request as a real one is (its JSON has 21 keys)."""
+    return VideoRequest(
+        shot_id=shot_id,
+        backend=Backend.DIFFUSERS,
+        model="Wan-AI/Wan2.1-T2V-1.3B-Diffusers",
+        model_hash=f"{n * 2654435761 % 2**64:016x}" * 4,
+        prompt=(
             "Rain-soaked neon street at night, close-up on ELENA as she turns to MARCO, "
             f"tears mixing with rain, cinematic lighting, shallow depth of field, shot {n}"
         ),
-        "negative_prompt": "blurry, low quality, watermark, text, extra fingers",
-        "seed": 1_000_003 * n % 2**31,
-        "steps": 30,
-        "guidance": 5.5,
-        "width": 480,
-        "height": 832,
-        "frames": 81,
-        "fps": "16/1",
-        "scheduler": "UniPCMultistepScheduler",
-        "references": ["characters/elena.png", "characters/marco.png"],
-    }
+        negative_prompt="blurry, low quality, watermark, text, extra fingers",
+        seed=1_000_003 * n % 2**31,
+        steps=30,
+        guidance=5.5,
+        width=480,
+        height=832,
+        frames=81,
+        fps="16/1",
+        scheduler="UniPCMultistepScheduler",
+        references=("characters/elena.png", "characters/marco.png"),
+        brief=ShotBrief("EXT. NEON STREET - NIGHT", "Elena turns.", "close-up", ("ELENA",)),
+    )
 
 
 def build_project(scenes_per_episode: int) -> Project:
@@ -81,7 +84,7 @@ def build_project(scenes_per_episode: int) -> Project:
                     Take(
                         id=f"tk-{n:08x}{t}",
                         media=f"takes/{shot_id}/tk-{n:08x}{t}.mp4",
-                        request=request(n * TAKES + t),
+                        request=request(n * TAKES + t, shot_id),
                         state=STATES[t % len(STATES)],
                         notes="hands look wrong" if t == 2 else "",
                         gpu_seconds=41.5 + t,

@@ -28,13 +28,15 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO)]
 
+from studio.core.kinds import Backend  # noqa: E402
 from studio.core.request import (  # noqa: E402
-    ANIMATIC,
     CameraMotion,
     ImageRequest,
     LipSyncRequest,
+    Request,
     ShotBrief,
     SpokenLine,
+    VideoRequest,
     VoiceRequest,
 )
 from studio.core.speech_timing import SpeechTiming  # noqa: E402
@@ -114,7 +116,7 @@ def bare(root: Path, frames: int) -> float:
     return time.perf_counter() - start
 
 
-def lipsync(root: Path, line: SpokenLine, frames: int, source: dict, media: str) -> float:
+def lipsync(root: Path, line: SpokenLine, frames: int, source: Request, media: str) -> float:
     request = LipSyncRequest(
         shot_id="sh-1", source_take="tk-1", source_media=media, source_request=source,
         lines=(line,), frames=frames,
@@ -136,13 +138,14 @@ def main() -> int:
         line = speak(root, args.seconds)
         media = footage(root, round(args.seconds * 24) + 1)
         animatic = ImageRequest(
-            shot_id="sh-1", backend=ANIMATIC, camera_motion=CameraMotion.PUSH_IN,
+            shot_id="sh-1", backend=Backend.ANIMATIC, camera_motion=CameraMotion.PUSH_IN,
             brief=ShotBrief(heading="INT. LOBBY", characters=("A",), dialogue=("A: hi",)),
-        ).to_json()  # fmt: skip
+        )  # fmt: skip
+        video = VideoRequest(shot_id="sh-1", backend=Backend.DIFFUSERS)
         floor, synced, drawn = [], [], []
         for _ in range(args.runs):
             floor.append(bare(root, frames))
-            synced.append(lipsync(root, line, frames, {"backend": "diffusers"}, media))
+            synced.append(lipsync(root, line, frames, video, media))
             drawn.append(lipsync(root, line, frames, animatic, media))
     f, s, d = (statistics.median(x) for x in (floor, synced, drawn))
     print("(a) TTS real-time factor, espeak-ng backend → 48 kHz WAV (goal ≤ 0.05)")

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from studio.core.atomic import copy_atomic
+from studio.core.footage import Footage
 from studio.core.model import Shot, Take, TakeState, new_id
 from studio.core.paths import resolve_inside
 
@@ -18,7 +19,7 @@ class FootageError(Exception):
 
 def import_footage(project_dir: Path, shot: Shot, source: Path) -> Take:
     """Copy ``source`` to ``takes/<shot>/<take><ext>`` (complete or not at all) and add the take
-    to ``shot``. The take's request says where the file came from and its sha256."""
+    to ``shot``. The take's footage record says where the file came from and its sha256."""
     from studio.media.ffmpeg import MediaError, probe
 
     if not source.is_file():
@@ -45,17 +46,10 @@ def import_footage(project_dir: Path, shot: Shot, source: Path) -> Take:
     take = Take(
         id=take_id,
         media=media,
-        request={
-            "kind": "import",
-            "shot_id": shot.id,
-            "source": str(source.resolve()),
-            "sha256": digest,
-            "width": info.width,
-            "height": info.height,
-            "frames": info.frames,
-            "fps": info.fps,
-        },
         state=TakeState.DONE,
+        footage=Footage(
+            shot.id, str(source.resolve()), digest, info.width, info.height, info.frames, info.fps
+        ),
     )
     shot.takes.append(take)
     return take

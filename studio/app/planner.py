@@ -14,15 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from studio.app.models import scan_models
+from studio.core.kinds import ANIMATIC_MODEL, Backend, ModelKind
 from studio.core.model import Character, Project, Scene, Shot, Take
-from studio.core.request import ANIMATIC, LipSyncRequest, Request, VoiceRequest
-from studio.engine.planning import DIFFUSERS, GenerationSettings, plan, reference_requests
+from studio.core.request import LipSyncRequest, Request, VoiceRequest
+from studio.engine.planning import GenerationSettings, plan, reference_requests
 from studio.engine.planning import regenerate as again
-from studio.engine.registry import ModelKind, Registry
-from studio.voice.plan import KOKORO, VoiceChoice, voice_requests
+from studio.engine.registry import Registry
+from studio.voice.plan import VoiceChoice, voice_requests
 from studio.voice.recording import lipsync_request
-
-MUSETALK, VISEME = "musetalk", "viseme"
 
 
 class PlanError(ValueError):
@@ -43,7 +42,7 @@ class Choice:
 
     @property
     def uses_model(self) -> bool:
-        return bool(self.model) and self.model != ANIMATIC
+        return bool(self.model) and self.model != ANIMATIC_MODEL
 
 
 def settings_for(choice: Choice, models_dir: Path | None = None) -> tuple[GenerationSettings, Any]:
@@ -51,12 +50,17 @@ def settings_for(choice: Choice, models_dir: Path | None = None) -> tuple[Genera
     the animatic). A named model must be installed and usable."""
     if not choice.uses_model:
         settings = GenerationSettings(
-            ANIMATIC, ANIMATIC, choice.seed, choice.variations, choice.steps, choice.size
+            Backend.ANIMATIC,
+            ANIMATIC_MODEL,
+            choice.seed,
+            choice.variations,
+            choice.steps,
+            choice.size,
         )
         return settings, None
     registry = scan_models(models_dir)
     settings = GenerationSettings(
-        DIFFUSERS,
+        Backend.DIFFUSERS,
         choice.model,
         choice.seed,
         choice.variations,
@@ -114,9 +118,9 @@ def regenerated(take: Take, count: int = 1, **changes: Any) -> list[Request]:
 def voice_choice(backend: str = "", model: str = "", models_dir: Path | None = None) -> VoiceChoice:
     """Every character's voice (``backend`` ""), espeak-ng for all, or a Kokoro model (named, or
     the first installed one when only ``backend`` says kokoro)."""
-    if backend == KOKORO or model:
+    if backend == Backend.KOKORO or model:
         name, model_hash = installed(ModelKind.TTS, model, "Kokoro voice", models_dir)
-        return VoiceChoice(backend=KOKORO, model=name, model_hash=model_hash)
+        return VoiceChoice(backend=Backend.KOKORO, model=name, model_hash=model_hash)
     return VoiceChoice(backend=backend)
 
 
@@ -130,14 +134,14 @@ def line_requests(
 def lipsync_requests(
     project: Project,
     pairs: Iterable[tuple[Shot, Take]],
-    backend: str = VISEME,
+    backend: str = Backend.VISEME,
     model: str = "",
     models_dir: Path | None = None,
 ) -> tuple[list[LipSyncRequest], list[str]]:
     """A lip-sync of each (shot, take) to the shot's voiced lines, and one line for each pair
     that cannot be lip-synced (no voice, no usable video). MuseTalk needs an installed model."""
     model_hash = ""
-    if backend == MUSETALK:
+    if backend == Backend.MUSETALK:
         model, model_hash = installed(ModelKind.LIPSYNC, model, "MuseTalk", models_dir)
     elif model:
         raise PlanError("a lip-sync model is for the musetalk backend")

@@ -13,15 +13,14 @@ from typing import Any
 
 from studio.app.references import candidates_folder
 from studio.core.paths import resolve_inside
-from studio.core.request import RequestKind
+from studio.core.request import LipSyncRequest, VoiceRequest
 from studio.core.result import TakeResult
 from studio.core.store import ProjectFolder
 from studio.core.take_record import record_take
+from studio.core.targets import ReferenceTarget
 from studio.engine.jobs import Job
 from studio.engine.process_executor import take_outputs
 from studio.voice.recording import record_lipsync, record_voice, voice_outputs
-
-CHARACTER_PREFIX = "character:"  # the shot id of a character reference request
 
 
 @dataclass(frozen=True)
@@ -49,13 +48,14 @@ def job_outputs(folder: ProjectFolder) -> Callable[[Job, str], tuple[str, str]]:
 
     def _outputs(job: Job, take_id: str) -> tuple[str, str]:
         request = job.request
-        if request.shot_id.startswith(CHARACTER_PREFIX):
-            character = folder.project.character(request.shot_id.removeprefix(CHARACTER_PREFIX))
-            if character is None:
-                raise ValueError(f"no character {request.shot_id.removeprefix(CHARACTER_PREFIX)}")
-            where = candidates_folder(character)
-            return f"{where}/{take_id}.mp4", f"{where}/{take_id}.png"
-        if request.kind is RequestKind.TTS:
+        match request.target:
+            case ReferenceTarget(name):
+                character = folder.project.character(name)
+                if character is None:
+                    raise ValueError(f"no character {name}")
+                where = candidates_folder(character)
+                return f"{where}/{take_id}.mp4", f"{where}/{take_id}.png"
+        if isinstance(request, VoiceRequest):
             return voice_outputs(job, take_id)
         return take_outputs(job, take_id)
 
@@ -66,15 +66,15 @@ def record_result(folder: ProjectFolder, job: Job, take_id: str, result: TakeRes
     """Store a finished job's result in the open project (the caller saves). KeyError or
     ValueError when its shot or character is gone."""
     request = job.request
-    if request.shot_id.startswith(CHARACTER_PREFIX):
-        (folder.root / result.media).unlink(missing_ok=True)  # only the still is a reference
-        name = request.shot_id.removeprefix(CHARACTER_PREFIX)
-        return Recorded("reference", item=result.keyframe, character=name, request=request)
-    if request.kind is RequestKind.TTS:
-        clip, notes = record_voice(folder, request, result)  # type: ignore[arg-type]
+    match request.target:
+        case ReferenceTarget(name):
+            (folder.root / result.media).unlink(missing_ok=True)  # only the still is a reference
+            return Recorded("reference", item=result.keyframe, character=name, request=request)
+    if isinstance(request, VoiceRequest):
+        clip, notes = record_voice(folder, request, result)
         return Recorded("voice", request.shot_id, clip.media, notes=notes, request=request)
-    if request.kind is RequestKind.LIPSYNC:
-        take = record_lipsync(folder, request, take_id, result)  # type: ignore[arg-type]
+    if isinstance(request, LipSyncRequest):
+        take = record_lipsync(folder, request, take_id, result)
     else:
         take = record_take(folder.project, request, take_id, result)
     return Recorded("take", request.shot_id, take.id, request=request)

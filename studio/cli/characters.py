@@ -11,7 +11,9 @@ from typing import Any
 from studio.app.results import Recorded
 from studio.cli.common import CliError, add_command, failing, open_for_reading, print_json
 from studio.cli.running import run_requests
-from studio.core.model import Character, LoraRef, Project
+from studio.core.kinds import VOICE_BACKENDS
+from studio.core.model import Character, Project
+from studio.core.request import Lora
 
 
 def register(sub: Any) -> None:
@@ -39,7 +41,7 @@ def register(sub: Any) -> None:
     p.add_argument("--approve-reference", action="append", default=[], metavar="PATH",
                    help="approve a generated candidate (repeatable)")  # fmt: skip
     voice = p.add_argument_group("voice (used by `studio voice`)")
-    voice.add_argument("--voice-backend", choices=["espeak", "kokoro"], help="their TTS backend")
+    voice.add_argument("--voice-backend", choices=list(VOICE_BACKENDS), help="their TTS backend")
     voice.add_argument("--voice-model", metavar="NAME", help="Kokoro model name (models list)")
     voice.add_argument(
         "--voice", metavar="ID", help="backend voice: en-us+f3, af_heart, … ('' = chosen for them)"
@@ -149,10 +151,10 @@ def _edit(root: Path, character: Character, args: argparse.Namespace) -> None:
         approve_candidate(root, character, path)
 
 
-def _lora(spec: str) -> LoraRef:
+def _lora(spec: str) -> Lora:
     path, _, weight = spec.partition(":")
     try:
-        return LoraRef(path, float(weight) if weight else 1.0)
+        return Lora(path, float(weight) if weight else 1.0)
     except ValueError:
         raise CliError(f"not a LoRA weight: {spec!r} (use PATH or PATH:0.8)") from None
 

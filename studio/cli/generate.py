@@ -10,8 +10,7 @@ from typing import Any
 from studio.app.results import Recorded
 from studio.cli.common import CliError, add_command, failing, print_json
 from studio.cli.running import report, run_queued, run_requests
-from studio.core.request import ANIMATIC
-from studio.engine.planning import DIFFUSERS
+from studio.core.kinds import PICTURE_BACKENDS, Backend
 
 
 def register(sub: Any) -> None:
@@ -26,7 +25,7 @@ def register_generate(sub: Any) -> None:
     p.add_argument("--shot", action="append", metavar="ID", help="only this shot (repeatable)")
     p.add_argument(
         "--backend",
-        choices=[ANIMATIC, DIFFUSERS],
+        choices=list(PICTURE_BACKENDS),
         help="animatic (built in, no weights) or diffusers (default: diffusers when --model names "
         "an installed model, else animatic)",
     )
@@ -82,8 +81,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return _generate_queued(args)
     if args.variations < 1:
         raise CliError("--variations must be at least 1")
-    model = "" if args.backend == ANIMATIC else (args.model or "")
-    if args.backend == DIFFUSERS and not model:
+    model = "" if args.backend == Backend.ANIMATIC else (args.model or "")
+    if args.backend == Backend.DIFFUSERS and not model:
         model = failing(first_image_model)
     choice = Choice(model, args.seed, args.variations, args.steps, args.size, args.ip_adapter)
     with open_project(resolve_root(args.project)) as folder:
@@ -115,7 +114,7 @@ def describe_take(folder: Any) -> Callable[[Recorded], dict[str, Any]]:
             "id": take.id,
             "shot": recorded.shot_id,
             "path": take.media,
-            "request": take.request,
+            "request": take.request_json(),
         }
 
     return describe

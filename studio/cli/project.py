@@ -113,7 +113,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from studio.app.planner import Choice, shot_requests
     from studio.cli.generate import describe_take
     from studio.cli.running import run_requests
-    from studio.core.request import ANIMATIC
+    from studio.core.kinds import ANIMATIC_MODEL
     from studio.core.resources import SAMPLE_SCRIPT, resource
     from studio.core.script.importer import apply_script, read_script_text
     from studio.core.store import PROJECT_SUFFIX, open_project
@@ -143,7 +143,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         ]
         choice = Choice(model=args.model or "")
         requests = failing(shot_requests, project, todo, choice)
-        print(f"Generating {len(todo)} shots with {args.model or ANIMATIC}…", flush=True)
+        print(f"Generating {len(todo)} shots with {args.model or ANIMATIC_MODEL}…", flush=True)
         made, failures = run_requests(folder, requests, describe_take(folder), quiet=False)
         failures += _voice_demo(folder)
     failures += _export_demo(root, project)

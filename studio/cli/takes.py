@@ -8,6 +8,7 @@ from typing import Any
 from studio.app.selection import find_take
 from studio.cli.common import CliError, add_command, failing, open_for_reading, print_json
 from studio.core.model import Shot, Take, TakeState
+from studio.core.request import GenerationRequest, LipSyncRequest
 from studio.core.stats import GENERATED, episode_stats
 
 IMPORT_COMMAND = "takes-import"
@@ -96,17 +97,18 @@ def cmd_import_take(args: argparse.Namespace) -> int:
 
 
 def take_record(shot: Shot, take: Take) -> dict[str, Any]:
+    request = take.request
     return {
         "id": take.id,
         "shot": shot.id,
         "state": take.state.value,
         "path": take.media,
-        "model": take.request.get("model", ""),
-        "seed": take.request.get("seed", ""),
+        "model": request.model if request is not None else "",
+        "seed": request.seed if isinstance(request, GenerationRequest | LipSyncRequest) else "",
         "gpu_seconds": take.gpu_seconds,
         "device": take.device,
         "created": take.created,
-        "request": take.request,
+        "request": take.request_json(),
     }
 
 

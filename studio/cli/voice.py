@@ -9,8 +9,7 @@ from typing import Any
 from studio.app.results import Recorded
 from studio.cli.common import CliError, add_command, failing, print_json, warn
 from studio.cli.running import report, run_requests
-
-LIPSYNC_BACKENDS = ("viseme", "musetalk")
+from studio.core.kinds import LIPSYNC_BACKENDS, VOICE_BACKENDS, Backend
 
 
 def register(sub: Any) -> None:
@@ -20,7 +19,7 @@ def register(sub: Any) -> None:
     p.add_argument("--shot", action="append", metavar="ID", help="only this shot (repeatable)")
     p.add_argument(
         "--backend",
-        choices=["espeak", "kokoro"],
+        choices=list(VOICE_BACKENDS),
         help="every character with this backend (default: each character's own)",
     )
     p.add_argument("--model", help="the Kokoro model's name (see `studio models list`)")
@@ -39,8 +38,8 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--backend",
-        choices=LIPSYNC_BACKENDS,
-        default="viseme",
+        choices=list(LIPSYNC_BACKENDS),
+        default=Backend.VISEME,
         help="viseme (built in, CPU) or musetalk (weights in the models folder)",
     )
     p.add_argument("--model", help="the MuseTalk model's name (default: the installed one)")
@@ -101,7 +100,7 @@ def cmd_lipsync(args: argparse.Namespace) -> int:
     from studio.app.planner import lipsync_requests
     from studio.core.store import open_project, resolve_root
 
-    if args.model and args.backend != "musetalk":
+    if args.model and args.backend != Backend.MUSETALK:
         raise CliError("--model is for --backend musetalk")
     with open_project(resolve_root(args.project)) as folder:
         project = folder.project

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studio.core import jsonread as jr
+from studio.core.kinds import Backend
+from studio.core.request import Lora
 
 
 @dataclass(slots=True)
 class VoiceSettings:
-    backend: str = "espeak"  # "espeak" (built in) | "kokoro"
+    backend: str = Backend.ESPEAK.value  # a voice backend: espeak (built in) or kokoro
     model: str = ""  # registry name of a neural voice model
     voice: str = ""  # the backend's voice: "en-us+f3", "af_heart"; "" = chosen per character
     language: str = ""
@@ -37,7 +39,7 @@ class VoiceSettings:
     def from_json(cls, raw: Any, where: str) -> VoiceSettings:
         d = jr.obj(raw, where)
         return cls(
-            backend=jr.field(d, "backend", str, where, "espeak"),
+            backend=jr.field(d, "backend", str, where, Backend.ESPEAK.value),
             model=jr.field(d, "model", str, where, ""),
             voice=jr.field(d, "voice", str, where, ""),
             language=jr.field(d, "language", str, where, ""),
@@ -48,29 +50,13 @@ class VoiceSettings:
 
 
 @dataclass(slots=True)
-class LoraRef:
-    """A LoRA to attach when generating: a ``.safetensors`` file in the models folder."""
-
-    path: str  # relative to the models folder
-    weight: float = 1.0
-
-    def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "weight": self.weight}
-
-    @classmethod
-    def from_json(cls, raw: Any, where: str) -> LoraRef:
-        d = jr.obj(raw, where)
-        return cls(jr.field(d, "path", str, where), jr.field(d, "weight", float, where, 1.0))
-
-
-@dataclass(slots=True)
 class Character:
     name: str
     description: str = ""
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     reference_images: list[str] = field(default_factory=list)  # approved, project-relative
     seed: int = 0
-    loras: list[LoraRef] = field(default_factory=list)  # attached to every shot they are in
+    loras: list[Lora] = field(default_factory=list)  # attached to every shot they are in
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,7 +78,7 @@ class Character:
             reference_images=jr.str_list(d, "reference_images", where),
             seed=jr.field(d, "seed", int, where, 0),
             loras=[
-                LoraRef.from_json(x, f"{where}.loras[{i}]")
+                Lora.from_json(x, f"{where}.loras[{i}]")
                 for i, x in enumerate(jr.lst(d.get("loras", []), f"{where}.loras"))
             ],
         )

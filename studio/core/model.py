@@ -10,14 +10,16 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from studio.core import jsonread as jr
 from studio.core.bounds import check_bounds
-from studio.core.cast import Character, LoraRef
+from studio.core.cast import Character
 from studio.core.cast import VoiceSettings as VoiceSettings  # re-exported
+from studio.core.request import Lora
+from studio.core.take import Take, TakeState
+from studio.core.take import now_iso as now_iso  # re-exported
 from studio.core.time import FrameRate
 from studio.core.voicing import AudioRef, VoiceClip
 
@@ -31,23 +33,9 @@ class ShotKind(StrEnum):
     INSERT = "insert"
 
 
-class TakeState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    STARRED = "starred"
-
-
 def new_id(prefix: str) -> str:
     """A short random id such as ``sh-3f9a1c07``; stable once stored."""
     return f"{prefix}-{secrets.token_hex(4)}"
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(slots=True)
@@ -73,55 +61,6 @@ class DialogueLine:
             text=jr.field(d, "text", str, where),
             extension=jr.field(d, "extension", str, where, ""),
             parenthetical=jr.field(d, "parenthetical", str, where, ""),
-        )
-
-
-@dataclass(slots=True)
-class Take:
-    """One generated result for a shot, with the request that made it."""
-
-    id: str
-    media: str = ""  # relative to the project folder; "" until the file exists
-    request: dict[str, Any] = field(default_factory=dict)
-    state: TakeState = TakeState.QUEUED
-    notes: str = ""
-    gpu_seconds: float = 0.0
-    created: str = field(default_factory=now_iso)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds: load, denoise, decode…
-    device: str = ""  # where it was made: "cuda:0 (NVIDIA H100 …)", "cpu"
-    source_take: str = ""  # a lip-synced take: the take whose picture it re-mouthed
-    # Set on load when the stored media path is unusable (missing, outside the project). Not
-    # saved: the stored path is kept as it was, so nothing is lost, and the take shows why.
-    media_problem: str = field(default="", compare=False)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "media": self.media,
-            "request": self.request,
-            "state": self.state.value,
-            "notes": self.notes,
-            "gpu_seconds": self.gpu_seconds,
-            "created": self.created,
-            "timings": dict(self.timings),
-            "device": self.device,
-            "source_take": self.source_take,
-        }
-
-    @classmethod
-    def from_json(cls, raw: Any, where: str) -> Take:
-        d = jr.obj(raw, where)
-        return cls(
-            id=jr.field(d, "id", str, where),
-            media=jr.field(d, "media", str, where, ""),
-            request=jr.obj(d.get("request", {}), f"{where}.request"),
-            state=jr.choice(d, "state", TakeState, where, "queued"),
-            notes=jr.field(d, "notes", str, where, ""),
-            gpu_seconds=jr.field(d, "gpu_seconds", float, where, 0.0),
-            created=jr.field(d, "created", str, where, ""),
-            timings=_seconds(d.get("timings", {}), f"{where}.timings"),
-            device=jr.field(d, "device", str, where, ""),
-            source_take=jr.field(d, "source_take", str, where, ""),
         )
 
 
@@ -313,7 +252,7 @@ class Project:
     characters: list[Character] = field(default_factory=list)
     episodes: list[Episode] = field(default_factory=list)
     archived_shots: list[Shot] = field(default_factory=list)  # removed from the script
-    loras: list[LoraRef] = field(default_factory=list)  # the project's style, on every shot
+    loras: list[Lora] = field(default_factory=list)  # the project's style, on every shot
     label: str = ""  # the visible AI-content label; "" = "AI-generated" in the project's language
     producer: str = ""  # who made it, in the exported files' AI-content metadata
 
@@ -378,17 +317,12 @@ class Project:
             characters=_items(d, "characters", Character, where),
             episodes=_items(d, "episodes", Episode, where),
             archived_shots=_items(d, "archived_shots", Shot, where),
-            loras=_items(d, "loras", LoraRef, where),
+            loras=_items(d, "loras", Lora, where),
             label=jr.field(d, "label", str, where, ""),
             producer=jr.field(d, "producer", str, where, ""),
         )
         check_bounds(project, where)
         return project
-
-
-def _seconds(raw: Any, where: str) -> dict[str, float]:
-    d = jr.obj(raw, where)
-    return {key: jr.field(d, key, float, where) for key in d}
 
 
 def _focus(raw: Any, where: str) -> tuple[float, float]:

@@ -20,6 +20,7 @@ from studio.core.atomic import describe
 from studio.core.jsonread import SchemaError
 from studio.core.model import Project, now_iso
 from studio.core.store_errors import StoreError
+from studio.core.take import unread_requests
 
 PROJECT_FILE = "project.json"
 SCHEMA_NAME = "micro-drama-studio.project"
@@ -75,6 +76,7 @@ def read_project(file: Path, problems: list[str]) -> tuple[Project, str]:
         raise StoreError(
             f"{file} is damaged: {type(exc).__name__}: {exc}{autosave_hint(file.parent)}"
         ) from exc
+    problems.extend(unread_requests(project))
     try:
         lost = projectjson.dropped(raw, project.to_json(), "project")
     except RecursionError:  # a request nested hundreds deep: kept whole, nothing to list

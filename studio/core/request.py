@@ -5,19 +5,36 @@ model and its hash, steps, size, frames, references. It is stored with the take
 (``Take.request``) or the voiced line (``VoiceClip.request``), so any result can be reproduced
 (same request, same device, same output) or varied (a new seed). One dataclass per job kind:
 image, video, tts, lip-sync.
+
+A request's :attr:`~GenerationRequest.target` says what it makes: a take of a shot
+(:class:`ShotTarget`, ``"shot_id"`` in its JSON) or a still of a character for the bible
+(:class:`ReferenceTarget`, ``"reference_of"``; only image requests make them). Its JSON names
+exactly one of the two; a reference stored as ``"shot_id": "character:NAME"`` (how versions before
+``reference_of`` wrote it) is read as one.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any, ClassVar
 
 from studio.core import jsonread as jr
+from studio.core.footage import Footage
+from studio.core.kinds import (
+    ANIMATIC_MODEL,
+    LIPSYNC_BACKENDS,
+    PICTURE_BACKENDS,
+    VOICE_BACKENDS,
+    Backend,
+)
+from studio.core.targets import ReferenceTarget, ShotTarget, Target
 
-ANIMATIC = "animatic"  # the built-in backend and model: no weights
+_OLD_REFERENCE = "character:"  # a reference's shot id before ``reference_of`` (read, not written)
 
 
 class RequestKind(StrEnum):
@@ -37,9 +54,29 @@ class CameraMotion(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Lora:
+    """A LoRA attached when generating: a ``.safetensors`` file in the models folder, named by a
+    character, the project's style, or a request (which may pin its ``sha256``)."""
+
     path: str  # relative to the models folder
     weight: float = 1.0
-    sha256: str = ""
+    sha256: str = ""  # "" = whatever file is at ``path``
+
+    def to_json(self) -> dict[str, Any]:
+        """Its stored form in the cast (``sha256`` when pinned). A request's JSON always names
+        ``sha256``: its digest covers it."""
+        data: dict[str, Any] = {"path": self.path, "weight": self.weight}
+        if self.sha256:
+            data["sha256"] = self.sha256
+        return data
+
+    @classmethod
+    def from_json(cls, raw: Any, where: str) -> Lora:
+        d = jr.obj(raw, where)
+        return cls(
+            path=jr.field(d, "path", str, where),
+            weight=jr.field(d, "weight", float, where, 1.0),
+            sha256=jr.field(d, "sha256", str, where, ""),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +91,38 @@ class ShotBrief:
 
 
 @dataclass(frozen=True, kw_only=True)
-class GenerationRequest:
-    """Fields every kind shares. Paths are relative: ``references`` and ``init_image`` to the
-    project folder, ``loras`` to the models folder."""
+class _Request:
+    """What every kind shares: its stored form, its digest, and its target (a shot's take)."""
 
     kind: ClassVar[RequestKind]
+    backends: ClassVar[tuple[Backend, ...]]  # the backends that run this kind
 
-    shot_id: str
-    backend: str = ANIMATIC  # "animatic" | "diffusers"
-    model: str = ANIMATIC  # registry name
+    @property
+    def target(self) -> Target:
+        return ShotTarget(self.shot_id)  # type: ignore[attr-defined]
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind.value}
+        for name in _names(type(self)):
+            data[name] = _plain(getattr(self, name))
+        return data
+
+    def digest(self) -> str:
+        """A stable hash of everything that determines the output."""
+        text = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True)
+class GenerationRequest(_Request):
+    """Fields the picture kinds share. Paths are relative: ``references`` and ``init_image`` to
+    the project folder, ``loras`` to the models folder."""
+
+    backends: ClassVar[tuple[Backend, ...]] = PICTURE_BACKENDS
+
+    shot_id: str = ""  # the shot it makes a take of ("" for a reference: see ``target``)
+    backend: Backend = Backend.ANIMATIC
+    model: str = ANIMATIC_MODEL  # registry name
     model_hash: str = ""  # the registry's content hash of the model ("" for the animatic)
     prompt: str = ""
     negative_prompt: str = ""
@@ -81,25 +141,22 @@ class GenerationRequest:
 
     def __post_init__(self) -> None:
         # 5 and 5.0 must not make two digests; lists given for tuples must not break hashing.
+        object.__setattr__(self, "backend", Backend(self.backend))
         object.__setattr__(self, "guidance", float(self.guidance))
         object.__setattr__(self, "reference_scale", float(self.reference_scale))
         object.__setattr__(self, "references", tuple(self.references))
         object.__setattr__(self, "loras", tuple(self.loras))
+        if bool(self.shot_id) == bool(getattr(self, "reference_of", "")):
+            raise ValueError("a request makes a take of a shot (shot_id) or a reference "
+                             "(reference_of, image requests only): name exactly one")  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["references"] = list(self.references)
-        data["loras"] = [asdict(lora) for lora in self.loras]
-        brief = data["brief"]
-        brief["characters"] = list(self.brief.characters)
-        brief["dialogue"] = list(self.brief.dialogue)
-        plain = {k: v.value if isinstance(v, StrEnum) else v for k, v in data.items()}
-        return {"kind": self.kind.value, **plain}
-
-    def digest(self) -> str:
-        """A stable hash of everything that determines the output."""
-        text = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        """The stored form; an empty ``shot_id`` or ``reference_of`` is left out."""
+        data = super().to_json()
+        for name in ("shot_id", "reference_of"):
+            if data.get(name) == "":
+                del data[name]
+        return data
 
     def with_seed(self, seed: int) -> GenerationRequest:
         return replace(self, seed=seed)
@@ -110,6 +167,13 @@ class ImageRequest(GenerationRequest):
     kind: ClassVar[RequestKind] = RequestKind.IMAGE
     camera_motion: CameraMotion = CameraMotion.PUSH_IN
     ip_adapter: str = ""  # registry name of an IP-Adapter for ``references``; "" = none
+    reference_of: str = ""  # a character's name: a still for the bible, not a shot's take
+
+    @property
+    def target(self) -> Target:
+        if self.reference_of:
+            return ReferenceTarget(self.reference_of)
+        return ShotTarget(self.shot_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,34 +183,19 @@ class VideoRequest(GenerationRequest):
 
 
 @dataclass(frozen=True, kw_only=True)
-class _PlainRequest:
-    """Digest and JSON for the sound requests (flat fields, tuples of plain dataclasses)."""
-
-    kind: ClassVar[RequestKind]
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        plain = {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
-        return {"kind": self.kind.value, **plain}
-
-    def digest(self) -> str:
-        text = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True, kw_only=True)
-class VoiceRequest(_PlainRequest):
+class VoiceRequest(_Request):
     """One dialogue line of a shot, spoken by its character's voice. ``rate``, ``pitch`` and
     ``volume`` are the effective values (the character's voice adjusted for the delivery)."""
 
     kind: ClassVar[RequestKind] = RequestKind.TTS
+    backends: ClassVar[tuple[Backend, ...]] = VOICE_BACKENDS
 
     shot_id: str
     line: int  # index in the shot's dialogue
     character: str
     text: str  # what is said (the parenthetical is not spoken)
     delivery: str = ""  # the parenthetical: "(whispering)"
-    backend: str = "espeak"  # "espeak" | "kokoro"
+    backend: Backend = Backend.ESPEAK
     model: str = "espeak-ng"  # registry name for neural voices
     model_hash: str = ""
     voice: str = ""  # the backend's voice; "" = its default for the language
@@ -158,6 +207,7 @@ class VoiceRequest(_PlainRequest):
     sample_rate: int = 48000
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "backend", Backend(self.backend))
         for name in ("rate", "pitch", "volume"):
             object.__setattr__(self, name, float(getattr(self, name)))
 
@@ -174,30 +224,31 @@ class SpokenLine:
 
 
 @dataclass(frozen=True, kw_only=True)
-class LipSyncRequest(_PlainRequest):
+class LipSyncRequest(_Request):
     """A video take re-mouthed to the shot's voiced lines: the new take has the shot's length
     at ``fps`` and the source's size, and links back to ``source_take``."""
 
     kind: ClassVar[RequestKind] = RequestKind.LIPSYNC
+    backends: ClassVar[tuple[Backend, ...]] = LIPSYNC_BACKENDS
 
     shot_id: str
     source_take: str
     source_media: str  # the source take's video, relative to the project
-    source_request: dict[str, Any] = field(default_factory=dict)  # the animatic redraws from it
+    source_request: Request | Footage | None = None  # what made the source (animatic: redrawn)
     lines: tuple[SpokenLine, ...] = ()
-    backend: str = "viseme"  # "viseme" | "musetalk"
-    model: str = "viseme"  # registry name for neural models
+    backend: Backend = Backend.VISEME
+    model: str = Backend.VISEME.value  # registry name for neural models
     model_hash: str = ""
     fps: str = "30/1"
     frames: int = 75
     seed: int = 0
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "backend", Backend(self.backend))
         object.__setattr__(self, "lines", tuple(self.lines))
 
 
 Request = ImageRequest | VideoRequest | VoiceRequest | LipSyncRequest
-_SCALARS: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
 _BY_KIND: dict[str, type[Any]] = {
     RequestKind.IMAGE.value: ImageRequest,
     RequestKind.VIDEO.value: VideoRequest,
@@ -214,41 +265,45 @@ def request_from_json(raw: Any, where: str = "request") -> Request:
     if cls is None:
         raise jr.SchemaError(f"{where}.kind: {kind!r} is not one of {', '.join(_BY_KIND)}")
     values: dict[str, Any] = {}
-    for f in fields(cls):
-        if f.name not in d:
-            continue
-        values[f.name] = _read_field(cls, f.name, d, where)
-    if "shot_id" not in values:
+    for name, scalar, read, required in _readers(cls):
+        value = d.get(name, _ABSENT)
+        if value is _ABSENT:
+            if required:
+                raise jr.SchemaError(f"{where}.{name}: missing")
+        elif read is not None:
+            values[name] = read(d, name, where)
+        elif type(value) is scalar:  # the usual case, checked cheaply (a project has thousands)
+            values[name] = value
+        else:
+            values[name] = jr.field(d, name, scalar, where)
+    backend = values.get("backend")
+    if backend is not None and backend not in cls.backends:
+        raise jr.SchemaError(
+            f"{where}.backend: a {kind} request is run by {' or '.join(cls.backends)}, "
+            f"not {backend}"
+        )
+    shot_id = values.get("shot_id", "")
+    if cls is ImageRequest and shot_id.startswith(_OLD_REFERENCE) and "reference_of" not in d:
+        values["shot_id"], values["reference_of"] = "", shot_id.removeprefix(_OLD_REFERENCE)
+    elif not shot_id and not values.get("reference_of"):
         raise jr.SchemaError(f"{where}.shot_id: missing")
-    return cls(**values)  # type: ignore[return-value]
+    elif shot_id and values.get("reference_of"):
+        raise jr.SchemaError(f"{where}: names both a shot_id and a reference_of (one only)")
+    try:
+        return cls(**values)  # type: ignore[no-any-return]
+    except ValueError as exc:
+        raise jr.SchemaError(f"{where}: {exc}") from None
 
 
-def _read_field(cls: type, name: str, d: dict[str, Any], where: str) -> Any:
-    if name == "references":
-        return tuple(jr.str_list(d, name, where))
-    if name == "loras":
-        items = jr.lst(d[name], f"{where}.loras")
-        return tuple(_lora(x, f"{where}.loras[{i}]") for i, x in enumerate(items))
-    if name == "brief":
-        return _brief(d[name], f"{where}.brief")
-    if name == "camera_motion":
-        return jr.choice(d, name, CameraMotion, where)
-    if name == "lines":
-        items = jr.lst(d[name], f"{where}.lines")
-        return tuple(_spoken(x, f"{where}.lines[{i}]") for i, x in enumerate(items))
-    if name == "source_request":
-        return jr.obj(d[name], f"{where}.source_request")
-    annotation = cls.__dataclass_fields__[name].type  # type: ignore[attr-defined]
-    return jr.field(d, name, _SCALARS[annotation], where)
-
-
-def _lora(raw: Any, where: str) -> Lora:
+def origin_from_json(raw: Any, where: str) -> Request | Footage | None:
+    """What a take stores as its ``"request"``: the request that made it, the record of the
+    footage it was imported from, or nothing (``{}``). SchemaError when it cannot be read."""
     d = jr.obj(raw, where)
-    return Lora(
-        path=jr.field(d, "path", str, where),
-        weight=jr.field(d, "weight", float, where, 1.0),
-        sha256=jr.field(d, "sha256", str, where, ""),
-    )
+    if not d:
+        return None
+    if d.get("kind") == Footage.kind:
+        return Footage.from_json(d, where)
+    return request_from_json(d, where)
 
 
 def _spoken(raw: Any, where: str) -> SpokenLine:
@@ -270,3 +325,61 @@ def _brief(raw: Any, where: str) -> ShotBrief:
         characters=tuple(jr.str_list(d, "characters", where)),
         dialogue=tuple(jr.str_list(d, "dialogue", where)),
     )
+
+
+_Reader = Callable[[dict[str, Any], str, str], Any]
+_ABSENT = object()
+_SCALARS: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
+
+
+def _items(read: Callable[[Any, str], Any]) -> _Reader:
+    def items(d: dict[str, Any], name: str, where: str) -> tuple[Any, ...]:
+        found = jr.lst(d[name], f"{where}.{name}")
+        return tuple(read(x, f"{where}.{name}[{i}]") for i, x in enumerate(found))
+
+    return items
+
+
+_READERS: dict[str, _Reader] = {  # the fields that are not a plain str, int, float or bool
+    "references": lambda d, name, where: tuple(jr.str_list(d, name, where)),
+    "loras": _items(Lora.from_json),
+    "brief": lambda d, name, where: _brief(d[name], f"{where}.{name}"),
+    "camera_motion": lambda d, name, where: jr.choice(d, name, CameraMotion, where),
+    "backend": lambda d, name, where: jr.choice(d, name, Backend, where),
+    "lines": _items(_spoken),
+    "source_request": lambda d, name, where: origin_from_json(d[name], f"{where}.{name}"),
+}
+
+
+@functools.cache
+def _readers(cls: type) -> tuple[tuple[str, type | None, _Reader | None, bool], ...]:
+    """Each field of ``cls``: its name, its type when a str, int, float or bool, else how it is
+    read, and whether the JSON must name it."""
+    found = []
+    for f in fields(cls):
+        read = _READERS.get(f.name)
+        scalar = None if read is not None else _SCALARS[str(f.type)]
+        found.append((f.name, scalar, read, f.default is MISSING and f.default_factory is MISSING))
+    return tuple(found)
+
+
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as its JSON holds it."""
+    if type(value) in (str, int, float, bool):
+        return value
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Lora):  # all three fields, always: the digest of a request covers them
+        return {"path": value.path, "weight": value.weight, "sha256": value.sha256}
+    if isinstance(value, ShotBrief | SpokenLine):
+        return {name: _plain(getattr(value, name)) for name in _names(type(value))}
+    if value is None:  # no source request
+        return {}
+    return value.to_json()  # a source request, or the footage a source take was imported from

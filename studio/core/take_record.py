@@ -16,7 +16,7 @@ def record_take(project: Project, request: Request, take_id: str, result: TakeRe
     take = Take(
         id=take_id,
         media=result.media,
-        request=request.to_json(),
+        request=request,
         state=TakeState.DONE,
         gpu_seconds=timings.pop("gpu"),
         timings=timings,

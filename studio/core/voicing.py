@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studio.core import jsonread as jr
+from studio.core.request import VoiceRequest, request_from_json
 
 SAMPLE_RATE = 48000
 
@@ -25,12 +26,25 @@ class VoiceClip:
     timing: str  # its SpeechTiming JSON, beside the WAV
     start: int  # samples from the start of the shot
     samples: int  # length
-    request: dict[str, Any] = field(default_factory=dict)  # the VoiceRequest that made it
+    request: VoiceRequest | None = None  # what voiced it (None: unreadable, see below)
     created: str = ""
+    # The stored "request" when it cannot be read (saved back as it was) and why (not saved).
+    unread_request: Any = field(default_factory=dict)
+    request_problem: str = field(default="", compare=False)
+    # ``request`` as read or last written (see ``Take``: saved as it was while unchanged).
+    _stored: tuple[object, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def end(self) -> int:
         return self.start + self.samples
+
+    def request_json(self) -> Any:
+        """The clip's ``"request"`` as stored."""
+        if self.request is None:
+            return self.unread_request
+        if self._stored is None or self._stored[0] is not self.request:
+            self._stored = (self.request, self.request.to_json())
+        return self._stored[1]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,7 +54,7 @@ class VoiceClip:
             "timing": self.timing,
             "start": self.start,
             "samples": self.samples,
-            "request": self.request,
+            "request": self.request_json(),
             "created": self.created,
         }
 
@@ -54,9 +68,18 @@ class VoiceClip:
             timing=jr.field(d, "timing", str, where, ""),
             start=jr.field(d, "start", int, where, 0),
             samples=jr.field(d, "samples", int, where),
-            request=jr.obj(d.get("request", {}), f"{where}.request"),
             created=jr.field(d, "created", str, where, ""),
         )
+        stored = d.get("request", {})
+        try:
+            request = request_from_json(stored, "request") if stored != {} else None
+            if request is not None and not isinstance(request, VoiceRequest):
+                raise jr.SchemaError(f"request.kind: {request.kind.value}, not a spoken line's")
+        except (ValueError, RecursionError) as exc:
+            clip.unread_request, clip.request_problem = stored, str(exc) or type(exc).__name__
+        else:
+            clip.request = request
+            clip._stored = (request, stored) if request is not None else None
         if clip.line < 0 or clip.start < 0 or clip.samples < 0:
             raise jr.SchemaError(f"{where}: line, start and samples must not be negative")
         return clip

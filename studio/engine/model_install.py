@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
+from studio.core.kinds import ModelKind
 from studio.engine import model_files as mf
 from studio.engine.models_dir import hf_offline, hf_online
 from studio.engine.registry import (
@@ -39,7 +40,6 @@ from studio.engine.registry import (
     LORAS,
     ModelEntry,
     ModelError,
-    ModelKind,
     dtype_argument,
     file_entry,
     folder_entry,

@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from studio.core.kinds import ModelKind
 from studio.engine import model_files as mf
 from studio.engine import pickle_trust
 from studio.engine import registry as reg
-from studio.engine.registry import ModelEntry, ModelKind, Registry
+from studio.engine.registry import ModelEntry, Registry
 
 Row = tuple[str, int, int, int]  # relative name, size, mtime (ns), inode
 Stamp = tuple[Row, ...]

@@ -17,9 +17,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from studio.core.bounds import MAX_SEED, MAX_SIZE, MIN_SIZE
-from studio.core.model import Character, Project, Scene, Shot, ShotKind, TakeState
+from studio.core.kinds import ANIMATIC_MODEL, PICTURE_BACKENDS, PIPELINE_KINDS, Backend, ModelKind
+from studio.core.model import Character, Project, Scene, Shot, TakeState
 from studio.core.request import (
-    ANIMATIC,
     CameraMotion,
     GenerationRequest,
     ImageRequest,
@@ -32,16 +32,14 @@ from studio.engine.families import rules_for
 from studio.engine.prompts import DEFAULT_NEGATIVE, compose_prompt
 from studio.engine.request_checks import MAX_STEPS, check_request
 
-DIFFUSERS = "diffusers"
-
 ANIMATIC_HEIGHT = 1024  # the animatic draws at this height, the project's aspect ratio
 MAX_VARIATIONS = 100  # takes per shot in one go
 
 
 @dataclass(frozen=True)
 class GenerationSettings:
-    backend: str = ANIMATIC
-    model: str = ANIMATIC
+    backend: str = Backend.ANIMATIC  # one of PICTURE_BACKENDS
+    model: str = ANIMATIC_MODEL
     seed: int | None = None  # None: the shot's own seed (its first character's, else its id's)
     variations: int = 1  # takes per shot; after the first, each gets a fresh random seed
     steps: int | None = None  # None: the model family's default
@@ -68,10 +66,10 @@ def plan(
     """The requests for ``shots`` (each with the scene it is in). ``registry`` (a
     :class:`~studio.engine.registry.Registry`) is needed for the diffusers backend; a
     ValueError says what cannot be planned."""
-    if settings.backend not in (ANIMATIC, DIFFUSERS):
+    if settings.backend not in PICTURE_BACKENDS:
         raise ValueError(f"unknown backend {settings.backend!r} (use animatic or diffusers)")
     check_settings(settings)
-    entry = _model(registry, settings) if settings.backend == DIFFUSERS else None
+    entry = _model(registry, settings) if settings.backend == Backend.DIFFUSERS else None
     requests: list[Request] = []
     for scene, shot in shots:
         first = settings.seed if settings.seed is not None else shot_seed(project, shot)
@@ -108,7 +106,7 @@ def _model(registry: Any, settings: GenerationSettings) -> Any:
         entry = registry.get(settings.model)
     except KeyError as exc:
         raise ValueError(exc.args[0] if exc.args else str(exc)) from None
-    if entry.kind not in ("text-to-image", "text-to-video", "image-to-video"):
+    if entry.kind not in PIPELINE_KINDS:
         raise ValueError(f"{entry.name} is a {entry.kind}, not a model that makes shots")
     if entry.problems:
         raise ValueError(f"{entry.name} cannot be used: {entry.problems[0]}")
@@ -123,7 +121,7 @@ def diffusion_request(
     width, height = rules.fit(*(settings.size or (rules.width, rules.height)))
     common: dict[str, Any] = {
         "shot_id": shot.id,
-        "backend": DIFFUSERS,
+        "backend": Backend.DIFFUSERS,
         "model": entry.name,
         "model_hash": entry.hash,
         "prompt": compose_prompt(project, shot, scene.heading),
@@ -137,7 +135,7 @@ def diffusion_request(
         "loras": shot_loras(project, shot),
         "brief": brief_of(scene, shot),
     }
-    if entry.kind == "text-to-image":
+    if entry.kind == ModelKind.TEXT_TO_IMAGE:
         return ImageRequest(
             **common,
             frames=shot.duration_frames,
@@ -146,7 +144,7 @@ def diffusion_request(
         )
     seconds = float(project.fps.seconds(shot.duration_frames))
     video = {"frames": rules.frames_for(seconds), "fps": rules.fps}
-    if entry.kind == "image-to-video":
+    if entry.kind == ModelKind.IMAGE_TO_VIDEO:
         return VideoRequest(**common, **video, init_image=approved_keyframe(shot))
     return VideoRequest(**common, **video)
 
@@ -154,7 +152,7 @@ def diffusion_request(
 def approved_keyframe(shot: Shot) -> str:
     """The still of the shot's approved image take (what image-to-video starts from)."""
     for take in shot.takes:
-        if take.state is TakeState.APPROVED and take.request.get("kind") == "image":
+        if take.state is TakeState.APPROVED and isinstance(take.request, ImageRequest):
             return str(PurePosixPath(take.media).with_suffix(".png"))
     raise ValueError(
         f"shot {shot.id} has no approved image take to start from: generate a keyframe with an "
@@ -172,7 +170,7 @@ def shot_loras(project: Project, shot: Shot) -> tuple[Lora, ...]:
     first: dict[str, Any] = {}
     for ref in refs:
         first.setdefault(ref.path, ref)  # the first mention's weight wins
-    return tuple(Lora(ref.path, ref.weight) for ref in first.values())
+    return tuple(first.values())
 
 
 def character_references(project: Project, shot: Shot) -> list[str]:
@@ -184,13 +182,18 @@ def character_references(project: Project, shot: Shot) -> list[str]:
     return refs
 
 
-def animatic_request(project: Project, scene: Scene, shot: Shot) -> ImageRequest:
+def animatic_size(project: Project) -> tuple[int, int]:
+    """The animatic's (width, height): :data:`ANIMATIC_HEIGHT` at the project's aspect ratio."""
     height = ANIMATIC_HEIGHT
-    width = round(height * project.width / project.height / 2) * 2
+    return round(height * project.width / project.height / 2) * 2, height
+
+
+def animatic_request(project: Project, scene: Scene, shot: Shot) -> ImageRequest:
+    width, height = animatic_size(project)
     return ImageRequest(
         shot_id=shot.id,
-        backend=ANIMATIC,
-        model=ANIMATIC,
+        backend=Backend.ANIMATIC,
+        model=ANIMATIC_MODEL,
         prompt=compose_prompt(project, shot, scene.heading),
         negative_prompt=DEFAULT_NEGATIVE,
         seed=shot_seed(project, shot),
@@ -214,14 +217,15 @@ def brief_of(scene: Scene, shot: Shot) -> ShotBrief:
     )
 
 
-def regenerate(take_request: dict[str, Any], **changes: Any) -> Request:
+def regenerate(take_request: Request | None, **changes: Any) -> Request:
     """A take's own request again, with ``changes`` (``seed``, ``prompt``, ``steps``, …):
-    "regenerate" with no changes reproduces the take on the same device."""
+    "regenerate" with no changes reproduces the take on the same device. ValueError for a take
+    without one (imported footage, a stored request that cannot be read)."""
     from dataclasses import fields, replace
 
-    from studio.core.request import request_from_json
-
-    request = request_from_json(take_request)
+    if take_request is None:
+        raise ValueError("it has no request to make it again from (imported, or unreadable)")
+    request = take_request
     known = {f.name for f in fields(request)}
     unknown = sorted(set(changes) - known)
     if unknown:
@@ -251,7 +255,7 @@ def reference_requests(
         f"even soft light, plain background{style}"
     )
     common: dict[str, Any] = {
-        "shot_id": f"character:{name}",
+        "reference_of": name,
         "prompt": prompt,
         "negative_prompt": DEFAULT_NEGATIVE,
         "frames": 1,
@@ -259,9 +263,9 @@ def reference_requests(
         "brief": brief,
         "camera_motion": CameraMotion.NONE,
     }
-    if settings.backend == DIFFUSERS:
+    if settings.backend == Backend.DIFFUSERS:
         entry = _model(registry, settings)
-        if entry.kind != "text-to-image":
+        if entry.kind != ModelKind.TEXT_TO_IMAGE:
             raise ValueError(
                 f"{entry.name} is a {entry.kind} model: references need an image model"
             )
@@ -269,19 +273,18 @@ def reference_requests(
         width, height = rules.fit(*(settings.size or (rules.width, rules.height)))
         base = ImageRequest(
             **common,
-            backend=DIFFUSERS,
+            backend=Backend.DIFFUSERS,
             model=entry.name,
             model_hash=entry.hash,
             steps=settings.steps or rules.steps,
             guidance=rules.guidance,
             width=width,
             height=height,
-            loras=tuple(Lora(ref.path, ref.weight) for ref in character.loras),
+            loras=tuple(character.loras),
         )
     else:
-        template = animatic_request(project, Scene("", 1), Shot("", ShotKind.ACTION, "", 1))
-        base = ImageRequest(**common, steps=1, guidance=0.0, width=template.width,
-                            height=template.height)  # fmt: skip
+        width, height = animatic_size(project)
+        base = ImageRequest(**common, steps=1, guidance=0.0, width=width, height=height)
     first = settings.seed if settings.seed is not None else character.seed
     seeds = [first] + [secrets.randbelow(2**31) for _ in range(settings.variations - 1)]
     requests = [base.with_seed(seed) for seed in seeds]

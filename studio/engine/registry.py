@@ -4,7 +4,9 @@
 are read, weights are not). A diffusers folder is known by its ``model_index.json``; LoRAs live in
 ``loras/``, IP-Adapters in ``ip_adapters/``; a Hugging Face cache (``models--ORG--NAME/`` at the
 top or under ``hub/``) is listed as ``ORG/NAME`` at its ``refs/main`` snapshot. Every entry
-carries a content hash (see ``model_files.content_hash``) that goes into each request.
+carries a content hash (see ``model_files.content_hash``) that goes into each request. What a
+``model_index.json`` says (pipeline class, kind, family, components) is read by
+:mod:`studio.engine.pipeline_index`; the kinds themselves are :class:`studio.core.kinds.ModelKind`.
 
 Pickle weights (``.bin``, ``.ckpt``, ``.pt``) run code when loaded: listed with a problem, refused
 by ``load_pipeline`` unless ``allow_pickle`` or the user trusts them (``pickle_trust``).
@@ -12,68 +14,28 @@ by ``load_pipeline`` unless ``allow_pickle`` or the user trusts them (``pickle_t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from studio.core.kinds import PIPELINE_KINDS, ModelKind
 from studio.engine import model_files as mf
 from studio.engine import pickle_trust
+from studio.engine.pipeline_index import pipeline_facts
 
 LORAS = "loras"
 IP_ADAPTERS = "ip_adapters"
 HUB = "hub"
 HUB_PREFIX = "models--"
-CODE_LIBRARIES = ("diffusers", "transformers")  # components from anything else need custom code
 
 
 class ModelError(Exception):
     """A model that cannot be used or installed as asked: one line for the user."""
 
 
-class ModelKind(StrEnum):
-    TEXT_TO_IMAGE = "text-to-image"
-    IMAGE_TO_VIDEO = "image-to-video"
-    TEXT_TO_VIDEO = "text-to-video"
-    LORA = "lora"
-    IP_ADAPTER = "ip-adapter"
-    TTS = "tts"  # a neural voice: Kokoro-82M
-    LIPSYNC = "lipsync"  # a neural lip-sync model: MuseTalk
-    UNKNOWN = "unknown"
-
-
 FolderDetector = Callable[[Path], "tuple[ModelKind, str] | None"]
 _DETECTORS: list[FolderDetector] = []
-
-PIPELINE_KINDS = (ModelKind.TEXT_TO_IMAGE, ModelKind.IMAGE_TO_VIDEO, ModelKind.TEXT_TO_VIDEO)
-T2I, I2V, T2V = PIPELINE_KINDS
-PIPELINES: dict[str, tuple[ModelKind, str]] = {
-    "StableDiffusionPipeline": (T2I, "sd15"),
-    "StableDiffusionXLPipeline": (T2I, "sdxl"),
-    "FluxPipeline": (T2I, "flux"),
-    "StableDiffusion3Pipeline": (T2I, "sd3"),
-    "StableVideoDiffusionPipeline": (I2V, "svd"),
-    "LTXImageToVideoPipeline": (I2V, "ltx"),
-    "LTXConditionPipeline": (I2V, "ltx"),
-    "WanImageToVideoPipeline": (I2V, "wan"),
-    "CogVideoXImageToVideoPipeline": (I2V, "cogvideox"),
-    "LTXPipeline": (T2V, "ltx"),
-    "WanPipeline": (T2V, "wan"),
-    "CogVideoXPipeline": (T2V, "cogvideox"),
-}
-# For classes outside the table: the family by name prefix (longest first), for information.
-FAMILY_PREFIXES = (
-    ("StableDiffusionXL", "sdxl"),
-    ("StableDiffusion3", "sd3"),
-    ("StableVideoDiffusion", "svd"),
-    ("StableDiffusion", "sd15"),
-    ("Flux", "flux"),
-    ("LTX", "ltx"),
-    ("Wan", "wan"),
-    ("CogVideoX", "cogvideox"),
-)
 
 
 @dataclass(frozen=True)
@@ -134,7 +96,7 @@ class Registry:
         installed = ", ".join(self.names()) or "none"
         raise KeyError(f"no model named {name!r} in {self.root} (installed: {installed})")
 
-    def of_kind(self, kind: ModelKind | str) -> list[ModelEntry]:
+    def of_kind(self, kind: ModelKind) -> list[ModelEntry]:
         return [e for e in self.entries if e.kind == kind]
 
 
@@ -180,7 +142,7 @@ def folder_entry(
     pipeline_class, family, pickles = "", "", ()
     weights_only = False  # its .pth/.bin files are read as tensors only, never unpickled
     if (path / mf.MODEL_INDEX).is_file():
-        kind, family, pipeline_class, pickles = _pipeline_facts(path, files, problems)
+        kind, family, pipeline_class, pickles = pipeline_facts(path, files, problems)
     elif sound := _detected(path):
         kind, family = sound
         weights_only = True
@@ -301,69 +263,6 @@ def load_pipeline(entry: ModelEntry, *, torch_dtype: Any, allow_pickle: bool = F
         )
     except (OSError, ValueError) as exc:
         raise ModelError(f"{entry.name} failed to load: {mf.one_line(exc)}") from exc
-
-
-def _pipeline_facts(
-    path: Path, files: list[tuple[str, Path]], problems: list[str]
-) -> tuple[ModelKind, str, str, tuple[str, ...]]:
-    """(kind, family, pipeline class, pickle-only weights) of a diffusers folder."""
-    try:
-        index = json.loads((path / mf.MODEL_INDEX).read_text(encoding="utf-8"))
-        if not isinstance(index, dict):
-            raise ValueError("not a JSON object")
-    except (OSError, ValueError) as exc:
-        problems.append(f"{mf.MODEL_INDEX} is unreadable: {mf.one_line(exc)}")
-        return ModelKind.UNKNOWN, "", "", ()
-    class_name = index.get("_class_name")
-    if not isinstance(class_name, str):
-        problems.append(f"{mf.MODEL_INDEX} names no pipeline class (custom pipeline code?)")
-        class_name = ""
-    kind, family = PIPELINES.get(class_name, (ModelKind.UNKNOWN, ""))
-    if kind == ModelKind.UNKNOWN:
-        family = next((f for pre, f in FAMILY_PREFIXES if class_name.startswith(pre)), "")
-        if class_name:
-            problems.append(f"pipeline class {class_name} is not one the studio can run")
-    if family == "sd15" and _cross_attention_dim(path) == 1024:
-        family = "sd2"
-    pickles: list[str] = []
-    for component, spec in index.items():
-        if component.startswith("_") or not _names_component(spec):
-            continue
-        if spec[0] not in CODE_LIBRARIES:
-            problems.append(f"component {component} needs code from {spec[0]!r} (never run)")
-        if not (path / component).is_dir():
-            problems.append(f"component folder {component}/ named in {mf.MODEL_INDEX} is missing")
-            continue
-        pickles += _component_problems(component, files, problems)
-    for rel, file in files:
-        if mf.is_config(rel) and (problem := mf.json_problem(rel, file)):
-            problems.append(problem)
-    return kind, family, class_name, tuple(pickles)
-
-
-def _component_problems(
-    component: str, files: list[tuple[str, Path]], problems: list[str]
-) -> list[str]:
-    """Problems of one component folder; returns its weights when they are pickles only."""
-    inside = [rel for rel, _ in files if rel.startswith(component + "/")]
-    weights = [rel for rel in inside if mf.is_weight(rel)]
-    if f"{component}/config.json" in inside and not weights:
-        problems.append(f"component {component}/ has no weight files")
-    if weights and all(mf.is_pickle(rel) for rel in weights):
-        return weights
-    return []
-
-
-def _names_component(spec: Any) -> bool:
-    return isinstance(spec, list) and len(spec) == 2 and all(isinstance(s, str) for s in spec)
-
-
-def _cross_attention_dim(path: Path) -> int | None:
-    try:
-        config = json.loads((path / "unet" / "config.json").read_text(encoding="utf-8"))
-        return int(config["cross_attention_dim"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def add_detector(detect: FolderDetector) -> None:

@@ -1,9 +1,10 @@
 """Limits on a request read from a file (``jobs.json``, a take's stored request).
 
-A request from a project someone sent decides where the worker writes (its ``shot_id`` names
-the take's folder), what it reads (references, the source take) and how much it computes
-(size, frames, steps). :func:`check_request` refuses anything outside what the app makes, with
-a :class:`~studio.core.jsonread.SchemaError` naming the field.
+A request from a project someone sent decides where the worker writes (its target: a shot's id
+names the take's folder, a character's name the folder of their reference candidates), what it
+reads (references, the source take) and how much it computes (size, frames, steps).
+:func:`check_request` refuses anything outside what the app makes, with a
+:class:`~studio.core.jsonread.SchemaError` naming the field.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from studio.core.ids import id_problem, name_problem, path_problem
 from studio.core.jsonread import SchemaError
 from studio.core.paths import parts_of
 from studio.core.request import GenerationRequest, LipSyncRequest, Request, VoiceRequest
+from studio.core.targets import ReferenceTarget, ShotTarget, Target
 from studio.core.time import FrameRate
 
-CHARACTER_PREFIX = "character:"  # the shot id of a character reference request
 MAX_FRAMES = MAX_FPS * MAX_SHOT_SECONDS
 MAX_STEPS = 1000
 MAX_GUIDANCE = 100.0
@@ -25,7 +26,7 @@ MAX_SAMPLE_RATE = 192_000
 
 def check_request(request: Request, where: str = "request") -> None:
     """SchemaError naming the first field of ``request`` outside the limits."""
-    check_shot_id(request.shot_id, f"{where}.shot_id")
+    check_target(request.target, where)
     if isinstance(request, GenerationRequest):
         _check_generation(request, where)
     elif isinstance(request, VoiceRequest):
@@ -45,14 +46,15 @@ def check_request(request: Request, where: str = "request") -> None:
             _path(line.timing, f"{where}.lines[{i}].timing")
 
 
-def check_shot_id(shot_id: str, where: str) -> None:
-    """A shot's id, or ``character:<name>`` for a character reference."""
-    if shot_id.startswith(CHARACTER_PREFIX):
-        problem = name_problem(shot_id.removeprefix(CHARACTER_PREFIX))
-    else:
-        problem = id_problem(shot_id)
+def check_target(target: Target, where: str) -> None:
+    """A shot's id (a path component), or a character's name, as the cast's rules allow."""
+    match target:
+        case ShotTarget(shot_id):
+            field, problem = "shot_id", id_problem(shot_id)
+        case ReferenceTarget(character):
+            field, problem = "reference_of", name_problem(character)
     if problem:
-        raise SchemaError(f"{where}: {problem}")
+        raise SchemaError(f"{where}.{field}: {problem}")
 
 
 def _check_generation(request: GenerationRequest, where: str) -> None:

@@ -36,14 +36,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.core import kinds
 from studio.core.request import RequestKind, request_from_json
 from studio.core.result import Rendered, TakeResult
 from studio.engine.backends.base import Backend, BackendError, Cancelled, RunContext
 from studio.engine.crash_log import failure_line
 
 BUILTIN_BACKENDS = {
-    "animatic": "studio.engine.backends.animatic:AnimaticBackend",
-    "diffusers": "studio.engine.backends.diffusion:DiffusersBackend",
+    kinds.Backend.ANIMATIC: "studio.engine.backends.animatic:AnimaticBackend",
+    kinds.Backend.DIFFUSERS: "studio.engine.backends.diffusion:DiffusersBackend",
 }
 PREVIEW_EDGE = 256  # longest side of a progress preview, in pixels
 PARENT_POLL_S = 0.5  # how often the worker looks whether its parent is still there
@@ -128,7 +129,7 @@ class Runner:
         send = _quiet(send)
         try:
             request = request_from_json(order.request)
-            backend = self._backend(request.backend)
+            backend = self._backend(request.backend.value)
             media.parent.mkdir(parents=True, exist_ok=True)
             ctx = RunContext(
                 project_dir=root,

@@ -154,7 +154,7 @@ def plan_episode(
                 shot.duration_frames,
                 shot.focus,
                 take.state is TakeState.APPROVED,
-                take.request,
+                take.request_json(),
                 tuple(c for c in cues if _shot_of(c.start, starts, fps) == k),
             )
             for k, (shot, take, at) in enumerate(cuts)
@@ -196,7 +196,7 @@ def spoken_dialogue(
                     root / clip.media,
                     at + clip.start,
                     clip.samples,
-                    clip.request,
+                    clip.request_json(),
                 )
             )
             spoken.append(SpokenWords(at + clip.start, timing.words, clip.character, text=text))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.kinds import VOICE_BACKENDS, Backend
 from studio.core.model import Character, VoiceSettings
 from studio.media.ffmpeg import MediaError
 from studio.ui import actions
@@ -35,7 +36,7 @@ from studio.ui.session import Session
 from studio.ui.voice_preview import VoicePreview, preview_request
 
 PAUSE_MS = 800  # typing pause after which the description is applied
-BACKENDS = ("espeak", "kokoro")
+BACKENDS = tuple(b.value for b in VOICE_BACKENDS)
 SEED_MAX = 2**31 - 1
 
 
@@ -144,7 +145,7 @@ class CharacterForm(QWidget):
         for widget in self._fields()[1:]:
             widget.setEnabled(editable)
         self.description.setReadOnly(not editable)
-        self.model.setEnabled(editable and voice.backend != "espeak")
+        self.model.setEnabled(editable and voice.backend != Backend.ESPEAK)
         self.preview_button.setEnabled(bool(self.name))
 
     def _show(self, field: str, value: object, put: object) -> None:
@@ -220,7 +221,7 @@ class CharacterForm(QWidget):
     def apply_voice(self) -> None:
         character = self.character()
         voice = self.voice_settings()
-        self.model.setEnabled(self.session.writable and voice.backend != "espeak")
+        self.model.setEnabled(self.session.writable and voice.backend != Backend.ESPEAK)
         if character is not None and voice != character.voice:
             self._loaded["voice"] = dataclasses.replace(voice)
             actions.edit_character(self.session, self.name, voice=voice)

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.app.results import CHARACTER_PREFIX, Recorded
+from studio.app.results import Recorded
+from studio.core.targets import ReferenceTarget
 from studio.engine.jobs import JobState
 from studio.ui import actions
 from studio.ui.session import Session
@@ -216,9 +217,9 @@ class ReferencesBox(QWidget):
 
     def _count_waiting(self) -> None:
         runner = self.session.runner
-        target = f"{CHARACTER_PREFIX}{self.name}"
+        target = ReferenceTarget(self.name)
         live = (JobState.QUEUED, JobState.RUNNING, JobState.PAUSED)
-        n = sum(1 for j in runner.jobs() if j.request.shot_id == target and j.state in live) \
+        n = sum(1 for j in runner.jobs() if j.request.target == target and j.state in live) \
             if runner is not None and self.name else 0  # fmt: skip
         self.waiting.setText(f"{n} generating…" if n else "")
 

@@ -49,7 +49,7 @@ def summary(job: Job) -> str:
     request = job.request
     text = getattr(request, "prompt", "") or getattr(request, "text", "")
     text = " ".join(str(text).split())
-    head = f"{request.kind.value} · {request.shot_id}"
+    head = f"{request.kind.value} · {request.target.label}"
     return f"{head} · {text}" if text else head
 
 

@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from studio.app.models import scan_models as scan
+from studio.core.kinds import ModelKind
 from studio.engine.model_install import import_model
-from studio.engine.registry import ModelEntry, ModelError, ModelKind, Registry
+from studio.engine.registry import ModelEntry, ModelError, Registry
 
 KIND_NAMES = {
     ModelKind.TEXT_TO_IMAGE: "Text to image",

@@ -10,20 +10,19 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from studio.core.request import ANIMATIC
+from studio.core.kinds import PICTURE_BACKENDS, Backend
 from studio.engine.models_dir import models_dir
-from studio.engine.planning import DIFFUSERS
 from studio.ui.theme import THEMES
 
 GROUP = "preferences"
-BACKENDS = (ANIMATIC, DIFFUSERS)  # what a new shot is generated with by default
+BACKENDS = tuple(b.value for b in PICTURE_BACKENDS)  # what a new shot is generated with by default
 AUTOSAVE_MINUTES = (1, 60)  # the range Settings allows
 
 
 @dataclass
 class Preferences:
     models_dir: str = ""  # "" = the default folder (studio.engine.models_dir.models_dir())
-    backend: str = ANIMATIC
+    backend: str = Backend.ANIMATIC.value
     model: str = ""  # registry name of the default model ("" = none chosen)
     autosave_minutes: int = 2
     theme: str = "dark"

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from studio.app.models import scan_models as scan
+from studio.core.kinds import PIPELINE_KINDS, Backend
 from studio.engine.models_dir import models_dir
-from studio.engine.planning import DIFFUSERS
-from studio.engine.registry import PIPELINE_KINDS, Registry
+from studio.engine.registry import Registry
 from studio.ui.models_dialog import call_in_background
 from studio.ui.preferences import AUTOSAVE_MINUTES, BACKENDS, Preferences
 from studio.ui.theme import THEMES
@@ -93,8 +93,8 @@ class SettingsDialog(QDialog):
         return Preferences(
             models_dir=self.models_folder.text().strip(),
             backend=self.backend.currentText(),
-            model=self.model.currentText().strip() if self.backend.currentText() == DIFFUSERS
-            else "",
+            model=self.model.currentText().strip()
+            if self.backend.currentText() == Backend.DIFFUSERS else "",
             autosave_minutes=self.autosave.value(),
             theme=self.theme.currentText(),
         )  # fmt: skip
@@ -103,7 +103,7 @@ class SettingsDialog(QDialog):
         """What is wrong with ``prefs``, in one line; "" when nothing is."""
         if prefs.models_dir and not Path(prefs.models_dir).expanduser().is_dir():
             return f"The models folder {prefs.models_dir} does not exist: choose an existing folder"
-        if prefs.backend == DIFFUSERS and not prefs.model:
+        if prefs.backend == Backend.DIFFUSERS and not prefs.model:
             return "Choose the default model for the diffusers backend (see Models)"
         return ""
 
@@ -155,4 +155,4 @@ class SettingsDialog(QDialog):
         self.problem.setText(f"Cannot list the models: {message}")
 
     def _backend_chosen(self, backend: str) -> None:
-        self.model.setEnabled(backend == DIFFUSERS)
+        self.model.setEnabled(backend == Backend.DIFFUSERS)

@@ -25,7 +25,7 @@ from studio.core.model import Shot
 from studio.media.frame_proxies import PROXIES
 from studio.ui.actions import take_of
 from studio.ui.session import Session
-from studio.ui.take_grid import elided, request_summary, take_cost
+from studio.ui.take_grid import elided, request_summary, take_cost, take_prompt
 from studio.ui.take_loop import DEFAULT_FPS, Loop, LoopFrames
 
 VIEW = (216, 384)  # each picture, 9:16
@@ -94,14 +94,14 @@ class TakeCompare(QDialog):
             title = QLabel(f"<b>{take_id}</b>" + (f" — {take.state.value}" if take else ""))
             info = QLabel(
                 f"{request_summary(take.request)} · {take_cost(take)}\n"
-                f"{elided(str(take.request.get('prompt', '')), 80)}"
+                f"{elided(take_prompt(take), 80)}"
                 if take is not None else ""
             )  # fmt: skip
             info.setWordWrap(True)
             info.setTextFormat(Qt.TextFormat.PlainText)
             info.setFixedWidth(VIEW[0])
             if take is not None:
-                info.setToolTip(str(take.request.get("prompt", "")))
+                info.setToolTip(take_prompt(take))
             grid.addWidget(title, 0, column)
             grid.addWidget(picture, 1, column)
             grid.addWidget(info, 2, column)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.model import Take, TakeState
+from studio.core.request import GenerationRequest, Request
 from studio.engine.jobs import Job
 from studio.ui.take_loop import LoopFrames
 
@@ -49,11 +50,18 @@ def elided(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def request_summary(request: dict[str, Any]) -> str:
+def request_summary(request: Request | None) -> str:
     """ "model · seed N" of a take's (or job's) request."""
-    model = str(request.get("model") or request.get("backend") or "?")
-    seed = request.get("seed")
+    if request is None:
+        return "?"
+    model = request.model or request.backend.value
+    seed = getattr(request, "seed", None)  # a voiced line has none
     return f"{model} · seed {seed}" if seed is not None else model
+
+
+def take_prompt(take: Take) -> str:
+    """The prompt that made ``take`` ("" for a lip-sync, imported footage or no request)."""
+    return take.request.prompt if isinstance(take.request, GenerationRequest) else ""
 
 
 def take_cost(take: Take) -> str:
@@ -64,7 +72,7 @@ def take_cost(take: Take) -> str:
 
 def take_line(take: Take) -> str:
     """One line naming an (archived) take, for lists."""
-    prompt = elided(str(take.request.get("prompt", "")), 50)
+    prompt = elided(take_prompt(take), 50)
     return f"{take.id} — {request_summary(take.request)} — {prompt}"
 
 
@@ -117,7 +125,7 @@ class TakeCard(QFrame):
         lipsync = " (lip-sync)" if take.source_take else ""
         self.title.setText(f"<b>{take.id}</b>{lipsync}")
         self.summary.setText(request_summary(take.request))
-        prompt = str(take.request.get("prompt", ""))
+        prompt = take_prompt(take)
         self.prompt.setText(elided(prompt))
         self.cost.setText(take_cost(take))
         self.setToolTip(prompt or "(no prompt)")

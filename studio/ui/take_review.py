@@ -35,7 +35,7 @@ from studio.ui import actions as act
 from studio.ui import keymap
 from studio.ui.session import Session
 from studio.ui.take_compare import TakeCompare, compare_partner
-from studio.ui.take_grid import PromptRow, TakeGrid, elided, take_line
+from studio.ui.take_grid import PromptRow, TakeGrid, elided, take_line, take_prompt
 from studio.ui.take_loop import LoopFrames
 
 VARIATIONS = 4
@@ -187,7 +187,7 @@ class TakeReview(QWidget):
         for take in shot.archived_takes if shot is not None else []:
             item = QListWidgetItem(take_line(take))
             item.setData(Qt.ItemDataRole.UserRole, take.id)
-            item.setToolTip(str(take.request.get("prompt", "")))
+            item.setToolTip(take_prompt(take))
             self.archived.addItem(item)
         self.act["show_archived"].setText(f"Show Archived Takes ({self.archived.count()})")
         self.act["show_archived"].setIconText(f"Archived ({self.archived.count()})")
@@ -348,7 +348,7 @@ class TakeReview(QWidget):
     def edit_prompt(self) -> None:
         shot, take = self.shot(), self.take()
         if shot is not None:
-            prompt = str(take.request.get("prompt", "")) if take is not None else shot.prompt
+            prompt = take_prompt(take) if take is not None else shot.prompt
             self.prompt_row.open(prompt, must_save=take is None)
 
     def generate_prompt(self, text: str, save: bool) -> None:

@@ -22,10 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from studio.core.kinds import Backend
 from studio.core.model import Character, DialogueLine, Project, Shot, ShotKind
 from studio.core.request import VoiceRequest
 from studio.ui.audio_out import SAMPLE_RATE, AudioOut
-from studio.voice.plan import ESPEAK, line_request
+from studio.voice.plan import line_request
 
 STOCK_LINES = {
     "en": "Hello. This is my voice, and this is how I sound when I speak.",
@@ -74,7 +75,7 @@ def render_line(request: VoiceRequest, output: Path, models_dir: Path) -> None:
     from studio.engine.backends.base import RunContext
     from studio.voice.tts_backends import EspeakBackend, KokoroBackend
 
-    backend = EspeakBackend() if request.backend == ESPEAK else _kokoro(KokoroBackend)
+    backend = EspeakBackend() if request.backend == Backend.ESPEAK else _kokoro(KokoroBackend)
     ctx = RunContext(
         project_dir=output.parent,
         models_dir=models_dir,
@@ -159,7 +160,7 @@ class VoicePreview:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            if request.backend == ESPEAK:
+            if request.backend == Backend.ESPEAK:
                 render_line(request, output, self.models_dir)
                 why = ""
             else:

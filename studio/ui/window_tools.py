@@ -14,8 +14,8 @@ from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from studio.app.planner import Choice
+from studio.core.kinds import Backend
 from studio.core.store import StoreError
-from studio.engine.planning import DIFFUSERS
 from studio.ui.preferences import Preferences
 from studio.ui.session import Session
 
@@ -39,7 +39,7 @@ class WindowTools(QObject):
 
     def generation_choice(self) -> Choice:
         """The model chosen in the Settings, for every generate button (shots, references)."""
-        if self.prefs.backend == DIFFUSERS and self.prefs.model:
+        if self.prefs.backend == Backend.DIFFUSERS and self.prefs.model:
             return Choice(model=self.prefs.model)
         return Choice()
 

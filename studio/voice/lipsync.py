@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.core.request import ANIMATIC, LipSyncRequest, request_from_json
+from studio.core.kinds import Backend
+from studio.core.request import GenerationRequest, LipSyncRequest
 from studio.core.result import Rendered, Timings
 from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE
@@ -34,7 +35,7 @@ TRACK_EDGE = 480  # faces are looked for on frames scaled to this longest side
 
 
 class VisemeBackend:
-    name = "viseme"
+    name = Backend.VISEME
 
     def run(self, request: LipSyncRequest, ctx: RunContext) -> Rendered:
         fps = checked_rate(request, "the viseme lip-sync")
@@ -43,7 +44,8 @@ class VisemeBackend:
         with tempfile.TemporaryDirectory(prefix="lipsync-") as tmp:
             sound = Path(tmp) / "dialogue.wav"
             audio = _write_sound(ctx.project_dir, heard, fps, request.frames, sound)
-            if request.source_request.get("backend") == ANIMATIC:
+            source = request.source_request
+            if isinstance(source, GenerationRequest) and source.backend is Backend.ANIMATIC:
                 size, seconds = _redraw_animatic(request, heard, fps, sound, ctx)
             else:
                 size, seconds = _warp_footage(request, heard, fps, (sound, audio), ctx)
@@ -84,11 +86,9 @@ def _redraw_animatic(
 ) -> tuple[tuple[int, int], float]:
     from studio.engine.backends.animatic import Panel
 
-    try:
-        source = request_from_json(request.source_request, "source_request")
-    except ValueError as exc:
-        raise BackendError(f"the source take's request cannot be read: {exc}") from None
-    source = replace(source, frames=request.frames, fps=str(fps))
+    if not isinstance(request.source_request, GenerationRequest):
+        raise BackendError("the source take was not drawn by the animatic")
+    source = replace(request.source_request, frames=request.frames, fps=str(fps))
     panel = Panel(source)
     names = [fig.name for fig in panel.figures]
     tracks = {name: track_for(heard, fps, request.frames, name) for name in names}

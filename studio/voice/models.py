@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from studio.core.kinds import Backend, ModelKind
 from studio.engine.backends.base import BackendError
 from studio.engine.model_lookup import NotInstalled, for_folder
-from studio.engine.registry import ModelEntry, ModelKind, add_detector
+from studio.engine.registry import ModelEntry, add_detector
 
 BACKENDS = {  # backend name -> "module:Class", loaded by the worker (WorkerConfig.backends)
-    "espeak": "studio.voice.tts_backends:EspeakBackend",
-    "kokoro": "studio.voice.tts_backends:KokoroBackend",
-    "viseme": "studio.voice.lipsync:VisemeBackend",
-    "musetalk": "studio.voice.musetalk_backend:MuseTalkBackend",
+    Backend.ESPEAK: "studio.voice.tts_backends:EspeakBackend",
+    Backend.KOKORO: "studio.voice.tts_backends:KokoroBackend",
+    Backend.VISEME: "studio.voice.lipsync:VisemeBackend",
+    Backend.MUSETALK: "studio.voice.musetalk_backend:MuseTalkBackend",
 }
 
 
@@ -26,9 +27,9 @@ def sound_folder(path: Path) -> tuple[ModelKind, str] | None:
     from studio.voice.musetalk import is_musetalk_folder
 
     if is_kokoro_folder(path):
-        return ModelKind.TTS, "kokoro"
+        return ModelKind.TTS, Backend.KOKORO.value
     if is_musetalk_folder(path):
-        return ModelKind.LIPSYNC, "musetalk"
+        return ModelKind.LIPSYNC, Backend.MUSETALK.value
     return None
 
 

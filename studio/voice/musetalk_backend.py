@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from studio.core.kinds import Backend, ModelKind
 from studio.core.request import LipSyncRequest
 from studio.core.result import Rendered, Timings
 from studio.core.voicing import SAMPLE_RATE
 from studio.engine.backends.base import BackendError, RunContext
-from studio.engine.registry import ModelKind
 from studio.voice.lipsync import checked_rate, footage, write_take
 from studio.voice.models import sound_model
 from studio.voice.shot_speech import load_lines, shot_audio
@@ -20,7 +20,7 @@ MUSETALK_RATE = 16000  # the audio rate its whisper encoder hears
 
 
 class MuseTalkBackend:
-    name = "musetalk"
+    name = Backend.MUSETALK
 
     def __init__(self) -> None:
         self._loaded: tuple[Path, Any] | None = None

@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from studio.core.kinds import Backend
 from studio.core.model import Character, Project, Shot, ShotKind
 from studio.core.request import VoiceRequest
 from studio.voice.delivery import delivery_of, detect_language, spoken_text
 
-ESPEAK, KOKORO = "espeak", "kokoro"
 ESPEAK_MODEL = "espeak-ng"
 _FEMALE = re.compile(r"\b(she|her|woman|girl|mother|daughter|sister|wife|queen|lady|heiress)\b|女")
 _MALE = re.compile(r"\b(he|his|him|man|boy|father|son|brother|husband|king|lord)\b|男")
@@ -51,7 +51,7 @@ def voice_requests(
             request = line_request(project, shot, index, choice)
             if request is None:
                 continue
-            if force or done.get(index) != request.to_json():
+            if force or done.get(index) != request:
                 requests.append(request)
     return requests
 
@@ -67,10 +67,12 @@ def line_request(
     character = project.character(line.character) or Character(line.character)
     settings = character.voice
     language = settings.language or project.language or detect_language(text)
-    backend = choice.backend or settings.backend or ESPEAK
+    backend = choice.backend or settings.backend or Backend.ESPEAK
     delivery = delivery_of(line.parenthetical)
-    own = settings.voice if backend == (settings.backend or ESPEAK) else ""  # their voice fits
-    if backend == ESPEAK:
+    own = (
+        settings.voice if backend == (settings.backend or Backend.ESPEAK) else ""
+    )  # their voice fits
+    if backend == Backend.ESPEAK:
         model, model_hash = ESPEAK_MODEL, ""
         voice = own or default_espeak_voice(character, language)
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from studio.core.kinds import Backend
 from studio.core.model import Shot, Take, TakeState, now_iso
 from studio.core.request import LipSyncRequest, SpokenLine, VoiceRequest
 from studio.core.result import TakeResult
@@ -46,7 +47,7 @@ def record_voice(
         timing=timing_path,
         start=0,
         samples=timing.samples,
-        request=request.to_json(),
+        request=request,
         created=now_iso(),
     )
     shot.voice = [c for c in shot.voice if c.line != request.line] + [clip]
@@ -54,7 +55,12 @@ def record_voice(
 
 
 def lipsync_request(
-    shot: Shot, take: Take, fps: str, backend: str = "viseme", model: str = "", model_hash: str = ""
+    shot: Shot,
+    take: Take,
+    fps: str,
+    backend: str = Backend.VISEME,
+    model: str = "",
+    model_hash: str = "",
 ) -> LipSyncRequest:
     """The request that re-mouths ``take`` to ``shot``'s voiced lines; ValueError saying why
     it cannot be made."""
@@ -66,10 +72,10 @@ def lipsync_request(
         shot_id=shot.id,
         source_take=take.id,
         source_media=take.media,
-        source_request=dict(take.request),
+        source_request=take.request or take.footage,
         lines=tuple(SpokenLine(c.media, c.timing, c.start, c.character) for c in shot.voice),
         backend=backend,
-        model=model or backend,
+        model=model or Backend(backend).value,
         model_hash=model_hash,
         fps=fps,
         frames=shot.duration_frames,

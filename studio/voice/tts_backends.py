@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from studio.core.kinds import Backend
 from studio.core.request import VoiceRequest
 from studio.core.result import Rendered, Timings
 from studio.core.speech_timing import Mark, SpeechTiming
@@ -87,7 +88,7 @@ def finish_line(
 class EspeakBackend:
     """espeak-ng: every language it knows, offline, on the CPU."""
 
-    name = "espeak"
+    name = Backend.ESPEAK
 
     def run(self, request: VoiceRequest, ctx: RunContext) -> Rendered:
         from studio.voice.espeak import SpeechError, synthesize, voice_for_language
@@ -114,7 +115,7 @@ class EspeakBackend:
 class KokoroBackend:
     """Kokoro-82M from the models folder; kept loaded between lines."""
 
-    name = "kokoro"
+    name = Backend.KOKORO
 
     def __init__(self) -> None:
         self._loaded: tuple[Path, Any] | None = None

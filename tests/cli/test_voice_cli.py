@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.core.request import request_from_json
 from studio.core.speech_timing import Mark, SpeechTiming
 from studio.core.store import open_project
 from studio.core.time import FrameRate
@@ -93,7 +92,7 @@ def test_dialogue_shots_last_as_long_as_their_audio(voiced) -> None:
             assert shot.voice[0].start > 0 and entry["start"] + entry["samples"] < end
             assert end - (entry["start"] + entry["samples"]) < 48000  # a short tail, no more
         whisper = project.find_shot(next(e["shot"] for e in lines if e["character"] == "MAYA"))
-        assert request_from_json(whisper.voice[0].request).whisper
+        assert whisper.voice[0].request.whisper
 
 
 def test_unchanged_lines_are_not_voiced_again(voiced) -> None:
@@ -118,7 +117,8 @@ def test_lipsync_redraws_the_animatic_mouth_on_the_phonemes(voiced) -> None:
     info = probe(root / take["path"])
     assert (info.fps, info.frames, info.has_audio) == ("30/1", shot.duration_frames, True)
     # How dark the mouth is in each frame follows the expected openness, frame for frame.
-    source = request_from_json(shot.take(synced.source_take).request)
+    source = shot.take(synced.source_take).request
+    assert synced.request.source_request == source
     figure = figure_layout(source)[0]
     measured = [_mouth_darkness(f, figure) for f in read_frames(root / take["path"])]
     marks = [Mark(a + ethan["start"], b + ethan["start"], t) for a, b, t in ethan["phonemes"]]

@@ -17,20 +17,31 @@ from studio.core.model import (
     Take,
     TakeState,
 )
+from studio.core.request import ImageRequest, LipSyncRequest, VoiceRequest
 from studio.core.store import create_project
 from studio.core.voicing import AudioRef, VoiceClip
+
+
+def image(seed: int) -> ImageRequest:
+    """The request of an animatic take of shot sh-1."""
+    return ImageRequest(shot_id="sh-1", seed=seed, prompt=f"rain, take {seed}")
 
 
 def small_project() -> Project:
     when = "2025-01-01T00:00:00+00:00"
     takes = [
-        Take("tk-1", "takes/sh-1/tk-1.mp4", {"seed": 1}, TakeState.DONE, created=when),
-        Take("tk-2", "takes/sh-1/tk-2.mp4", {"seed": 2}, TakeState.APPROVED, created=when),
+        Take("tk-1", "takes/sh-1/tk-1.mp4", image(1), TakeState.DONE, created=when),
+        Take("tk-2", "takes/sh-1/tk-2.mp4", image(2), TakeState.APPROVED, created=when),
         Take("tk-3", "", state=TakeState.QUEUED, created=when),
         Take(
             "tk-4",
             "takes/sh-1/tk-4.mp4",
-            {"seed": 2},
+            LipSyncRequest(
+                shot_id="sh-1",
+                source_take="tk-2",
+                source_media="takes/sh-1/tk-2.mp4",
+                source_request=image(2),
+            ),
             TakeState.DONE,
             created=when,
             source_take="tk-2",
@@ -44,7 +55,7 @@ def small_project() -> Project:
             "audio/sh-1/vc-1.json",
             12000,
             48000,
-            {"kind": "tts"},
+            VoiceRequest(shot_id="sh-1", line=0, character="ELENA", text="You came back."),
             when,
         )
     ]

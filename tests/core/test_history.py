@@ -11,6 +11,7 @@ from sample_projects import small_project
 
 from studio.core.history import History, Scope
 from studio.core.model import Episode, Project, Scene, Shot, ShotKind, Take, TakeState
+from studio.core.request import ImageRequest
 from studio.core.script.importer import apply_script
 from studio.core.take_edits import archive_take
 from studio.core.timeline_edits import EditError, move_shots, set_duration
@@ -43,11 +44,12 @@ def _episode(project: Project) -> dict[str, Any]:
 
 
 def _take(take_id: str) -> Take:
-    return Take(take_id, f"takes/sh-1/{take_id}.mp4", {"seed": 9}, TakeState.DONE, created="x")
+    request = ImageRequest(shot_id="sh-1", seed=9)
+    return Take(take_id, f"takes/sh-1/{take_id}.mp4", request, TakeState.DONE, created="x")
 
 
 def _clip(media: str) -> VoiceClip:
-    return VoiceClip(0, "ELENA", media, media.replace(".wav", ".json"), 0, 24000, {}, "y")
+    return VoiceClip(0, "ELENA", media, media.replace(".wav", ".json"), 0, 24000, None, "y")
 
 
 def test_episode_move_and_trim_undo_and_redo_exactly() -> None:

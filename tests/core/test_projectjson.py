@@ -21,9 +21,12 @@ from studio.core.store import (
 # --- the text of project.json -------------------------------------------------------------------
 
 
-def saved_take(root: Path) -> dict[str, Any]:
+def saved_take(root: Path, index: int = 0) -> dict[str, Any]:
     doc = json.loads((root / "project.json").read_text(encoding="utf-8"))
-    return doc["project"]["episodes"][0]["scenes"][0]["shots"][0]["takes"][0]
+    return doc["project"]["episodes"][0]["scenes"][0]["shots"][0]["takes"][index]
+
+
+QUEUED = 2  # tk-3, queued: no request yet, its stored "request" is kept as free JSON
 
 
 @pytest.mark.parametrize(
@@ -33,13 +36,13 @@ def saved_take(root: Path) -> dict[str, Any]:
 def test_saves_after_an_edit_write_the_edit(root: Path, before: Any, after: Any) -> None:
     """An edit in place, even one JSON barely tells apart, reaches the file."""
     with open_project(root) as folder:
-        request = folder.project.find_shot("sh-1").takes[0].request
-        request["x"] = before
+        stored = folder.project.find_shot("sh-1").take("tk-3").unread_request
+        stored["x"] = before
         folder.save()
-        assert saved_take(root)["request"]["x"] == before
-        request["x"] = after  # changed in place, as an edit might
+        assert saved_take(root, QUEUED)["request"]["x"] == before
+        stored["x"] = after  # changed in place, as an edit might
         folder.save()
-        value = saved_take(root)["request"]["x"]
+        value = saved_take(root, QUEUED)["request"]["x"]
         assert value == after
         assert type(value) is type(after)
         assert json.dumps(value) == json.dumps(after)
@@ -47,13 +50,13 @@ def test_saves_after_an_edit_write_the_edit(root: Path, before: Any, after: Any)
 
 def test_unusual_values_round_trip(root: Path) -> None:
     with open_project(root) as folder:
-        take = folder.project.find_shot("sh-1").takes[0]
+        take = folder.project.find_shot("sh-1").take("tk-3")
         take.notes = "bad name \udc80 from a file system"  # a lone surrogate
-        take.request["state"] = TakeState.DONE  # a str subclass
-        take.request["big"] = 2**70
+        take.unread_request["state"] = TakeState.DONE  # a str subclass
+        take.unread_request["big"] = 2**70
         folder.save()
         folder.save()
-    take = saved_take(root)
+    take = saved_take(root, QUEUED)
     assert take["notes"] == "bad name \udc80 from a file system"
     assert take["request"]["state"] == "done"
     assert take["request"]["big"] == 2**70

@@ -178,7 +178,7 @@ def test_permission_denied(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unsavable_value_is_refused_before_writing(root: Path) -> None:
     before = (root / "project.json").read_bytes()
     with open_project(root) as folder:
-        folder.project.find_shot("sh-1").takes[0].request["path"] = Path("/x")
+        folder.project.find_shot("sh-1").take("tk-3").unread_request["path"] = Path("/x")
         with pytest.raises(StoreError, match=r"cannot save project: .*PosixPath|WindowsPath"):
             folder.save()
     assert (root / "project.json").read_bytes() == before

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from typing import ClassVar
 
 from studio.core.request import Request
 from studio.core.result import Rendered, Timings
@@ -72,3 +73,29 @@ class RaisingBackend:
 
     def run(self, request: Request, ctx: RunContext) -> Rendered:
         raise ValueError("bad tensor shape\n  (1, 4, 8) vs (1, 4, 9)")
+
+
+class DoublesBackend:
+    """Stands in for the diffusers backend (register it as ``Backend.DIFFUSERS``): runs the
+    double the request's ``model`` names, as the real one loads the model it names; each double
+    is kept between jobs, as a warm pipeline is."""
+
+    name = "diffusers"
+    DOUBLES: ClassVar[dict[str, type]] = {
+        "slow": SlowBackend,
+        "crash": CrashingBackend,
+        "quiet": QuietBackend,
+        "raise": RaisingBackend,
+    }
+
+    def __init__(self) -> None:
+        self.warm: dict[str, object] = {}
+
+    def run(self, request: Request, ctx: RunContext) -> Rendered:
+        double = self.warm.get(request.model)
+        if double is None:
+            double = self.warm[request.model] = self.DOUBLES[request.model]()
+        return double.run(request, ctx)  # type: ignore[attr-defined]
+
+
+TEST_DOUBLES = {"diffusers": "backends_for_tests:DoublesBackend"}  # WorkerConfig.backends

@@ -1,4 +1,5 @@
-"""Diffusers backends for tests only, loaded by the worker by "module:Class" name.
+"""Diffusers backends for tests only, loaded by the worker by "module:Class" name in place of
+the real one (``{"diffusers": "diffusion_backends_for_tests:OomOnceBackend"}``).
 
 They run the real :class:`DiffusersBackend` on tiny pipelines but pretend the device is a GPU
 whose memory runs out: every offload tier is walked (each one puts the pipeline on the CPU, the
@@ -23,7 +24,6 @@ PLACEMENTS_LOG = "placements.log"
 class PretendGpuBackend(DiffusersBackend):
     """Steps down the offload tiers as on a GPU; ``ooms`` calls run out of memory first."""
 
-    name = "pretend-gpu"
     ooms = 0  # how many pipeline calls raise out-of-memory before one goes through
 
     def __init__(self) -> None:
@@ -60,10 +60,8 @@ class PretendGpuBackend(DiffusersBackend):
 
 
 class OomOnceBackend(PretendGpuBackend):
-    name = "oom-once"
     ooms = 1
 
 
 class OomAlwaysBackend(PretendGpuBackend):
-    name = "oom-always"
     ooms = 1_000_000

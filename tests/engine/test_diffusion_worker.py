@@ -2,11 +2,14 @@
 under its final name, the pipeline stays warm between jobs, a cancel stops the run within a
 step, and out-of-memory errors step the placement down a tier (or end in a clear failure).
 
-One worker serves the whole module (starting one imports torch and diffusers: seconds)."""
+One worker serves the module (starting one imports torch and diffusers: seconds); each
+out-of-memory test has one of its own, whose diffusers backend pretends to be on a GPU."""
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,20 +22,33 @@ from studio.engine.jobs import JobState
 from studio.media.ffmpeg import probe
 
 pytestmark = pytest.mark.slow
-TEST_BACKENDS = {
-    "oom-once": "diffusion_backends_for_tests:OomOnceBackend",
-    "oom-always": "diffusion_backends_for_tests:OomAlwaysBackend",
-}
+
+
+@contextlib.contextmanager
+def worker(root: Path, models_dir: Path, backends: dict[str, str]) -> Iterator[Harness]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OMP_NUM_THREADS", "1")  # tiny models: one thread is fastest on a busy CI box
+        h = Harness(root / "P.mdstudio", models_dir, backends)
+        h.executor.start()
+        try:
+            yield h
+        finally:
+            h.executor.stop()
 
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory, models_dir: Path):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OMP_NUM_THREADS", "1")  # tiny models: one thread is fastest on a busy CI box
-        h = Harness(tmp_path_factory.mktemp("w") / "P.mdstudio", models_dir, TEST_BACKENDS)
-        h.executor.start()
+    with worker(tmp_path_factory.mktemp("w"), models_dir, {}) as h:
         yield h
-        h.executor.stop()
+
+
+@pytest.fixture
+def pretend_gpu(request: pytest.FixtureRequest, tmp_path: Path, models_dir: Path):
+    """A worker whose diffusers backend is the ``diffusion_backends_for_tests`` class named by
+    the test's parameter."""
+    backends = {"diffusers": f"diffusion_backends_for_tests:{request.param}"}
+    with worker(tmp_path, models_dir, backends) as h:
+        yield h
 
 
 def image(seed: int = 3, **changes) -> ImageRequest:
@@ -86,8 +102,10 @@ def test_a_cancel_mid_run_stops_within_a_step_and_leaves_no_file(harness):
     assert harness.executor.worker_pid == pid, "a cancel does not cost the warm worker"
 
 
-def test_out_of_memory_once_steps_down_a_tier_and_succeeds(harness):
-    job = harness.run(image(backend="oom-once"))
+@pytest.mark.parametrize("pretend_gpu", ["OomOnceBackend"], indirect=True)
+def test_out_of_memory_once_steps_down_a_tier_and_succeeds(pretend_gpu):
+    harness = pretend_gpu
+    job = harness.run(image())
     tiers = (harness.root / PLACEMENTS_LOG).read_text().splitlines()[-1]
     assert tiers == "FULL MODEL_OFFLOAD", "loaded, ran out of memory, reloaded a tier down"
     result = harness.results[job.id][1]
@@ -95,8 +113,10 @@ def test_out_of_memory_once_steps_down_a_tier_and_succeeds(harness):
     assert probe(harness.root / result.media).frames == 12
 
 
-def test_out_of_memory_at_every_tier_fails_saying_what_to_change(harness):
-    job = harness.run(image(backend="oom-always", shot_id="sh-oom"), JobState.FAILED)
+@pytest.mark.parametrize("pretend_gpu", ["OomAlwaysBackend"], indirect=True)
+def test_out_of_memory_at_every_tier_fails_saying_what_to_change(pretend_gpu):
+    harness = pretend_gpu
+    job = harness.run(image(shot_id="sh-oom"), JobState.FAILED)
     assert job.error.startswith("out of memory running tiny-sd15 at 64×96")
     assert "try a smaller size, fewer frames, closing other programs, or a smaller model" in (
         job.error

@@ -1,14 +1,21 @@
 """Requests planned from shots: sizes, frames, seeds and prompts per backend and model family."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
-from studio.core.model import Character, LoraRef, Project, Take, TakeState
+from studio.core.model import Character, Project, Take, TakeState
 from studio.core.request import ImageRequest, Lora, VideoRequest
 from studio.core.script.importer import apply_script
+from studio.core.targets import ReferenceTarget
 from studio.engine.families import rules_for
-from studio.engine.planning import GenerationSettings, plan, reference_requests, shot_seed
+from studio.engine.planning import (
+    GenerationSettings,
+    plan,
+    reference_requests,
+    regenerate,
+    shot_seed,
+)
 from studio.engine.prompts import compose_prompt, setting_of
 
 SCRIPT = """INT. LOBBY - NIGHT
@@ -104,10 +111,10 @@ def test_image_model_gets_its_family_size_and_references(project):
 
 
 def test_style_and_character_loras_are_attached_once(project):
-    project.loras = [LoraRef("loras/noir.safetensors", 0.6)]
+    project.loras = [Lora("loras/noir.safetensors", 0.6)]
     project.character("MAYA").loras = [
-        LoraRef("loras/maya.safetensors", 0.9),
-        LoraRef("loras/noir.safetensors", 1.0),
+        Lora("loras/maya.safetensors", 0.9),
+        Lora("loras/noir.safetensors", 1.0),
     ]
     registry = Registry(Entry("sd", "text-to-image", "sd15"))
     box, maya = plan(project, pairs(project), GenerationSettings("diffusers", "sd"), registry)
@@ -136,7 +143,7 @@ def test_image_to_video_starts_from_the_approved_keyframe(project):
     with pytest.raises(ValueError, match="no approved image take"):
         plan(project, pairs(project)[:1], settings, registry)
     shot = pairs(project)[0][1]
-    shot.takes = [Take("tk-1", "takes/x/tk-1.mp4", {"kind": "image"}, TakeState.DONE)]
+    shot.takes = [Take("tk-1", "takes/x/tk-1.mp4", ImageRequest(shot_id="x"), TakeState.DONE)]
     shot.approve("tk-1")
     (request,) = plan(project, pairs(project)[:1], settings, registry)
     assert request.init_image == "takes/x/tk-1.png"
@@ -175,10 +182,11 @@ def test_character_bible_is_optional():
 
 def test_reference_requests_portray_the_character_from_the_bible(project):
     maya = project.character("MAYA")
-    maya.loras = [LoraRef("loras/maya.safetensors", 0.9)]
+    maya.loras = [Lora("loras/maya.safetensors", 0.9)]
     drawn = reference_requests(project, maya, GenerationSettings(variations=3))
     assert len(drawn) == 3 and drawn[0].seed == maya.seed and len({r.seed for r in drawn}) == 3
     assert drawn[0].brief.characters == ("MAYA",) and drawn[0].frames == 1
+    assert all(r.target == ReferenceTarget("MAYA") and not r.shot_id for r in drawn)
     registry = Registry(Entry("sd", "text-to-image", "sd15"), Entry("svd", "image-to-video", "svd"))
     (portrait,) = reference_requests(project, maya, GenerationSettings("diffusers", "sd"), registry)
     assert "Maya, 24, courier jacket, wet black hair, front view" in portrait.prompt
@@ -186,3 +194,13 @@ def test_reference_requests_portray_the_character_from_the_bible(project):
     assert (portrait.width, portrait.height) == (512, 896)
     with pytest.raises(ValueError, match="references need an image model"):
         reference_requests(project, maya, GenerationSettings("diffusers", "svd"), registry)
+
+
+def test_regenerate_takes_the_typed_request_of_a_take(project):
+    (request,) = plan(project, pairs(project)[:1], GenerationSettings())
+    again = regenerate(request, seed=9, prompt="rain")
+    assert again == replace(request, seed=9, prompt="rain") and regenerate(request) == request
+    with pytest.raises(ValueError, match="has no field sharpness"):
+        regenerate(request, sharpness=2)
+    with pytest.raises(ValueError, match="no request to make it again from"):
+        regenerate(None)  # imported footage, or a stored request this version cannot read

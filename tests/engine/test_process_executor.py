@@ -7,16 +7,13 @@ import signal
 from pathlib import Path
 
 import pytest
+from backends_for_tests import TEST_DOUBLES
 from worker_harness import WAIT_S, Harness
 
-from studio.core.request import ImageRequest, VideoRequest
+from studio.core.request import ImageRequest, VideoRequest, VoiceRequest
 from studio.engine.jobs import EventKind, JobState
 
 pytestmark = pytest.mark.slow
-TEST_BACKENDS = {
-    "slow": "backends_for_tests:SlowBackend",
-    "crash": "backends_for_tests:CrashingBackend",
-}
 
 
 def worker_pid(harness: Harness) -> int:
@@ -27,13 +24,13 @@ def worker_pid(harness: Harness) -> int:
 
 @pytest.fixture
 def harness(tmp_path: Path):
-    h = Harness(tmp_path / "P.mdstudio", tmp_path / "models", TEST_BACKENDS)
+    h = Harness(tmp_path / "P.mdstudio", tmp_path / "models", TEST_DOUBLES)
     yield h
     h.executor.stop()
 
 
 def slow(seed: int, steps: int = 5) -> ImageRequest:
-    return ImageRequest(shot_id="sh-1", backend="slow", model="slow", seed=seed, steps=steps)
+    return ImageRequest(shot_id="sh-1", backend="diffusers", model="slow", seed=seed, steps=steps)
 
 
 def test_jobs_run_in_a_warm_worker_and_land_under_their_final_names(harness):
@@ -83,7 +80,7 @@ def test_killed_worker_fails_the_job_with_the_reason_retries_once_and_the_queue_
 
 
 def test_a_crash_inside_the_backend_is_reported_and_a_fresh_worker_takes_the_next_job(harness):
-    crash = harness.submit(VideoRequest(shot_id="sh-1", backend="crash", model="crash"))
+    crash = harness.submit(VideoRequest(shot_id="sh-1", backend="diffusers", model="crash"))
     harness.wait_until(crash.id, JobState.FAILED)
     assert "SIGSEGV" in harness.queue.get(crash.id).error
     assert harness.queue.get(crash.id).attempts == 2
@@ -92,9 +89,11 @@ def test_a_crash_inside_the_backend_is_reported_and_a_fresh_worker_takes_the_nex
 
 
 def test_a_backend_error_fails_only_that_job(harness):
-    bad = harness.submit(ImageRequest(shot_id="sh-1", backend="no-such-backend"))
+    # The voice backends are registered by the app (studio.voice.models), not by this worker.
+    spoken = VoiceRequest(shot_id="sh-1", line=0, character="MAYA", text="Hello.")
+    bad = harness.submit(spoken)
     harness.wait_until(bad.id, JobState.FAILED)
-    assert harness.queue.get(bad.id).error.startswith("unknown backend 'no-such-backend'")
+    assert harness.queue.get(bad.id).error.startswith("unknown backend 'espeak' (have: ")
     assert harness.queue.get(bad.id).attempts == 1, "a clear error is not retried"
 
 

@@ -18,11 +18,12 @@ from tiny_pipelines import (
     draw,
 )
 
+from studio.core.kinds import ModelKind
 from studio.engine import model_files as mf
 from studio.engine import model_install
 from studio.engine import models_dir as md
 from studio.engine.model_install import import_model
-from studio.engine.registry import ModelError, ModelKind, load_pipeline, scan
+from studio.engine.registry import ModelError, load_pipeline, scan
 
 
 @pytest.fixture

@@ -24,9 +24,10 @@ import pytest
 from ldm_checkpoint import CLIP_PREFIX, UNET_PREFIX, VAE_PREFIX, write_ldm_checkpoint
 from tiny_pipelines import SIZE, TINY_SD15, draw, save_tiny_sd15
 
+from studio.core.kinds import ModelKind
 from studio.engine import model_files as mf
 from studio.engine.model_install import import_model
-from studio.engine.registry import ModelEntry, ModelKind, load_pipeline, scan
+from studio.engine.registry import ModelEntry, load_pipeline, scan
 
 OTHER_SD15 = "other-sd15"  # the --config folder: tiny-sd15's layout, another seed's weights
 COMPONENTS = ("unet", "vae", "text_encoder")

@@ -7,8 +7,11 @@ import json
 
 import pytest
 
+from studio.core.footage import Footage
 from studio.core.jsonread import SchemaError
+from studio.core.kinds import Backend
 from studio.core.request import (
+    ImageRequest,
     LipSyncRequest,
     RequestKind,
     SpokenLine,
@@ -29,7 +32,7 @@ def lipsync() -> LipSyncRequest:
         shot_id="sh-1",
         source_take="tk-1",
         source_media="takes/sh-1/tk-1.mp4",
-        source_request={"kind": "image", "shot_id": "sh-1", "seed": 3},
+        source_request=ImageRequest(shot_id="sh-1", seed=3),
         lines=[SpokenLine("audio/sh-1/a.wav", "audio/sh-1/a.json", 9600, "MAYA")],
         frames=90,
     )
@@ -68,6 +71,8 @@ def _fields(request: VoiceRequest) -> dict:
         ({"whisper": "yes"}, r"request\.whisper: expected bool, got str"),
         ({"line": "2"}, r"request\.line: expected int, got str"),
         ({"kind": "sing"}, r"request\.kind: 'sing' is not one of image, video, tts, lipsync"),
+        ({"backend": "festival"}, r"^request\.backend: 'festival' is not one of animatic, diff"),
+        ({"backend": "viseme"}, r"^request\.backend: a tts request is run by espeak or kokoro, n"),
     ],
 )
 def test_bad_voice_fields_are_named(change: dict, message: str) -> None:
@@ -80,3 +85,31 @@ def test_bad_spoken_line_is_named() -> None:
     data["lines"][0]["start"] = "0"
     with pytest.raises(SchemaError, match=r"request\.lines\[0\]\.start: expected int, got str"):
         request_from_json(data)
+
+
+def test_backends_are_the_enum_and_stored_as_plain_text() -> None:
+    request = voice()
+    assert request.backend is Backend.ESPEAK and lipsync().backend is Backend.VISEME
+    data = request.to_json()
+    assert type(data["backend"]) is str and data["backend"] == "espeak"
+    assert request_from_json(data).backend is Backend.ESPEAK
+    assert VoiceRequest(**{**_fields(request), "backend": "kokoro"}).backend is Backend.KOKORO
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        None,
+        ImageRequest(shot_id="sh-1", seed=3),
+        Footage("sh-1", "/home/me/clip.mov", "ab" * 32, 1080, 1920, 90, "30/1"),
+    ],
+)
+def test_the_source_request_is_typed_and_stored_as_before(source) -> None:
+    """A lip-sync's source is the request that made the source take, imported footage's record,
+    or nothing (stored as ``{}``, as when it was a plain dict)."""
+    request = LipSyncRequest(
+        shot_id="sh-1", source_take="tk-1", source_media="m.mp4", source_request=source
+    )
+    data = json.loads(json.dumps(request.to_json()))
+    assert data["source_request"] == (source.to_json() if source is not None else {})
+    assert request_from_json(data) == request

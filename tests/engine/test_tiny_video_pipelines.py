@@ -18,7 +18,8 @@ from tiny_video_pipelines import (
     smoke_inputs,
 )
 
-from studio.engine.registry import ModelKind, scan
+from studio.core.kinds import ModelKind
+from studio.engine.registry import scan
 
 EXPECTED = {  # name: (pipeline class, registry kind, family)
     "tiny-svd": ("StableVideoDiffusionPipeline", ModelKind.IMAGE_TO_VIDEO, "svd"),

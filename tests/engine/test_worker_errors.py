@@ -33,18 +33,14 @@ def broken_outputs(job, take_id):
 
 if __name__ == "__main__":
     root = Path(sys.argv[1])
-    backends = {
-        "raise": "backends_for_tests:RaisingBackend",
-        "slow": "backends_for_tests:SlowBackend",
-    }
-    h = Harness(root / "P", root / "models", backends)
+    h = Harness(root / "P", root / "models", {"diffusers": "backends_for_tests:DoublesBackend"})
     h.executor.outputs = broken_outputs
     requests = [
-        ImageRequest(shot_id="sh-1", backend="slow", model="slow", seed=5, steps=2),
+        ImageRequest(shot_id="sh-1", backend="diffusers", model="slow", seed=5, steps=2),
         VideoRequest(shot_id="sh-\\x00nul", width=64, height=112, frames=3, seed=1),
-        ImageRequest(shot_id="sh-1", backend="raise", model="raise", seed=2),
-        ImageRequest(shot_id="sh-1", backend="slow", model="slow", seed=3, steps=2),
-        ImageRequest(shot_id="sh-1", backend="slow", model="slow", seed=4, steps=2),
+        ImageRequest(shot_id="sh-1", backend="diffusers", model="raise", seed=2),
+        ImageRequest(shot_id="sh-1", backend="diffusers", model="slow", seed=3, steps=2),
+        ImageRequest(shot_id="sh-1", backend="diffusers", model="slow", seed=4, steps=2),
     ]
     pids, report = [], []
     for request in requests:
@@ -96,15 +92,17 @@ def test_ctrl_c_reaches_the_app_not_the_worker(tmp_path):
     import signal
 
     sys.path.insert(0, str(ENGINE_TESTS))
+    from backends_for_tests import TEST_DOUBLES
     from worker_harness import WAIT_S, Harness
 
     from studio.core.request import ImageRequest
     from studio.engine.jobs import JobState
 
-    backends = {"slow": "backends_for_tests:SlowBackend"}
-    harness = Harness(tmp_path / "P", tmp_path / "models", backends)
+    harness = Harness(tmp_path / "P", tmp_path / "models", TEST_DOUBLES)
     try:
-        job = harness.submit(ImageRequest(shot_id="sh-1", backend="slow", model="slow", steps=50))
+        job = harness.submit(
+            ImageRequest(shot_id="sh-1", backend="diffusers", model="slow", steps=50)
+        )
         assert harness.progressed.wait(WAIT_S)
         pid = harness.executor.worker_pid
         os.kill(pid, signal.SIGINT)

@@ -26,15 +26,15 @@ from studio.engine.jobs import JobQueue
 from studio.engine.process_executor import ProcessExecutor
 from studio.core.request import VideoRequest
 from studio.engine.worker import WorkerConfig
+from backends_for_tests import TEST_DOUBLES
 
 root = Path(sys.argv[1])
 queue = JobQueue()
-backends = {"quiet": "backends_for_tests:QuietBackend"}
-config = WorkerConfig(models_dir=str(root), backends=backends)
+config = WorkerConfig(models_dir=str(root), backends=TEST_DOUBLES)
 executor = ProcessExecutor(queue, root, lambda *a: None, config)
-backend = sys.argv[2]
+backend, model = sys.argv[2].split(":")
 shot = VideoRequest(
-    shot_id="sh-long", backend=backend, model=backend, width=64, height=112,
+    shot_id="sh-long", backend=backend, model=model, width=64, height=112,
     frames=30 * 60 * 60, steps=20 * 60 * 60,
 )
 queue.submit(shot)
@@ -57,7 +57,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
-@pytest.mark.parametrize("backend", ["animatic", "quiet"])
+@pytest.mark.parametrize("backend", ["animatic:animatic", "diffusers:quiet"])
 def test_the_worker_exits_soon_after_its_parent_is_killed(tmp_path: Path, backend: str) -> None:
     parent = subprocess.Popen(
         [sys.executable, "-c", PARENT, str(tmp_path), backend, str(ENGINE_TESTS)],

@@ -19,6 +19,7 @@ from studio.core.model import (
     Take,
     TakeState,
 )
+from studio.core.request import ImageRequest, VoiceRequest
 from studio.core.speech_timing import Mark, SpeechTiming
 from studio.core.time import FrameRate
 from studio.core.voicing import VoiceClip
@@ -36,7 +37,7 @@ def take(root: Path, shot_id: str, take_id: str, state: TakeState, *, media: boo
     if media:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(b"mp4")
-    return Take(take_id, rel, {"seed": 1}, state, created=WHEN)
+    return Take(take_id, rel, ImageRequest(shot_id=shot_id, seed=1), state, created=WHEN)
 
 
 def voice(
@@ -49,7 +50,8 @@ def voice(
     samples = max(end for _, end, _ in words) + RATE // 10
     timing = SpeechTiming(RATE, samples, tuple(Mark(*w) for w in words))
     (root / f"{base}.json").write_text(json.dumps(timing.to_json()), encoding="utf-8")
-    return VoiceClip(line, "MAYA", f"{base}.wav", f"{base}.json", start, samples, {"v": 1}, WHEN)
+    spoken = VoiceRequest(shot_id=shot_id, line=line, character="MAYA", text="hi")
+    return VoiceClip(line, "MAYA", f"{base}.wav", f"{base}.json", start, samples, spoken, WHEN)
 
 
 def shot(
@@ -80,7 +82,7 @@ def test_the_approved_take_wins_over_a_later_finished_one(tmp_path):
     (cut,) = plan.cuts
     assert (cut.shot_id, cut.take_id, cut.approved) == ("sh-1", "tk-1", True)
     assert cut.media == tmp_path / "takes/sh-1/tk-1.mp4"
-    assert cut.request == {"seed": 1}
+    assert cut.request == ImageRequest(shot_id="sh-1", seed=1).to_json()  # as stored
     assert plan.warnings == ()
 
 
@@ -183,7 +185,7 @@ def test_voiced_lines_and_cues_sit_at_the_shot_start_plus_the_clip_start(tmp_pat
     assert line.text == "Sign, please."
     assert line.media == tmp_path / "audio/sh-2/line-0.wav"
     assert (line.start, line.samples) == (shot_start + 4800, second.voice[0].samples)
-    assert line.request == {"v": 1}
+    assert line.request == second.voice[0].request.to_json()
     (cue,) = plan.cues
     assert cue.start == Fraction(shot_start + 4800, RATE) == Fraction(21, 10)
     assert isinstance(cue.start, Fraction)

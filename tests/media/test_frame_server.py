@@ -74,7 +74,7 @@ def shot(shot_id: str, frames: int, *takes: Take, focus=(0.5, 0.5)) -> Shot:
 
 
 def take(take_id: str, media: str, state: TakeState = TakeState.DONE) -> Take:
-    return Take(take_id, media, {}, state)
+    return Take(take_id, media, None, state)
 
 
 def project_of(*shots: Shot) -> Project:

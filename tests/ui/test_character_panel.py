@@ -15,6 +15,7 @@ from workflow_window import finish
 
 from studio.app.references import candidates
 from studio.core.model import VoiceSettings
+from studio.core.targets import ReferenceTarget
 from studio.engine.jobs import JobState
 from studio.media.audio import read_wav
 from studio.ui.character_panel import CharacterPanel
@@ -150,7 +151,7 @@ def test_generated_references_are_approved(qtbot, session) -> None:
     recorded = []
     session.resultRecorded.connect(recorded.append)
     box.generate_button.click()
-    jobs = [j for j in session.runner.jobs() if j.request.shot_id == "character:ETHAN"]
+    jobs = [j for j in session.runner.jobs() if j.request.target == ReferenceTarget("ETHAN")]
     assert len(jobs) == 2
     done = finish(qtbot, session, jobs)
     assert all(j.state is JobState.DONE for j in done.values()), [j.error for j in done.values()]

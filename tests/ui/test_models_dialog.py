@@ -14,7 +14,8 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from safetensors.numpy import save_file
 
-from studio.engine.registry import ModelKind, scan
+from studio.core.kinds import ModelKind
+from studio.engine.registry import scan
 from studio.ui.models_dialog import ModelsDialog, human_size
 
 WAIT_MS = 20_000

@@ -52,12 +52,13 @@ def make_take(path: Path, frames: int, tag: int) -> None:
 def session(tmp_path) -> Session:
     """Shot a: 20 frames, no dialogue; shot b: 30 frames with a line not voiced yet (its
     caption is spread over the shot)."""
+    DONE = TakeState.DONE
     shots = [
-        Shot("sh-a", ShotKind.ACTION, "", 20, takes=[Take("a", "takes/a.mp4", {}, TakeState.DONE)]),
+        Shot("sh-a", ShotKind.ACTION, "", 20, takes=[Take("a", "takes/a.mp4", None, DONE)]),
         Shot(
             "sh-b", ShotKind.DIALOGUE, "", 30,
             dialogue=[DialogueLine("MAYA", "Hello there")],
-            takes=[Take("b", "takes/b.mp4", {}, TakeState.APPROVED)],
+            takes=[Take("b", "takes/b.mp4", None, TakeState.APPROVED)],
         ),
     ]  # fmt: skip
     episode = Episode(1, scenes=[Scene("INT. ROOM - DAY", 1, shots=shots)])

@@ -59,9 +59,9 @@ def test_keyboard_review_of_an_episode(qtbot, session) -> None:
     qtbot.waitUntil(lambda: len(panel.grid.cards) == 2 and not panel.grid.job_cards)
     takes = _shot(session, s0).takes
     first, second = (panel.grid.cards[t.id] for t in takes)
-    assert first.summary.text() == f"animatic · seed {takes[0].request['seed']}"
-    assert second.summary.text() == f"animatic · seed {takes[1].request['seed']}"
-    assert first.toolTip() == takes[0].request["prompt"] and first.prompt.text()
+    assert first.summary.text() == f"animatic · seed {takes[0].request.seed}"
+    assert second.summary.text() == f"animatic · seed {takes[1].request.seed}"
+    assert first.toolTip() == takes[0].request.prompt and first.prompt.text()
     assert panel.current == takes[0].id  # the first to arrive; later ones leave it current
     _key(qtbot, panel, Qt.Key.Key_Right, SHIFT)
     assert panel.current == takes[1].id
@@ -136,23 +136,23 @@ def test_generation_keys_and_batch_queue_the_right_requests(qtbot, session) -> N
     _key(qtbot, panel, Qt.Key.Key_G)  # the same request again
     (again,) = new_requests()
     assert (again.seed, again.prompt, again.shot_id) == (
-        take.request["seed"], take.request["prompt"], s0,
+        take.request.seed, take.request.prompt, s0,
     )  # fmt: skip
     known |= {j.id for j in session.runner.jobs()}
     _key(qtbot, panel, Qt.Key.Key_V)  # variations: new seeds, same prompt
     varied = new_requests()
-    assert len(varied) == VARIATIONS and all(r.prompt == take.request["prompt"] for r in varied)
-    assert len({r.seed for r in varied} | {take.request["seed"]}) == VARIATIONS + 1
+    assert len(varied) == VARIATIONS and all(r.prompt == take.request.prompt for r in varied)
+    assert len({r.seed for r in varied} | {take.request.seed}) == VARIATIONS + 1
     known |= {j.id for j in session.runner.jobs()}
 
     _key(qtbot, panel, Qt.Key.Key_P)  # edit the prompt, save it as the shot's, generate
-    assert panel.prompt_row.isVisible() and panel.prompt_row.edit.text() == take.request["prompt"]
+    assert panel.prompt_row.isVisible() and panel.prompt_row.edit.text() == take.request.prompt
     panel.prompt_row.edit.clear()
     qtbot.keyClicks(panel.prompt_row.edit, "a red umbrella in the rain")
     panel.prompt_row.save.setChecked(True)
     qtbot.keyClick(panel.prompt_row.edit, Qt.Key.Key_Return)
     (edited,) = new_requests()
-    assert edited.prompt == "a red umbrella in the rain" and edited.seed == take.request["seed"]
+    assert edited.prompt == "a red umbrella in the rain" and edited.seed == take.request.seed
     assert _shot(session, s0).prompt == "a red umbrella in the rain"
     assert not panel.prompt_row.isVisible()
     qtbot.waitUntil(lambda: len(panel.grid.job_cards) == 1 + VARIATIONS + 1)  # placeholders

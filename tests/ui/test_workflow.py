@@ -118,7 +118,7 @@ def test_review_workflow_in_the_window(qtbot, tmp_path, models, windows, monkeyp
     assert window.jobs.model.preview(diffusion[0].id) is not None  # the latest preview image
     qtbot.waitUntil(lambda: "0 running · 0 waiting" in window.jobs.status.text())
     pictured = session.project.find_shot(s0).takes
-    assert len(pictured) == 1 and pictured[0].request["model"] == model
+    assert len(pictured) == 1 and pictured[0].request.model == model
     assert pictured[0].device == "cpu" and (root / pictured[0].media).is_file()
     assert (root / pictured[0].media).with_suffix(".png").is_file()  # the keyframe beside it
     qtbot.waitUntil(lambda: list(window.review.grid.cards) == [pictured[0].id])

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from skimage import data
 
-from studio.core.request import LipSyncRequest, SpokenLine, VoiceRequest
+from studio.core.request import LipSyncRequest, SpokenLine, VideoRequest, VoiceRequest
 from studio.core.speech_timing import Mark, SpeechTiming
 from studio.core.time import FrameRate
 from studio.engine.backends.base import BackendError, RunContext
@@ -54,7 +54,8 @@ def voice_line(root: Path, text: str) -> tuple[SpokenLine, SpeechTiming]:
 def lipsync(root: Path, media: str, line: SpokenLine) -> tuple[LipSyncRequest, Path]:
     request = LipSyncRequest(
         shot_id="sh-1", source_take="tk-src", source_media=media,
-        source_request={"kind": "video", "backend": "diffusers"}, lines=(line,), frames=FRAMES,
+        source_request=VideoRequest(shot_id="sh-1", backend="diffusers"), lines=(line,),
+        frames=FRAMES,
     )  # fmt: skip
     return request, root / "takes/sh-1/tk-sync.mp4"
 

@@ -18,9 +18,8 @@ from tiny_kokoro import save_tiny_kokoro
 from tiny_musetalk import save_tiny_musetalk
 
 from studio.app.models import scan_models as scan
-from studio.core.request import request_from_json
+from studio.core.kinds import ModelKind
 from studio.core.store import open_project
-from studio.engine.registry import ModelKind
 from studio.media.ffmpeg import VideoWriter, probe, read_frames
 
 pytestmark = pytest.mark.slow
@@ -75,7 +74,7 @@ def test_kokoro_voices_and_musetalk_syncs_a_photo(models: Path, tmp_path: Path) 
     assert [w[2] for w in line["words"]] == ["Bob", "papa", "made", "a", "map"]
     with open_project(root, read_only=True) as folder:
         shot = folder.project.find_shot(line["shot"])
-        request = request_from_json(shot.voice[0].request)
+        request = shot.voice[0].request
     assert (request.backend, request.model) == ("kokoro", "Kokoro-82M")
     assert request.model_hash == scan(models).get("Kokoro-82M").hash
 

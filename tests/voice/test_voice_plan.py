@@ -62,7 +62,7 @@ def test_voiced_lines_are_not_redone_unless_changed_or_forced() -> None:
     p = project()
     first = voice_requests(p, p.shots())
     shot = p.find_shot("sh-1")
-    shot.voice = [VoiceClip(r.line, r.character, "a.wav", "a.json", 0, 10, r.to_json())
+    shot.voice = [VoiceClip(r.line, r.character, "a.wav", "a.json", 0, 10, r)
                   for r in first[:2]]  # fmt: skip
     assert [(r.shot_id, r.line) for r in voice_requests(p, p.shots())] == [("sh-3", 0)]
     shot.dialogue[2].text = "Answer me now."

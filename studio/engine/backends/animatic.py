@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.core.request import ANIMATIC, CameraMotion, Request, RequestKind
+from studio.core.kinds import Backend
+from studio.core.request import CameraMotion, Request, RequestKind
 from studio.core.result import Rendered, Timings
 from studio.core.time import FrameRate
 from studio.engine.backends.animatic_draw import (
@@ -180,13 +181,13 @@ class Panel:
         w = req.width
         hx0, hy0, hx1, _ = boxes["heading"]
         size = 0.06 * w
-        lines = p.wrap(req.brief.heading or req.shot_id, size, hx1 - hx0, 2)
+        lines = p.wrap(req.brief.heading or req.target.label, size, hx1 - hx0, 2)
         out += [(hx0, hy0 + i * 1.3 * size, t, size, INK) for i, t in enumerate(lines)]
         x0, y0, x1, _ = boxes["picture"]
         small = 0.034 * w
         label = framing.upper() if req.brief.framing else ""
         out.append((x0 + 0.4 * small, y0 + 0.4 * small, label, small, (120, 115, 105)))
-        tag = p.wrap(req.shot_id, small, 0.45 * (x1 - x0), 1)
+        tag = p.wrap(req.target.label, small, 0.45 * (x1 - x0), 1)
         if tag:
             x = x1 - 0.4 * small - p.measure(tag[0], small * ZOOM) / ZOOM
             out.append((x, y0 + 0.4 * small, tag[0], small, (120, 115, 105)))
@@ -247,7 +248,7 @@ def camera_matrix(request: Request, index: int, zoom: float = ZOOM) -> np.ndarra
 class AnimaticBackend:
     """Draws the shot as a storyboard panel and writes it as an H.264 take."""
 
-    name = ANIMATIC
+    name = Backend.ANIMATIC
 
     def run(self, request: Request, ctx: RunContext) -> Rendered:
         w, h, total = request.width, request.height, request.frames

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio.core.kinds import Backend, ModelKind
 from studio.core.request import ImageRequest, Request, RequestKind
 from studio.core.result import Rendered, Timings
 from studio.core.time import FrameRate
@@ -39,7 +40,7 @@ from studio.engine.backends.diffusion_video import (
 )
 from studio.engine.device import DeviceInfo, Placement, Tier
 from studio.engine.model_lookup import ModelLookup, NotInstalled, for_folder
-from studio.engine.registry import ModelEntry, ModelError, ModelKind, load_pipeline
+from studio.engine.registry import ModelEntry, ModelError, load_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class _Plan:
 class DiffusersBackend:
     """Runs image and video requests through diffusers pipelines on the worker's device."""
 
-    name = "diffusers"
+    name = Backend.DIFFUSERS
 
     def __init__(self) -> None:
         self._warm: _Warm | None = None

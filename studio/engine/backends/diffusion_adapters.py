@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from studio.core.kinds import ModelKind
 from studio.core.request import Request
 from studio.engine import model_files as mf
 from studio.engine.backends.base import BackendError, RunContext
 from studio.engine.model_lookup import ModelLookup, NotInstalled
-from studio.engine.registry import ModelEntry, ModelKind
+from studio.engine.registry import ModelEntry
 
 IMAGE_ENCODER = "image_encoder"
 

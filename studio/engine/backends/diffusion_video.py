@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 
+from studio.core.kinds import ModelKind
 from studio.core.request import VideoRequest
 from studio.core.time import FrameRate
 from studio.engine.backends.base import BackendError, Cancelled, RunContext
 from studio.engine.backends.diffusion_call import common_kwargs
 from studio.engine.backends.still_motion import MotionTimes, to_uint8
-from studio.engine.registry import ModelEntry, ModelKind
+from studio.engine.registry import ModelEntry
 from studio.media.ffmpeg import MediaError, VideoWriter
 
 SVD_MOTION_BUCKET = 127  # SVD's default amount of motion
