@@ -51,7 +51,7 @@ def test_generate_and_voice_from_either_side_make_the_same_requests(qtbot, tmp_p
 
         window_shot = session.project.find_shot(shot.id)
         [window_take] = window_shot.takes
-        assert [t["request"] for t in cli_takes] == [window_take.request]
+        assert [t["request"] for t in cli_takes] == [window_take.request.to_json()]
         assert Path(cli_takes[0]["path"]).parent == Path(window_take.media).parent
         with open_project(by_cli, read_only=True) as folder:
             cli_shot = folder.project.find_shot(shot.id)
