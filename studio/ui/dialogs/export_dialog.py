@@ -1,18 +1,17 @@
 """The Export dialog: an episode, a preset, captions, labels, OpenTimelineIO, approved takes only,
-and where to write it; then the export itself (``studio.media.episode_export``) on a thread of
-its own, its progress shown stage by stage, Cancel honoured, and the folder one click away.
+and where to write it; then the export itself (``studio.media.episode_export``) off the window's
+thread (a :class:`studio.ui.tasks.Task`), its progress shown stage by stage, Cancel honoured, and
+the folder one click away.
 
 The export reads a copy of the project taken when Export is pressed, so the window can go on
 editing while it runs."""
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,15 +43,10 @@ from studio.media.episode_export import (
 from studio.media.export_plan import ExportError
 from studio.media.ffmpeg import MediaError
 from studio.media.presets import CAPTION_MODES, PRESETS, ExportPreset
+from studio.ui.tasks import Task, failure_text
 
 STAGES = {"plan": "Plan", "video": "Shots", "audio": "Sound", "join": "Join", "extras": "Extras"}
 CANCELLED = "export cancelled"  # ExportError's message when the cancel flag stopped it
-
-
-class _Relay(QObject):
-    event = Signal(object)  # ExportEvent
-    finished = Signal(object)  # ExportResult
-    failed = Signal(str)
 
 
 class ExportDialog(QDialog):
@@ -74,14 +68,9 @@ class ExportDialog(QDialog):
         self.project = project
         self.result: ExportResult | None = None
         self.error_box: QMessageBox | None = None
-        self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._task: Task | None = None  # the export running
         self._closing = False
         self._output_edited = False
-        self._relay = _Relay(self)
-        self._relay.event.connect(self._on_event)
-        self._relay.finished.connect(self._on_finished)
-        self._relay.failed.connect(self._on_failed)
         self._build_form(episode_number)
         self._build_progress()
         self._preset_chosen()
@@ -160,7 +149,7 @@ class ExportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._task is not None
 
     def chosen_preset(self) -> ExportPreset:
         return PRESETS[self.preset.currentData()]
@@ -185,7 +174,7 @@ class ExportDialog(QDialog):
             self._output_edited = True
 
     def start(self) -> None:
-        """Export with what the form says, on a thread of its own."""
+        """Export with what the form says, off the window's thread."""
         if self.running:
             return
         text = self.output.text().strip()
@@ -198,34 +187,24 @@ class ExportDialog(QDialog):
         number = int(self.episode.currentData())
         options = self.options()
         snapshot = Project.from_json(self.project.to_json())  # the export reads only this copy
-        self._cancel = threading.Event()
         self.result = None
         for bar in self.bars.values():
             bar.setRange(0, 1)
             bar.setValue(0)
         self.open_button.setEnabled(False)
         self._set_running(True, f"Exporting episode {number}…")
-        cancel, relay, root = self._cancel, self._relay, self.root
-
-        def run() -> None:
-            try:
-                result = export_episode(root, snapshot, number, out, options,
-                                        on_event=lambda e: _emit(relay.event, e),
-                                        cancel=cancel)  # fmt: skip
-            except (ExportError, MediaError, OSError) as exc:
-                _emit(relay.failed, str(exc) or type(exc).__name__)
-            except Exception as exc:  # a bug must not take the window down
-                _emit(relay.failed, f"unexpected error: {type(exc).__name__}: {exc}")
-            else:
-                _emit(relay.finished, result)
-
-        self._thread = threading.Thread(target=run, name="studio-export", daemon=True)
-        self._thread.start()
+        self._task = task = Task(self, "studio-export")
+        task.progress.connect(self._on_event)
+        task.done.connect(self._on_finished)
+        task.failed.connect(self._on_failed)
+        root, cancel = self.root, task.cancel_event
+        task.start(lambda: export_episode(root, snapshot, number, out, options,
+                                          on_event=task.report, cancel=cancel))  # fmt: skip
 
     def cancel(self) -> None:
         """Stop the export at its next step; nothing is left at the output."""
-        if self.running:
-            self._cancel.set()
+        if self._task is not None:
+            self._task.cancel()
             self.cancel_button.setEnabled(False)
             self.status.setText("Cancelling…")
 
@@ -256,12 +235,12 @@ class ExportDialog(QDialog):
             bar = self.bars[event.stage]
             bar.setRange(0, max(1, event.total))
             bar.setValue(min(event.done, max(1, event.total)))
-            if event.message and not self._cancel.is_set():
+            if event.message and not self._cancelled():
                 self.status.setText(f"{STAGES[event.stage]}: {event.message}")
 
     def _on_finished(self, result: object) -> None:
         assert isinstance(result, ExportResult)
-        self._thread = None
+        self._task = None
         self.result = result
         for bar in self.bars.values():
             bar.setValue(bar.maximum())
@@ -273,9 +252,10 @@ class ExportDialog(QDialog):
         if self._closing:
             super().reject()
 
-    def _on_failed(self, message: str) -> None:
-        self._thread = None
-        cancelled = self._cancel.is_set() and message == CANCELLED
+    def _on_failed(self, exc: Exception) -> None:
+        message = failure_text(exc, (ExportError, MediaError, OSError))
+        cancelled = self._cancelled() and message == CANCELLED
+        self._task = None
         self._set_running(False, "Export cancelled." if cancelled else f"Export failed: {message}")
         if self._closing:
             super().reject()
@@ -283,6 +263,9 @@ class ExportDialog(QDialog):
             self._show_error(message)
 
     # -- inside -------------------------------------------------------------------------------
+
+    def _cancelled(self) -> bool:
+        return self._task is not None and self._task.cancelled
 
     def _preset_chosen(self) -> None:
         preset = self.chosen_preset()
@@ -311,9 +294,3 @@ class ExportDialog(QDialog):
         self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Export", message,
                                      QMessageBox.StandardButton.Ok, self)  # fmt: skip
         self.error_box.open()
-
-
-def _emit(signal: object, value: object) -> None:
-    """Emit from the export's thread; the dialog may have been deleted meanwhile."""
-    with contextlib.suppress(RuntimeError):
-        signal.emit(value)  # type: ignore[attr-defined]

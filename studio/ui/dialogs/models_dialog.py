@@ -1,18 +1,15 @@
 """The Models dialog: what the models folder holds, grouped by kind with each model's problems;
 importing a folder or a .safetensors file into it (off the window's thread, since it copies
 gigabytes); opening the folder in the file manager. Listing and installing are the engine's
-(``studio.engine.registry``, ``studio.engine.model_install``).
-
-``call_in_background`` runs any such slow call on a plain thread and hands its outcome back to
-the window's thread; the Settings dialog lists models with it too."""
+(``studio.engine.registry``, ``studio.engine.model_install``); both run through
+:func:`studio.ui.tasks.run_in_background`, which hands their outcome back to the window's thread."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -34,6 +31,7 @@ from PySide6.QtWidgets import (
 from studio.app.models import scan_models as scan
 from studio.engine.model_install import import_model
 from studio.engine.registry import ModelEntry, ModelError, ModelKind, Registry
+from studio.ui.tasks import failure_text, run_in_background
 
 KIND_NAMES = {
     ModelKind.TEXT_TO_IMAGE: "Text to image",
@@ -48,44 +46,10 @@ KIND_NAMES = {
 COLUMNS = ("Name", "Family", "Size", "Problems")
 
 
-class _Relay(QObject):
-    done = Signal(object)
-    failed = Signal(str)
-
-
-def call_in_background(
-    owner: QObject,
-    work: Callable[[], object],
-    on_done: Callable[[object], None],
-    on_failed: Callable[[str], None],
-) -> threading.Thread:
-    """Run ``work()`` on a new thread; ``on_done(result)`` or ``on_failed(message)`` then runs on
-    ``owner``'s thread. ModelError and OSError give their own message; anything else says it was
-    unexpected. Nothing is reported once ``owner`` is gone."""
-    relay = _Relay(owner)
-    relay.done.connect(on_done)
-    relay.failed.connect(on_failed)
-
-    def run() -> None:
-        failure = ""
-        try:
-            result = work()
-        except (ModelError, OSError) as exc:
-            failure = str(exc) or type(exc).__name__
-        except Exception as exc:  # a bug must not take the window down
-            failure = f"unexpected error: {type(exc).__name__}: {exc}"
-        try:
-            if failure:
-                relay.failed.emit(failure)
-            else:
-                relay.done.emit(result)
-            relay.deleteLater()
-        except RuntimeError:  # the owner (and the relay with it) was deleted meanwhile
-            pass
-
-    thread = threading.Thread(target=run, name="studio-background", daemon=True)
-    thread.start()
-    return thread
+def model_failure(exc: BaseException) -> str:
+    """What a failed listing or import says: ModelError and OSError give their own message;
+    anything else says it was unexpected."""
+    return failure_text(exc, (ModelError, OSError))
 
 
 def human_size(size: int) -> str:
@@ -206,7 +170,7 @@ class ModelsDialog(QDialog):
         if self.busy:
             return
         self._set_busy(True, message)
-        call_in_background(self, work, then, self._failed)
+        run_in_background(self, work, then, self._failed, name="studio-models")
 
     def _listed(self, registry: object, select: str, note: str) -> None:
         assert isinstance(registry, Registry)
@@ -240,9 +204,9 @@ class ModelsDialog(QDialog):
         self.changed.emit()
         self.refresh(select=entry.name, note=f"Imported {entry.name} ({KIND_NAMES[entry.kind]})")
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, exc: Exception) -> None:
         self._set_busy(False, "")
-        self._error(message)
+        self._error(model_failure(exc))
 
     def _set_busy(self, busy: bool, message: str) -> None:
         self.busy = busy

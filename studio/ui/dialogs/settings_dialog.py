@@ -26,8 +26,9 @@ from studio.app.models import scan_models as scan
 from studio.engine.models_dir import models_dir
 from studio.engine.planning import DIFFUSERS
 from studio.engine.registry import PIPELINE_KINDS, Registry
-from studio.ui.dialogs.models_dialog import call_in_background
+from studio.ui.dialogs.models_dialog import model_failure
 from studio.ui.dialogs.preferences import AUTOSAVE_MINUTES, BACKENDS, Preferences
+from studio.ui.tasks import run_in_background
 from studio.ui.theme import THEMES
 
 
@@ -138,7 +139,8 @@ class SettingsDialog(QDialog):
             return
         self.scanning = True
         self._scanned = str(folder)
-        call_in_background(self, lambda: scan(folder), self._listed, self._not_listed)
+        run_in_background(self, lambda: scan(folder), self._listed, self._not_listed,
+                          name="studio-models")  # fmt: skip
 
     def _listed(self, registry: object) -> None:
         assert isinstance(registry, Registry)
@@ -150,9 +152,9 @@ class SettingsDialog(QDialog):
         if str(self.edited().models_path()) != self._scanned:
             self.list_models()  # the folder changed while it was read
 
-    def _not_listed(self, message: str) -> None:
+    def _not_listed(self, exc: Exception) -> None:
         self.scanning = False
-        self.problem.setText(f"Cannot list the models: {message}")
+        self.problem.setText(f"Cannot list the models: {model_failure(exc)}")
 
     def _backend_chosen(self, backend: str) -> None:
         self.model.setEnabled(backend == DIFFUSERS)

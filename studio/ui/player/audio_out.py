@@ -10,11 +10,9 @@ says why, for the status bar. ``STUDIO_MUTED=1`` in the environment mutes it on 
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -129,21 +127,13 @@ class AudioOut:
         self._played += frames
 
 
-def mix_in_background(
-    root: Path, fps: FrameRate, episode: Episode, done: Callable[[np.ndarray | None, str], None]
-) -> None:
-    """Mix a copy of ``episode`` in a daemon thread, then call ``done(samples, warning)`` from
-    it: float32 (n, 2) at 48 kHz and the first warning (""), or (None, why it failed)."""
-    episode = copy.deepcopy(episode)  # the window may edit the original meanwhile
+def mix_episode(root: Path, fps: FrameRate, episode: Episode) -> tuple[np.ndarray | None, str]:
+    """The sound of ``episode`` (slow: run it off the GUI thread, on a copy the window does not
+    edit): float32 (n, 2) at 48 kHz and the first warning (""), or (None, why it failed)."""
+    from studio.media.episode_mix import episode_mixdown
 
-    def work() -> None:
-        from studio.media.episode_mix import episode_mixdown
-
-        try:
-            samples, warnings = episode_mixdown(root, fps, episode)
-            result = (samples, warnings[0] if warnings else "")
-        except Exception as exc:  # StoreError, MediaError, OSError: say so, play muted
-            result = (None, f"cannot mix the episode's sound: {exc}")
-        done(*result)
-
-    threading.Thread(target=work, name="episode-mix", daemon=True).start()
+    try:
+        samples, warnings = episode_mixdown(root, fps, episode)
+    except Exception as exc:  # StoreError, MediaError, OSError: say so, play muted
+        return None, f"cannot mix the episode's sound: {exc}"
+    return samples, warnings[0] if warnings else ""

@@ -16,8 +16,8 @@ slider, timecode and frame counter, loop shot, and the safe-zone overlay (TikTok
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +32,11 @@ from studio.media.frame_proxies import prune
 from studio.media.frame_server import PROXIES, FrameServer
 from studio.media.subtitles import caption_size
 from studio.ui.player import player_overlays as overlays
-from studio.ui.player.audio_out import AudioOut, mix_in_background
+from studio.ui.player.audio_out import AudioOut, mix_episode
 from studio.ui.player.player_controls import PlayerControls
 from studio.ui.player.player_overlays import SAFE_ZONES, picture_rect
 from studio.ui.session import Session
+from studio.ui.tasks import run_in_background
 
 _RATES = (1.0, 2.0, 4.0, 8.0)
 
@@ -45,7 +46,6 @@ class PlayerView(QWidget):
 
     status = Signal(str)  # a message for the status bar
     _ready = Signal(int)  # a frame was decoded (from the read-ahead thread)
-    _mixed = Signal(int, object, str)  # (mix number, samples or None, a warning)
 
     def __init__(self, session: Session, parent: QWidget | None = None, *, muted: bool = False):
         super().__init__(parent)
@@ -77,7 +77,6 @@ class PlayerView(QWidget):
         self._mix_timer.timeout.connect(self._mix)
         self._build()
         self._ready.connect(self._on_ready)
-        self._mixed.connect(self._on_mixed)
         session.projectChanged.connect(self._reload)
         session.episodeChanged.connect(self._reload)
         session.shotsChanged.connect(self._reload)
@@ -144,13 +143,11 @@ class PlayerView(QWidget):
         self._mix_timer.start()
         self._seek(self.session.playhead)
 
-    @staticmethod
-    def _prune_proxies(root: Path, project: Project) -> None:
+    def _prune_proxies(self, root: Path, project: Project) -> None:
         """Delete, in the background, the proxies of takes the project no longer has."""
         shots = [*project.shots(), *project.archived_shots]
         medias = [root / t.media for s in shots for t in [*s.takes, *s.archived_takes] if t.media]
-        threading.Thread(target=prune, args=(root / PROXIES, medias), daemon=True,
-                         name="proxy-prune").start()  # fmt: skip
+        run_in_background(self, lambda: prune(root / PROXIES, medias), name="proxy-prune")
 
     def _emit(self, signal: Signal, *args: object) -> None:
         """Emit from a background thread (queued to the GUI thread), unless the widget is gone."""
@@ -162,11 +159,16 @@ class PlayerView(QWidget):
         """Mix the episode's sound in a background thread; muted, there is no need."""
         episode, root, number = self.session.episode(), self.session.root, self._mix_number
         if episode is not None and root is not None and self.audio.available:
-            done = lambda samples, message: self._emit(self._mixed, number, samples, message)  # noqa: E731
-            mix_in_background(root, self.timeline.fps, episode, done)
+            episode, fps = copy.deepcopy(episode), self.timeline.fps  # the window may edit it
+            run_in_background(
+                self,
+                lambda: mix_episode(root, fps, episode),
+                lambda mixed: self._on_mixed(number, *mixed),
+                name="episode-mix",
+            )
 
     def _on_mixed(self, number: int, samples: np.ndarray | None, message: str) -> None:
-        if number != self._mix_number or self._closed:
+        if number != self._mix_number or self._closed:  # a newer mix is wanted, or none
             return
         self.audio.set_samples(samples)
         if message:

@@ -23,7 +23,7 @@ from studio.core.model import (
 )
 from studio.core.store import create_project
 from studio.media.ffmpeg import VideoWriter
-from studio.ui.player.audio_out import AudioOut, mix_in_background
+from studio.ui.player.audio_out import AudioOut, mix_episode
 from studio.ui.player.player import PlayerView
 from studio.ui.session import Session
 
@@ -226,10 +226,13 @@ def test_muted_by_the_environment_says_so(qtbot, session, monkeypatch):
 
 
 def test_the_episode_mix_is_made_in_the_background(qtbot, session):
-    got: list[tuple[object, str]] = []
-    mix_in_background(
-        session.root, session.project.fps, session.episode(), lambda *a: got.append(a)
-    )
-    qtbot.waitUntil(lambda: bool(got), timeout=20_000)
-    samples, _warning = got[0]
+    samples, warning = mix_episode(session.root, session.project.fps, session.episode())
     assert samples.dtype == np.float32 and samples.shape == (50 * 48_000 // 30, 2)
+    assert warning == ""
+    player = PlayerView(session)
+    qtbot.addWidget(player)
+    player.audio._sd = object()  # as if there were a sound device: the player mixes
+    player._mix()
+    qtbot.waitUntil(lambda: player.audio._samples is not None, timeout=20_000)
+    assert player.audio._samples.shape == samples.shape
+    player.stop()
