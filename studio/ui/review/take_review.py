@@ -7,7 +7,8 @@ compare; voice and lip-sync the shot; pick the take; select the next or previous
 timeline and script follow). The keys (:mod:`studio.ui.keymap`) work from anywhere in the
 window. An approval goes on to the next shot without an approved take. With several shots
 selected, a row of buttons generates, voices, lip-syncs or approves the newest finished take of
-each. Every edit goes through :mod:`studio.ui.actions` (one undoable history entry each).
+each. Every edit goes through :mod:`studio.ui.actions` (one undoable history entry each). The
+actions' names, texts, toolbars and when each is enabled are in :mod:`review_actions`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -32,45 +32,22 @@ from studio.core.model import Shot, Take, TakeState
 from studio.engine.jobs import EventKind, JobEvent, JobState
 from studio.media.frame_proxies import PROXIES
 from studio.ui import actions as act
-from studio.ui import keymap
+from studio.ui.review.review_actions import (
+    BATCH,
+    MENU_COUNT,
+    TOOLBAR,
+    VARIATIONS,
+    enabled_actions,
+    make_actions,
+    make_toolbar,
+    show_counts,
+)
 from studio.ui.review.take_compare import TakeCompare, compare_partner
 from studio.ui.review.take_grid import PromptRow, TakeGrid, elided, take_line
 from studio.ui.review.take_loop import LoopFrames
 from studio.ui.session import Session
 
-VARIATIONS = 4
 _WAITING = (JobState.QUEUED, JobState.RUNNING, JobState.PAUSED)
-_SPEC: tuple[tuple[str, str], ...] = (  # method, menu text (keys: studio.ui.keymap)
-    ("approve", "&Approve Take"),
-    ("reject", "&Reject Take"),
-    ("star", "&Star Take"),
-    ("archive", "&Delete Take to Archive"),
-    ("regenerate", "Re&generate Take"),
-    ("variations", f"&Variations ({VARIATIONS} New Seeds)"),
-    ("edit_prompt", "Edit &Prompt and Generate…"),
-    ("mark", "&Mark Take for Compare"),
-    ("compare", "&Compare Takes…"),
-    ("voice", "V&oice Shot"),
-    ("lipsync", "&Lip-sync Shot"),
-    ("previous_take", "Previous Take"),
-    ("next_take", "Next Take"),
-    ("next_shot", "&Next Shot"),
-    ("previous_shot", "P&revious Shot"),
-    ("advance", "Go to Next Unapproved Shot After Approving"),
-    ("show_archived", "Show Archived Takes"),
-    ("restore", "Res&tore Archived Take"),
-    ("generate_selected", "Generate Selected Shots"),
-    ("voice_selected", "Voice Selected Shots"),
-    ("lipsync_selected", "Lip-sync Selected Shots"),
-    ("approve_selected", "Approve Latest of Selected Shots"),
-)
-_TOOLBAR = (("approve", "Approve"), ("reject", "Reject"), ("star", "Star"),
-            ("archive", "Delete"), None, ("regenerate", "Regenerate"), ("variations", "Variations"),
-            ("edit_prompt", "Prompt…"), ("compare", "Compare"), None, ("voice", "Voice"),
-            ("lipsync", "Lip-sync"), None, ("previous_shot", "◀ Shot"), ("next_shot", "Shot ▶"),
-            None, ("show_archived", "Archived"))  # fmt: skip
-_BATCH = tuple((name, "") for name in ("generate_selected", "voice_selected",
-                                         "lipsync_selected", "approve_selected"))  # fmt: skip
 
 
 class TakeReview(QWidget):
@@ -88,18 +65,7 @@ class TakeReview(QWidget):
         self.compare_dialog: TakeCompare | None = None
         self.loops = LoopFrames(None, self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.act: dict[str, QAction] = {}
-        for name, text in _SPEC:
-            action = keymap.bind(
-                QAction(text, self, checkable=name in ("advance", "show_archived")), name
-            )
-            shown = keymap.key_text(name)
-            action.setToolTip(text.replace("&", "") + (f" ({shown})" if shown else ""))
-            if name != "advance":  # a setting, read when approving
-                action.triggered.connect(getattr(self, name))
-            self.addAction(action)
-            self.act[name] = action
-        self.act["advance"].setChecked(True)
+        self.act = make_actions(self)
         self.header = QLabel(wordWrap=True)
         self.prompt_row = PromptRow(self.generate_prompt, self.setFocus)
         self.grid = TakeGrid(self.loops, self)
@@ -108,12 +74,12 @@ class TakeReview(QWidget):
         self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.archived = QListWidget(maximumHeight=110)
         self.archived.itemSelectionChanged.connect(self._update_actions)
-        self.batch_row = self._toolbar(_BATCH)
+        self.batch_row = make_toolbar(self.act, BATCH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
         layout.addWidget(self.batch_row)
-        layout.addWidget(self._toolbar(_TOOLBAR))
+        layout.addWidget(make_toolbar(self.act, TOOLBAR))
         for widget, stretch in ((self.prompt_row, 0), (self.grid, 1), (self.empty, 1),
                                 (self.archived, 0)):  # fmt: skip
             layout.addWidget(widget, stretch)
@@ -122,18 +88,6 @@ class TakeReview(QWidget):
             signal.connect(self.refresh)  # shotsChanged also says a result was recorded
         session.jobEvent.connect(self._job_event)
         self._project_changed()
-
-    def _toolbar(self, items: tuple[tuple[str, str] | None, ...]) -> QToolBar:
-        bar = QToolBar()
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for item in items:
-            if item is None:
-                bar.addSeparator()
-            else:
-                if item[1]:
-                    self.act[item[0]].setIconText(item[1])
-                bar.addAction(self.act[item[0]])
-        return bar
 
     def actions(self) -> list[QAction]:  # type: ignore[override]  # QWidget's, in menu order
         """The panel's actions, for the window's menus and the Help dialog."""
@@ -189,13 +143,9 @@ class TakeReview(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, take.id)
             item.setToolTip(str(take.request.get("prompt", "")))
             self.archived.addItem(item)
-        self.act["show_archived"].setText(f"Show Archived Takes ({self.archived.count()})")
-        self.act["show_archived"].setIconText(f"Archived ({self.archived.count()})")
+        show_counts(self.act, count, self.archived.count())
         self.archived.setVisible(self.act["show_archived"].isChecked() and shot is not None)
         self.batch_row.setVisible(count > 1)
-        for (name, _), verb in zip(_BATCH, ("Generate", "Voice", "Lip-sync", "Approve latest for"),
-                              strict=True):  # fmt: skip
-            self.act[name].setText(f"{verb} {count} shots")
         self._update_actions()
 
     def _refresh_jobs(self) -> None:
@@ -220,27 +170,10 @@ class TakeReview(QWidget):
             self.grid.setVisible(not self.empty.isVisible())
 
     def _update_actions(self) -> None:
-        shot, take, several = self.shot(), self.take(), len(self.session.selected) > 1
-        edit = self.session.writable
-        jobs = edit and self.session.runner is not None
-        review = edit and take is not None and not take.media_problem
-        enabled = {
-            "approve": review, "reject": review, "star": review,
-            "archive": edit and take is not None, "regenerate": jobs and shot is not None,
-            "variations": jobs and take is not None, "edit_prompt": jobs and shot is not None,
-            "mark": take is not None, "compare": shot is not None and len(shot.takes) > 1,
-            "voice": jobs and shot is not None and bool(shot.dialogue),
-            "lipsync": jobs and shot is not None and bool(shot.takes),
-            "previous_take": take is not None, "next_take": take is not None,
-            "next_shot": self.session.project is not None,
-            "previous_shot": self.session.project is not None,
-            "restore": edit and bool(self.archived.selectedItems()),
-            "generate_selected": jobs and several, "voice_selected": jobs and several,
-            "lipsync_selected": jobs and several, "approve_selected": edit and several,
-        }  # fmt: skip
-        for name, on in enabled.items():
+        restorable = bool(self.archived.selectedItems())
+        for name, on in enabled_actions(self.session, self.shot(), self.take(), restorable).items():
             self.act[name].setEnabled(on)
-        self.prompt_row.setEnabled(jobs)
+        self.prompt_row.setEnabled(self.session.writable and self.session.runner is not None)
 
     # -- the current take -----------------------------------------------------------------------
 
@@ -255,7 +188,7 @@ class TakeReview(QWidget):
 
     def _menu(self, _take_id: str, at: QPoint) -> None:
         menu = QMenu(self)
-        menu.addActions(self.actions()[:11])
+        menu.addActions(self.actions()[:MENU_COUNT])
         menu.exec(at)
 
     def previous_take(self) -> None:
