@@ -38,6 +38,7 @@ def test_the_result_arrives_on_the_gui_thread(qtbot) -> None:
     qtbot.waitUntil(lambda: bool(got), timeout=WAIT_MS)
     assert got == [(42, threading.main_thread())]
     assert ran_on and ran_on[0] is not threading.main_thread()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(task), timeout=WAIT_MS)  # deleted after
 
 
 def test_the_exception_arrives_on_the_gui_thread(qtbot) -> None:
