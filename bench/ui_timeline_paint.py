@@ -47,10 +47,10 @@ from studio.core.store import create_project  # noqa: E402
 from studio.core.voicing import SAMPLE_RATE, VoiceClip  # noqa: E402
 from studio.media.audio import write_wav  # noqa: E402
 from studio.media.ffmpeg import VideoWriter  # noqa: E402
-from studio.ui import timeline_layout as tl  # noqa: E402
 from studio.ui.session import Session  # noqa: E402
 from studio.ui.theme import apply_dark_theme  # noqa: E402
-from studio.ui.timeline import TimelineView  # noqa: E402
+from studio.ui.timeline import timeline_layout as tl  # noqa: E402
+from studio.ui.timeline.timeline import TimelineView  # noqa: E402
 
 SHOTS = 600
 VIDEOS, WAVS = 4, 3

@@ -45,9 +45,12 @@ class Choice:
         return bool(self.model) and self.model != ANIMATIC_MODEL
 
 
-def settings_for(choice: Choice, models_dir: Path | None = None) -> tuple[GenerationSettings, Any]:
+def settings_for(
+    choice: Choice, models_dir: Path | None = None, registry: Registry | None = None
+) -> tuple[GenerationSettings, Any]:
     """The engine's settings for ``choice`` and the registry its model came from (None for
-    the animatic). A named model must be installed and usable."""
+    the animatic): ``registry`` when given (the window keeps one, read in the background),
+    else the models folder read now. A named model must be installed and usable."""
     if not choice.uses_model:
         settings = GenerationSettings(
             Backend.ANIMATIC,
@@ -58,7 +61,7 @@ def settings_for(choice: Choice, models_dir: Path | None = None) -> tuple[Genera
             choice.size,
         )
         return settings, None
-    registry = scan_models(models_dir)
+    registry = registry or scan_models(models_dir)
     settings = GenerationSettings(
         Backend.DIFFUSERS,
         choice.model,
@@ -87,17 +90,23 @@ def shot_requests(
     shots: Sequence[tuple[Scene, Shot]],
     choice: Choice,
     models_dir: Path | None = None,
+    registry: Registry | None = None,
 ) -> list[Request]:
     """``choice.variations`` takes of each shot."""
-    settings, registry = settings_for(choice, models_dir)
+    settings, registry = settings_for(choice, models_dir, registry)
     return _planned(lambda: plan(project, shots, settings, registry))
 
 
 def character_references(
-    project: Project, character: Character, count: int, choice: Choice, models_dir: Path | None
+    project: Project,
+    character: Character,
+    count: int,
+    choice: Choice,
+    models_dir: Path | None = None,
+    registry: Registry | None = None,
 ) -> list[Request]:
     """``count`` reference stills of ``character`` with the chosen model (or the animatic)."""
-    settings, registry = settings_for(replace(choice, variations=count), models_dir)
+    settings, registry = settings_for(replace(choice, variations=count), models_dir, registry)
     return _planned(lambda: list(reference_requests(project, character, settings, registry)))
 
 

@@ -35,8 +35,8 @@ def run(
     """Open the window (on ``project`` if given) and run until it closes; with ``screenshot``,
     save the painted window (or ``panel``) as a PNG instead and return."""
     from studio.ui import PANELS
+    from studio.ui.dialogs.preferences import Preferences
     from studio.ui.main_window import MainWindow
-    from studio.ui.preferences import Preferences
     from studio.ui.session import Session
     from studio.ui.theme import apply_theme
 

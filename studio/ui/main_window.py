@@ -25,14 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.store import StoreError, resolve_root
-from studio.ui import keymap, open_failure
-from studio.ui.character_panel import CharacterPanel
-from studio.ui.jobs_panel import JobsPanel
-from studio.ui.player import PlayerView
-from studio.ui.script_editor import ScriptEditor
+from studio.ui import keymap
+from studio.ui.characters.character_panel import CharacterPanel
+from studio.ui.dialogs import open_failure
+from studio.ui.jobs.jobs_panel import JobsPanel
+from studio.ui.player.player import PlayerView
+from studio.ui.review.take_review import TakeReview
+from studio.ui.script.script_editor import ScriptEditor
 from studio.ui.session import Session
-from studio.ui.take_review import TakeReview
-from studio.ui.timeline import TimelineView
+from studio.ui.timeline.timeline import TimelineView
 from studio.ui.wheel_guard import guard_wheel
 from studio.ui.window_tools import WindowTools
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 from studio.app.planner import Choice
 from studio.core.kinds import Backend
 from studio.core.store import StoreError
-from studio.ui.preferences import Preferences
+from studio.ui.dialogs.preferences import Preferences
 from studio.ui.session import Session
 
 
@@ -46,7 +46,7 @@ class WindowTools(QObject):
     # -- dialogs --------------------------------------------------------------------------------
 
     def export(self) -> None:
-        from studio.ui.export_dialog import ExportDialog
+        from studio.ui.dialogs.export_dialog import ExportDialog
 
         session = self.session
         if session.root is None or session.project is None:
@@ -55,12 +55,12 @@ class WindowTools(QObject):
         self._show(ExportDialog(session.root, session.project, session.episode_number, self.window))
 
     def models(self) -> None:
-        from studio.ui.models_dialog import ModelsDialog
+        from studio.ui.dialogs.models_dialog import ModelsDialog
 
         self._show(ModelsDialog(self.prefs.models_path(), self.window))
 
     def stats(self) -> None:
-        from studio.ui.stats_dialog import StatsDialog
+        from studio.ui.dialogs.stats_dialog import StatsDialog
 
         if self.session.project is None:
             self.status("Open a project to see its statistics")
@@ -68,14 +68,14 @@ class WindowTools(QObject):
         self._show(StatsDialog(self.session.project, self.window))
 
     def preferences(self) -> None:
-        from studio.ui.settings_dialog import SettingsDialog
+        from studio.ui.dialogs.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self.window)
         dialog.saved.connect(self._apply_preferences)
         self._show(dialog)
 
     def shortcuts(self) -> None:
-        from studio.ui.help_dialog import HelpDialog, menu_actions
+        from studio.ui.dialogs.help_dialog import HelpDialog, menu_actions
 
         self._show(HelpDialog(menu_actions(self.window.menuBar()), self.window))
 

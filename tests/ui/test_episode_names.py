@@ -8,9 +8,9 @@ from pathlib import Path
 from studio.core.model import Project
 from studio.core.script.importer import apply_script
 from studio.core.store import create_project
-from studio.ui.export_dialog import ExportDialog
+from studio.ui.dialogs.export_dialog import ExportDialog
 from studio.ui.session import Session
-from studio.ui.timeline import TimelineView
+from studio.ui.timeline.timeline import TimelineView
 
 SCRIPT = """Title: Glass
 

@@ -22,7 +22,7 @@ from studio.core.model import Project, TakeState
 from studio.core.store import create_project
 from studio.engine.jobs import EventKind, JobState
 from studio.ui import actions
-from studio.ui.export_dialog import ExportDialog
+from studio.ui.dialogs.export_dialog import ExportDialog
 
 pytestmark = pytest.mark.slow
 ENGINE_TESTS = Path(__file__).resolve().parents[1] / "engine"

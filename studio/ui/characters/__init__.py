@@ -1,0 +1,1 @@
+"""The character bible: the list, the form, reference images, the voice preview."""

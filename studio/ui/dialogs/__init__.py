@@ -1,0 +1,1 @@
+"""The window's dialogs: export, models, settings, stats, help, open failure."""

@@ -1,0 +1,296 @@
+"""The Export dialog: an episode, a preset, captions, labels, OpenTimelineIO, approved takes only,
+and where to write it; then the export itself (``studio.media.episode_export``) off the window's
+thread (a :class:`studio.ui.tasks.Task`), its progress shown stage by stage, Cancel honoured, and
+the folder one click away.
+
+The export reads a copy of the project taken when Export is pressed, so the window can go on
+editing while it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.model import Project
+from studio.core.resources import resources_dir
+from studio.core.titles import episode_name
+from studio.media.episode_export import (
+    ExportEvent,
+    ExportOptions,
+    ExportResult,
+    default_output,
+    export_episode,
+)
+from studio.media.export_plan import ExportError
+from studio.media.ffmpeg import MediaError
+from studio.media.presets import CAPTION_MODES, PRESETS, ExportPreset
+from studio.ui.tasks import Task, failure_text
+
+STAGES = {"plan": "Plan", "video": "Shots", "audio": "Sound", "join": "Join", "extras": "Extras"}
+CANCELLED = "export cancelled"  # ExportError's message when the cancel flag stopped it
+
+
+class ExportDialog(QDialog):
+    """Export one episode of the project in ``project_root``; ``exported`` carries the result."""
+
+    exported = Signal(object)  # ExportResult
+
+    def __init__(
+        self,
+        project_root: Path,
+        project: Project,
+        episode_number: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export Episode")
+        self.setMinimumWidth(560)
+        self.root = Path(project_root)
+        self.project = project
+        self.result: ExportResult | None = None
+        self.error_box: QMessageBox | None = None
+        self._task: Task | None = None  # the export running
+        self._closing = False
+        self._output_edited = False
+        self._build_form(episode_number)
+        self._build_progress()
+        self._preset_chosen()
+        self._set_running(False, "" if project.episodes else "This project has no episodes yet.")
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_form(self, episode_number: int) -> None:
+        self.episode = QComboBox()
+        for episode in self.project.episodes:
+            self.episode.addItem(episode_name(episode.number, episode.title), episode.number)
+        self.episode.setCurrentIndex(max(0, self.episode.findData(episode_number)))
+        self.preset = QComboBox()
+        for name in PRESETS:
+            self.preset.addItem(name, name)
+        self.captions = QComboBox()
+        for mode in CAPTION_MODES:
+            self.captions.addItem(mode, mode)
+        self.labels = QCheckBox("Visible AI label and AI-content metadata")
+        self.labels.setChecked(True)
+        self.otio = QCheckBox("OpenTimelineIO timeline (.otio) beside the video")
+        self.approved_only = QCheckBox("Approved takes only (stop if a shot has none)")
+        self.output = QLineEdit()
+        self.output.textEdited.connect(self._output_typed)
+        self.browse = self._button("Browse…", self.choose_output)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.output, 1)
+        out_row.addWidget(self.browse)
+        self.episode.currentIndexChanged.connect(self._suggest_output)
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.form = QWidget()
+        form = QFormLayout(self.form)
+        form.addRow("Episode", self.episode)
+        form.addRow("Preset", self.preset)
+        form.addRow("Captions", self.captions)
+        form.addRow("", self.labels)
+        form.addRow("", self.otio)
+        form.addRow("", self.approved_only)
+        form.addRow("Save as", out_row)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+
+    def _build_progress(self) -> None:
+        grid = QGridLayout()
+        self.bars: dict[str, QProgressBar] = {}
+        for row, (stage, name) in enumerate(STAGES.items()):
+            self.bars[stage] = QProgressBar()
+            grid.addWidget(QLabel(name), row, 0)
+            grid.addWidget(self.bars[stage], row, 1)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_button = self._button("&Export", self.start)
+        self.export_button.setDefault(True)
+        self.cancel_button = self._button("&Cancel", self.cancel)
+        self.open_button = self._button("Open &Folder", self.open_folder)
+        self.open_button.setEnabled(False)
+        self.close_button = self._button("C&lose", self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        for button in (self.export_button, self.cancel_button, self.close_button):
+            row.addWidget(button)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addLayout(grid)
+        layout.addWidget(self.status)
+        layout.addLayout(row)
+
+    def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        return button
+
+    # -- what the user does -------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def chosen_preset(self) -> ExportPreset:
+        return PRESETS[self.preset.currentData()]
+
+    def options(self) -> ExportOptions:
+        """The options the form says."""
+        return ExportOptions(
+            preset=self.chosen_preset(),
+            captions=self.captions.currentData(),
+            labels=self.labels.isChecked(),
+            approved_only=self.approved_only.isChecked(),
+            otio=self.otio.isChecked(),
+            resources=resources_dir(),
+        )
+
+    def choose_output(self) -> None:
+        file, _ = QFileDialog.getSaveFileName(
+            self, "Export the episode as", self.output.text(), "MP4 video (*.mp4)"
+        )
+        if file:
+            self.output.setText(file if file.lower().endswith(".mp4") else f"{file}.mp4")
+            self._output_edited = True
+
+    def start(self) -> None:
+        """Export with what the form says, off the window's thread."""
+        if self.running:
+            return
+        text = self.output.text().strip()
+        if not text:
+            self._show_error("Say where to save the video.")
+            return
+        out = Path(text).expanduser()
+        if not out.is_absolute():
+            out = self.root / out
+        number = int(self.episode.currentData())
+        options = self.options()
+        snapshot = Project.from_json(self.project.to_json())  # the export reads only this copy
+        self.result = None
+        for bar in self.bars.values():
+            bar.setRange(0, 1)
+            bar.setValue(0)
+        self.open_button.setEnabled(False)
+        self._set_running(True, f"Exporting episode {number}…")
+        self._task = task = Task(self, "studio-export")
+        task.progress.connect(self._on_event)
+        task.done.connect(self._on_finished)
+        task.failed.connect(self._on_failed)
+        root, cancel = self.root, task.cancel_event
+        task.start(lambda: export_episode(root, snapshot, number, out, options,
+                                          on_event=task.report, cancel=cancel))  # fmt: skip
+
+    def cancel(self) -> None:
+        """Stop the export at its next step; nothing is left at the output."""
+        if self._task is not None:
+            self._task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status.setText("Cancelling…")
+
+    def open_folder(self) -> None:
+        if self.result is None or "video" not in self.result.files:
+            return
+        folder = self.result.files["video"].parent
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self._show_error(f"No file manager could open {folder}")
+
+    def reject(self) -> None:
+        """Close (Escape and the window's close button come here too); a running export is
+        cancelled first and the dialog closes when it stops."""
+        if self.running:
+            self._closing = True
+            self.cancel()
+            return
+        super().reject()
+
+    # -- events from the export ---------------------------------------------------------------
+
+    def _on_event(self, event: object) -> None:
+        assert isinstance(event, ExportEvent)
+        stages = list(STAGES)
+        if event.stage in STAGES:
+            for earlier in stages[: stages.index(event.stage)]:
+                self.bars[earlier].setValue(self.bars[earlier].maximum())
+            bar = self.bars[event.stage]
+            bar.setRange(0, max(1, event.total))
+            bar.setValue(min(event.done, max(1, event.total)))
+            if event.message and not self._cancelled():
+                self.status.setText(f"{STAGES[event.stage]}: {event.message}")
+
+    def _on_finished(self, result: object) -> None:
+        assert isinstance(result, ExportResult)
+        self._task = None
+        self.result = result
+        for bar in self.bars.values():
+            bar.setValue(bar.maximum())
+        video = result.files.get("video")
+        lines = [f"Saved {video}"] + [f"Warning: {w}" for w in result.warnings]
+        self._set_running(False, "\n".join(lines))
+        self.open_button.setEnabled(video is not None)
+        self.exported.emit(result)
+        if self._closing:
+            super().reject()
+
+    def _on_failed(self, exc: Exception) -> None:
+        message = failure_text(exc, (ExportError, MediaError, OSError))
+        cancelled = self._cancelled() and message == CANCELLED
+        self._task = None
+        self._set_running(False, "Export cancelled." if cancelled else f"Export failed: {message}")
+        if self._closing:
+            super().reject()
+        elif not cancelled:
+            self._show_error(message)
+
+    # -- inside -------------------------------------------------------------------------------
+
+    def _cancelled(self) -> bool:
+        return self._task is not None and self._task.cancelled
+
+    def _preset_chosen(self) -> None:
+        preset = self.chosen_preset()
+        self.captions.setCurrentIndex(max(0, self.captions.findData(preset.captions)))
+        self._suggest_output()
+
+    def _suggest_output(self) -> None:
+        if self._output_edited or self.episode.currentData() is None:
+            return
+        out = default_output(self.root, self.project, self.episode.currentData(),
+                             self.chosen_preset())  # fmt: skip
+        self.output.setText(str(out))
+
+    def _output_typed(self) -> None:
+        self._output_edited = True
+
+    def _set_running(self, running: bool, message: str) -> None:
+        self.form.setEnabled(not running)
+        self.export_button.setEnabled(not running and bool(self.project.episodes))
+        self.cancel_button.setEnabled(running)
+        self.status.setText(message)
+        self.adjustSize()  # room for a long message (the warnings)
+
+    def _show_error(self, message: str) -> None:
+        """Say what went wrong in a window-modal box (it does not block the caller)."""
+        self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Export", message,
+                                     QMessageBox.StandardButton.Ok, self)  # fmt: skip
+        self.error_box.open()

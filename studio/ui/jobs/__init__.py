@@ -1,0 +1,1 @@
+"""The jobs panel: the queue's rows and the GPU meter."""

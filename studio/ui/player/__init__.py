@@ -1,0 +1,1 @@
+"""The preview player: the picture, its controls and overlays, and the sound."""

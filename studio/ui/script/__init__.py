@@ -1,0 +1,1 @@
+"""The script panel: the Fountain editor, its outline, find bar and highlighter."""

@@ -1,0 +1,1 @@
+"""The timeline panel: its geometry, painting, and take thumbnails and waveforms."""
