@@ -61,7 +61,8 @@ def settings_for(
             choice.size,
         )
         return settings, None
-    registry = registry or scan_models(models_dir)
+    if registry is None or not _installed_in(registry, choice.model):
+        registry = scan_models(models_dir)  # not read yet, or installed since
     settings = GenerationSettings(
         Backend.DIFFUSERS,
         choice.model,
@@ -177,6 +178,14 @@ def installed(
         named = f" named {name!r}" if name else ""
         raise PlanError(f"no usable {what} model{named} is installed (installed: {have})")
     return entry.name, entry.hash
+
+
+def _installed_in(registry: Registry, name: str) -> bool:
+    try:
+        registry.get(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _planned(make: Any, prefix: str = "") -> list[Any]:

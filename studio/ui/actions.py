@@ -134,7 +134,6 @@ def approve_reference(session: Session, name: str, candidate: str) -> bool:
 
 
 def import_reference(session: Session, name: str, path: str) -> bool:
-    from pathlib import Path
 
     from studio.app.references import add_reference
 
@@ -172,7 +171,9 @@ def generate(session: Session, shot_ids: Sequence[str], choice: Choice | None = 
     shots = _with_scenes(session, shot_ids)
     chosen = choice or session.generation
     return _submit(
-        session, "generate", lambda: shot_requests(project, shots, chosen, _dir(session))
+        session,
+        "generate",
+        lambda: shot_requests(project, shots, chosen, session.models_dir, session.registry),
     )
 
 
@@ -242,7 +243,9 @@ def references(
     return _submit(
         session,
         "generate references",
-        lambda: character_references(project, character, count, chosen, _dir(session)),
+        lambda: character_references(
+            project, character, count, chosen, session.models_dir, session.registry
+        ),
     )
 
 
@@ -264,10 +267,6 @@ def _with_scenes(session: Session, shot_ids: Sequence[str]) -> list[tuple[Scene,
         return []
     wanted = set(shot_ids)
     return [pair for pair in select_shots(project) if pair[1].id in wanted]
-
-
-def _dir(session: Session) -> Path | None:
-    return session.models_dir
 
 
 def _refuse(session: Session, what: str) -> list[Job]:

@@ -24,6 +24,7 @@ from studio.core.script.elements import ScriptError
 from studio.core.script.importer import apply_script
 from studio.core.store import ProjectFolder, StoreError, open_project, resolve_root
 from studio.core.timeline_edits import EditError, move_shots, set_duration
+from studio.engine.registry import Registry
 
 SCRIPT_REL = "script/script.fountain"  # where a project without a script file gets one
 AUTOSAVE_AFTER_RESULTS_MS = 1500  # quiet time after a finished job before the autosave
@@ -59,6 +60,7 @@ class Session(QObject):
         self.models_dir = models_dir  # None: the engine's default folder
         self.runner: JobRunner | None = None  # the open project's jobs, when it is writable
         self.generation = Choice()  # the model chosen in Settings, for shots and references
+        self.registry: Registry | None = None  # the models folder as last read in the background
         self.stopping: Stopping | None = None  # the last closed project's worker, stopping
         self._saved_script: tuple[str, bytes | None] = (SCRIPT_REL, None)  # see discard()
         self._autosave_soon = QTimer(self)  # results come in bursts: one autosave after them

@@ -29,6 +29,7 @@ class WindowTools(QObject):
         self.status = status
         self.prefs = Preferences.load(settings)
         session.generation = self.generation_choice()
+        self.refresh_models()
         self.dialog: object = None  # the dialog open now (one at a time)
         self.recover_box: QMessageBox | None = None
         self.error_box: QMessageBox | None = None  # why a recovery failed
@@ -42,6 +43,23 @@ class WindowTools(QObject):
         if self.prefs.backend == Backend.DIFFUSERS and self.prefs.model:
             return Choice(model=self.prefs.model)
         return Choice()
+
+    def refresh_models(self) -> None:
+        """Read the models folder in the background for the generate buttons (so planning a
+        job never reads it on the GUI thread); until it is read they read it themselves."""
+        from studio.app.models import scan_models
+        from studio.ui.tasks import run_in_background
+
+        folder = self.session.models_dir
+
+        def read() -> object:
+            return scan_models(folder)
+
+        def keep(registry: object) -> None:
+            if self.session.models_dir == folder:  # still the folder in use
+                self.session.registry = registry  # type: ignore[assignment]
+
+        run_in_background(self, read, keep, lambda exc: None, name="studio-models-read")
 
     # -- dialogs --------------------------------------------------------------------------------
 
@@ -57,7 +75,9 @@ class WindowTools(QObject):
     def models(self) -> None:
         from studio.ui.dialogs.models_dialog import ModelsDialog
 
-        self._show(ModelsDialog(self.prefs.models_path(), self.window))
+        dialog = ModelsDialog(self.prefs.models_path(), self.window)
+        dialog.finished.connect(lambda *_: self.refresh_models())  # models added or removed
+        self._show(dialog)
 
     def stats(self) -> None:
         from studio.ui.dialogs.stats_dialog import StatsDialog
@@ -92,9 +112,11 @@ class WindowTools(QObject):
         self._restart_autosave()
         if self.session.models_dir != prefs.models_path():
             self.session.models_dir = prefs.models_path()
+            self.session.registry = None
             self.status("Settings saved; the models folder applies to the next project opened")
         else:
             self.status("Settings saved")
+        self.refresh_models()  # a model chosen may have been installed since it was last read
 
     def _restart_autosave(self) -> None:
         self.autosave_timer.start(self.prefs.autosave_minutes * 60_000)

@@ -12,9 +12,9 @@ from ui_project import make_project
 from workflow_window import Windows
 
 from studio.app.models import scan_models
-from studio.ui.preferences import Preferences
+from studio.ui.dialogs.preferences import Preferences
 
-ENGINE_TESTS = Path(__file__).resolve().parents[1] / "engine"
+ENGINE_TESTS = Path(__file__).resolve().parents[2] / "engine"
 
 
 @pytest.fixture
