@@ -31,7 +31,7 @@ def models(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory, models: Path):
-    backends = {"counting": "lookup_backends_for_tests:CountingBackend"}
+    backends = {"diffusers": "lookup_backends_for_tests:CountingBackend"}  # in its place
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("OMP_NUM_THREADS", "1")
         h = Harness(tmp_path_factory.mktemp("w") / "P.mdstudio", models, backends)
@@ -41,7 +41,7 @@ def harness(tmp_path_factory: pytest.TempPathFactory, models: Path):
 
 
 def image(seed: int, model_hash: str) -> ImageRequest:
-    return ImageRequest(shot_id="sh-1", backend="counting", model=TINY_SD15,
+    return ImageRequest(shot_id="sh-1", backend="diffusers", model=TINY_SD15,
                         model_hash=model_hash, prompt="a pier at night", seed=seed, steps=1,
                         width=64, height=64, frames=2, fps="24/1")  # fmt: skip
 
