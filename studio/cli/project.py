@@ -9,15 +9,19 @@ from typing import Any
 
 from studio.cli.common import CliError, add_command, failing, open_for_reading, print_json
 from studio.core.model import Project, Shot
+from studio.core.script.script_format import FORMATS
 from studio.core.store import StoreError
 
 SCRIPT_REL = "script/script.fountain"
 
 
 def register(sub: Any) -> None:
-    p = add_command(sub, "new", cmd_new, "create a project from a Fountain or Final Draft script")
+    p = add_command(
+        sub, "new", cmd_new, "create a project from a script (Fountain, Final Draft, text)"
+    )
     p.add_argument("project", help="project folder (NAME or NAME.mdstudio)")
-    p.add_argument("--script", required=True, help="script file (.fountain or .fdx)")
+    p.add_argument("--script", required=True, help="script file (.fountain, .fdx or .txt)")
+    _format_option(p)
     p.add_argument("--fps", default="30", help="frame rate: 30, 25, 24 or 24000/1001 (30)")
     p.add_argument("--title", help="project title (default: the script's title page)")
     p.add_argument("--language", default="", metavar="CODE",
@@ -28,7 +32,8 @@ def register(sub: Any) -> None:
         sub, "import", cmd_import, "re-import an edited script, keeping shot ids and takes"
     )
     p.add_argument("project", help="project folder")
-    p.add_argument("script", help="script file (.fountain or .fdx)")
+    p.add_argument("script", help="script file (.fountain, .fdx or .txt)")
+    _format_option(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
     p = add_command(sub, "shots", cmd_shots, "list the shots of the breakdown")
@@ -47,6 +52,16 @@ def register(sub: Any) -> None:
     p.add_argument("--model", help="an installed image model to render with (default: animatic)")
 
 
+def _format_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="auto",
+        help="how the script is written: fountain, fdx (Final Draft), cn (Chinese: 第1集, "
+        "1-1 日 内 客厅, 林晓：台词), plain (NAME: line) or auto (by suffix and content; auto)",
+    )
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from studio.core.script.importer import apply_script, read_script_text
     from studio.core.store import resolve_root
@@ -57,7 +72,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         fps = FrameRate.parse(args.fps)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    text = read_script_text(args.script)
+    text = read_script_text(args.script, args.format)
     project = Project(title=args.title or "", fps=fps, script=SCRIPT_REL, language=args.language)
     report = apply_script(project, text)
     project.title = project.title or root.name.removesuffix(".mdstudio")
@@ -74,7 +89,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from studio.core.script.importer import apply_script, read_script_text
     from studio.core.store import open_project, resolve_root
 
-    text = read_script_text(args.script)
+    text = read_script_text(args.script, args.format)
     with open_project(resolve_root(args.project)) as folder:
         folder.autosave()  # the state before the import stays recoverable
         project = folder.project

@@ -200,7 +200,10 @@ class MainWindow(QMainWindow):
 
     def import_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import a Final Draft script", "", "Final Draft (*.fdx)"
+            self,
+            "Import a script",
+            "",
+            "Scripts (*.fdx *.fountain *.txt *.md);;Final Draft (*.fdx);;Text (*.txt *.md)",
         )
         if not path:
             return

@@ -1,8 +1,9 @@
 """Scripts into projects: read any supported file as Fountain text, then break it down and
 reconcile it with the project's shots.
 
-The project always keeps its script as Fountain (the editor's format); a Final Draft file is
-converted on import, so shot line spans point into the text the user edits.
+The project always keeps its script as Fountain (the editor's format); a Final Draft file, or
+a Chinese or plain-text script (:mod:`.script_format` tells which), is converted on import, so
+shot line spans point into the text the user edits.
 """
 
 from __future__ import annotations
@@ -14,16 +15,15 @@ from studio.core.model import Character, Project
 from studio.core.script import fountain
 from studio.core.script.breakdown import Breakdown, break_down
 from studio.core.script.elements import ScriptError
-from studio.core.script.fdx import read_fdx
-from studio.core.script.fountain_writer import to_fountain
 from studio.core.script.reconcile import ReconcileReport, reconcile
+from studio.core.script.script_format import script_fountain
 
-FOUNTAIN_SUFFIXES = {".fountain", ".spmd", ".txt", ""}
 MAX_SCRIPT_BYTES = 20 * 1024 * 1024
 
 
-def read_script_text(path: str | Path) -> str:
-    """The script at ``path`` as Fountain text (Final Draft ``.fdx`` is converted)."""
+def read_script_text(path: str | Path, fmt: str = "auto") -> str:
+    """The script at ``path`` as Fountain text, read in format ``fmt`` (see
+    :mod:`.script_format`: ``auto``, ``fountain``, ``fdx``, ``cn`` or ``plain``)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -36,15 +36,10 @@ def read_script_text(path: str | Path) -> str:
         raise ScriptError(f"no such script file: {path}") from None
     except OSError as exc:
         raise ScriptError(f"cannot read script {path}: {exc.strerror or exc}") from None
-    suffix = path.suffix.lower()
     try:
-        if suffix == ".fdx":
-            return to_fountain(read_fdx(data))
-        if suffix in FOUNTAIN_SUFFIXES:
-            return fountain.decode(data)
+        return script_fountain(data, path.suffix, fmt)
     except ScriptError as exc:
         raise ScriptError(f"{path.name}: {exc}") from None
-    raise ScriptError(f"{path.name}: unknown script format {suffix!r} (use .fountain or .fdx)")
 
 
 def apply_script(project: Project, text: str) -> ReconcileReport:
