@@ -1,6 +1,7 @@
-"""The shot timeline panel: an episode selector over a ruler and three tracks — video (each shot
-coloured by its state, with its take's thumbnail), dialogue (each voiced line's waveform) and
-captions — with zoom, scroll, a playhead, selection, drag to reorder and drag a right edge to trim.
+"""The shot timeline panel: an episode selector and the pacing strip (:mod:`pacing_strip`) over
+a ruler and three tracks — video (each shot coloured by its state, with its take's thumbnail),
+dialogue (each voiced line's waveform) and captions — with zoom, scroll, a playhead, selection,
+drag to reorder and drag a right edge to trim.
 
 Geometry is in :mod:`studio.ui.timeline.timeline_layout`, painting in
 :mod:`studio.ui.timeline.timeline_paint`, thumbnails and waveforms in
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QScrollBar, QVBoxLayout, 
 from studio.core.titles import episode_name
 from studio.ui.session import Session
 from studio.ui.timeline import timeline_layout as tl
+from studio.ui.timeline.pacing_strip import PacingStrip
 from studio.ui.timeline.thumbnails import MediaCache
 from studio.ui.timeline.timeline_paint import TimelinePainter, TrackContent
 
@@ -266,16 +268,19 @@ class TimelineView(QWidget):
         self.episode_box = QComboBox(self)
         self.episode_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.canvas = TimelineCanvas(session, self.media, self)
+        self.pacing = PacingStrip(session, self.canvas.view, self)
         self.scrollbar = QScrollBar(Qt.Orientation.Horizontal, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(2)
         layout.addWidget(self.episode_box, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.pacing)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.scrollbar)
         self.episode_box.activated.connect(self._episode_chosen)
         self.scrollbar.valueChanged.connect(self.canvas.set_scroll)
         self.canvas.viewChanged.connect(self._sync_scrollbar)
+        self.canvas.viewChanged.connect(self.pacing.update)
         session.projectChanged.connect(self._fill_episodes)
         session.shotsChanged.connect(self._fill_episodes)
         session.episodeChanged.connect(self._show_episode)
