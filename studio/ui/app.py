@@ -36,6 +36,7 @@ def run(
     save the painted window (or ``panel``) as a PNG instead and return."""
     from studio.ui import PANELS
     from studio.ui.dialogs.preferences import Preferences
+    from studio.ui.fonts import install_fonts
     from studio.ui.main_window import MainWindow
     from studio.ui.session import Session
     from studio.ui.theme import apply_theme
@@ -45,6 +46,7 @@ def run(
         return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
+    install_fonts()
     prefs = Preferences.load(settings())
     apply_theme(app, prefs.theme)  # type: ignore[arg-type]
     window = MainWindow(Session(models_dir=prefs.models_path()), settings())
