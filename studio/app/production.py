@@ -29,7 +29,7 @@ from studio.app.results import Recorded, job_outputs, record_result
 from studio.core.request import Request
 from studio.core.result import TakeResult
 from studio.core.store import ProjectFolder
-from studio.engine.jobs import EventKind, Job, JobEvent, JobQueue
+from studio.engine.jobs import EventKind, Job, JobEvent, JobQueue, JobState
 from studio.engine.process_executor import NotRecorded, ProcessExecutor
 
 Event = JobEvent | Recorded  # what listeners are told
@@ -125,7 +125,7 @@ class Production:
 
     def waiting(self) -> list[str]:
         """The ids of the jobs queued to run (not held)."""
-        return [job.id for job in self.queue.jobs() if job.state.value == "queued"]
+        return [job.id for job in self.queue.jobs() if job.state is JobState.QUEUED]
 
     def cancel(self, job_id: str) -> None:
         self.executor.cancel(job_id)
