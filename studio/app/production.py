@@ -79,7 +79,6 @@ class Production:
         if after is not None and after.root == folder.root:
             after.wait()
         self.folder = folder
-        self.models_dir = models_dir
         self.queue = JobQueue.open(folder.root) if persist else JobQueue()
         self._notify = notify or (lambda: None)
         self._arrived = threading.Event()

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from studio.app.references import candidates_folder
 from studio.core.paths import resolve_inside
-from studio.core.request import LipSyncRequest, VoiceRequest
+from studio.core.request import LipSyncRequest, Request, VoiceRequest
 from studio.core.result import TakeResult
 from studio.core.store import ProjectFolder
 from studio.core.take_record import record_take
@@ -32,7 +31,7 @@ class Recorded:
     item: str = ""  # the take id, the voiced line's WAV, or the candidate still
     character: str = ""  # a reference's character
     notes: list[str] = field(default_factory=list)  # warnings for the user
-    request: Any = None  # the request it was made from
+    request: Request | None = None  # the request it was made from
 
 
 def job_outputs(folder: ProjectFolder) -> Callable[[Job, str], tuple[str, str]]:

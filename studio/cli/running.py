@@ -9,9 +9,9 @@ from typing import Any
 
 from studio.app.production import ENDINGS, Production
 from studio.app.results import Recorded
-from studio.cli.common import warn
+from studio.cli.common import print_json, warn
 from studio.core.request import Request
-from studio.engine.jobs import Job, JobEvent, JobState
+from studio.engine.jobs import EventKind, Job, JobEvent, JobState
 
 # What a command prints for one recorded result (on the main thread; saved after it).
 Describe = Callable[[Recorded], dict[str, Any]]
@@ -90,8 +90,6 @@ def run_jobs(
 def report(made: list[dict], failures: list[str], summary: str, as_json: bool) -> int:
     """Print what was made (``--json``: the records; else ``summary``, where ``{n}`` is their
     count and ``{s}`` a plural s) and the failures; the exit status."""
-    from studio.cli.common import print_json
-
     if as_json:
         print_json(made)
     else:
@@ -126,9 +124,9 @@ class _Progress:
         if self.quiet or event.job is None:
             return
         line = f"[{self.done}/{self.total}] {event.job.request.shot_id}"
-        if kind.value == "progress" and event.total:
+        if kind is EventKind.PROGRESS and event.total:
             line += f"  step {event.step}/{event.total}"
-        elif kind.value in ("failed", "cancelled"):
+        elif kind in (EventKind.FAILED, EventKind.CANCELLED):
             line += f"  {kind.value}: {event.error or ''}".rstrip()
         if self.live:
             sys.stderr.write("\r\033[K" + line)

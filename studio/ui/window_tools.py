@@ -59,6 +59,8 @@ class WindowTools(QObject):
             if self.session.models_dir == folder:  # still the folder in use
                 self.session.registry = registry  # type: ignore[assignment]
 
+        # A folder that cannot be read is not an error here: the generate buttons then read it
+        # themselves and say why in the status bar.
         run_in_background(self, read, keep, lambda exc: None, name="studio-models-read")
 
     # -- dialogs --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ running job back to the queue (a real worker process, the animatic backend)."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -90,10 +91,17 @@ def test_close_returns_at_once_and_gives_the_running_job_back(root: Path) -> Non
             time.sleep(0.02)
         assert started, "the first job never started"
 
-        began = time.monotonic()
+        gate = threading.Event()  # the worker's shutdown is held until close has returned
+        shut_down = production.executor.stop
+
+        def held_stop(*args: object) -> None:
+            gate.wait(10)  # bounded: a close that waited would fail, not hang
+            shut_down(*args)
+
+        production.executor.stop = held_stop  # type: ignore[method-assign]
         stopping = production.close()
-        closing_took = time.monotonic() - began
-        assert closing_took < 0.5, f"close waited {closing_took:.2f} s for the worker"
+        assert not stopping.wait(0.1), "close waited for the worker to stop"
+        gate.set()
 
         again = Production(folder, root.parent / "models", after=stopping)  # waits for it
         states = {job.id: job.state for job in again.jobs()}
