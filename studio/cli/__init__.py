@@ -14,14 +14,25 @@ import traceback
 from collections.abc import Sequence
 
 from studio import __version__
-from studio.cli import characters, export, generate, gui, models, pacing, project, takes, voice
+from studio.cli import (
+    characters,
+    export,
+    generate,
+    gui,
+    models,
+    pacing,
+    project,
+    story,
+    takes,
+    voice,
+)
 from studio.cli.common import CliError
 from studio.core.script.elements import ScriptError
 from studio.core.store import StoreError
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
-COMMAND_GROUPS = (project, generate, takes, characters, voice, export, models, pacing, gui)
+COMMAND_GROUPS = (project, generate, takes, characters, voice, export, models, pacing, story, gui)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

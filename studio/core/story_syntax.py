@@ -84,6 +84,8 @@ class Condition:
         return bool(_OPS[self.op](variables.get(self.name, 0), self.value))
 
     def __str__(self) -> str:
+        if self.value == 0 and self.op in ("!=", "=="):
+            return self.name if self.op == "!=" else f"not {self.name}"
         return f"{self.name} {self.op} {self.value}"
 
 
