@@ -14,8 +14,9 @@ rate), their dialogue and voice clips (samples at 48 kHz) and the beats marked i
   closing quotes and ``!`` aside: when it is heard). The stretches between the start, the turns
   and the end are measured; those over ``turn_gap_max_seconds`` are flagged.
 - **ending**: whether the last ``final_window_seconds`` hold an unresolved beat: a marked beat
-  named in ``unresolved_beats`` (``cliffhanger``, ``threat``) or a question line heard there.
-  Flagged when none does.
+  named in ``unresolved_beats`` (``cliffhanger``, ``threat``), a question line or a threat line
+  (one holding a phrase of the preset's ``threat_phrases``: "you'll regret", "你会后悔"…) heard
+  there. Flagged when none does.
 - **shots**: median and 95th-percentile (nearest rank) shot length, cuts per minute.
 - **captions**: characters per second of each dialogue line (its text, runs of spaces as one,
   each CJK character one character) over the time it is spoken; flagged over
@@ -241,6 +242,12 @@ def is_question(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith(QUESTION_ENDS)
 
 
+def is_threat(text: str, phrases: tuple[str, ...]) -> bool:
+    """A line holding one of the preset's threat phrases (case and spacing aside)."""
+    folded = " ".join(text.split()).casefold()
+    return any(phrase in folded for phrase in phrases)
+
+
 def _heard_lines(shots: list[Shot], fps: FrameRate) -> list[_Heard]:
     """Every dialogue line with text, where it is heard (seconds from the episode start)."""
     out: list[_Heard] = []
@@ -324,8 +331,12 @@ def _ending(result: EpisodePacing, lines: list[_Heard], beats: list[Beat]) -> No
         if end > window or (start == end and start >= window):
             result.ending.append(Turn("beat", start, beat.start, beat.kind))
     for line in lines:
-        if line.question and line.start + line.seconds > window:
+        if line.start + line.seconds <= window:
+            continue
+        if line.question:
             result.ending.append(Turn("question", line.start, fps.frames(line.start), line.text))
+        elif is_threat(line.text, preset.threat_phrases):
+            result.ending.append(Turn("threat", line.start, fps.frames(line.start), line.text))
 
 
 def _shot_lengths(result: EpisodePacing, lengths: list[Fraction]) -> None:

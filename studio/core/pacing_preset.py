@@ -35,6 +35,7 @@ class PacingPreset:
     final_window_seconds: float = 10.0  # where the cliffhanger must be
     caption_cps_max: float = 17.0  # flag a caption read faster than this (characters/second)
     unresolved_beats: tuple[str, ...] = ("cliffhanger", "threat")  # marked beats that end open
+    threat_phrases: tuple[str, ...] = ()  # a line holding one is a threat line (case-folded)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +44,7 @@ class PacingPreset:
             "final_window_seconds": self.final_window_seconds,
             "caption_cps_max": self.caption_cps_max,
             "unresolved_beats": list(self.unresolved_beats),
+            "threat_phrases": list(self.threat_phrases),
         }
 
 
@@ -65,9 +67,11 @@ def preset_from(raw: Any, where: str, base: PacingPreset | None = None) -> Pacin
         if key in _BOUNDS:
             changes[key] = _number(key, value, where)
         elif key == "unresolved_beats":
-            changes[key] = _words(value, f"{where}: unresolved_beats")
+            changes[key] = _words(value, f"{where}: unresolved_beats", "beat names", 50)
+        elif key == "threat_phrases":
+            changes[key] = _words(value, f"{where}: threat_phrases", "phrases", 500)
         else:
-            known = ", ".join([*_BOUNDS, "unresolved_beats"])
+            known = ", ".join([*_BOUNDS, "unresolved_beats", "threat_phrases"])
             raise PacingPresetError(f"{where}: unknown key {key!r} (known: {known})")
     return replace(preset, **changes)
 
@@ -81,9 +85,9 @@ def _number(key: str, value: Any, where: str) -> float:
     return float(value)
 
 
-def _words(value: Any, where: str) -> tuple[str, ...]:
+def _words(value: Any, where: str, what: str, most: int) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise PacingPresetError(f"{where} must be a list of beat names")
-    if len(value) > 50:
-        raise PacingPresetError(f"{where}: at most 50 beat names")
+        raise PacingPresetError(f"{where} must be a list of {what}")
+    if len(value) > most or any(len(v) > 100 for v in value):
+        raise PacingPresetError(f"{where}: at most {most} {what} of 100 characters")
     return tuple(" ".join(v.split()).casefold() for v in value)

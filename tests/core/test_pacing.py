@@ -170,6 +170,32 @@ def test_the_final_ten_seconds_need_an_unresolved_beat(last, marker, passes):
     assert any("final 10 s" in f for f in result.flags()) is not passes
 
 
+THREATS = ("you'll regret", "你会后悔")
+
+
+@pytest.mark.parametrize(
+    ("last", "passes"),
+    [
+        ("You'll REGRET  this, Lin.", True),
+        ("你会后悔的。", True),
+        ("You'll be fine.", False),
+    ],
+)
+def test_a_threat_line_at_the_end_is_unresolved(last, passes):
+    script = ENDING.replace("LAST", last)
+    result = analyse(build(script, [30, 5, 4]), script, threat_phrases=THREATS)
+    assert result.ending_flag is not passes
+    assert [t.kind for t in result.ending] == (["threat"] if passes else [])
+
+
+def test_a_threat_line_long_before_the_end_does_not_count():
+    script = ENDING.replace("LAST", "It's over.").replace(
+        "Lin folds the letter.", "LIN\nYou'll regret this."
+    )
+    result = analyse(build(script, [10, 5, 30]), script, threat_phrases=THREATS)
+    assert result.ending_flag
+
+
 def test_a_cliffhanger_long_before_the_end_does_not_count():
     script = ENDING.replace("LAST", "It's over.").replace(
         "Lin reads the letter.", "Lin reads the letter. [[cliffhanger]]"

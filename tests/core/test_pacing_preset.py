@@ -21,8 +21,9 @@ def test_the_shipped_file_holds_every_threshold():
     preset = preset_from(raw, DEFAULT_RESOURCE)
     assert set(raw) == set(PacingPreset().to_json())  # one file names them all
     assert preset.to_json() == raw | {
-        k: float(v) for k, v in raw.items() if k != "unresolved_beats"
+        k: float(v) for k, v in raw.items() if not isinstance(v, list)
     }
+    assert "you'll regret" in preset.threat_phrases and "你会后悔" in preset.threat_phrases
     assert (preset.hook_max_seconds, preset.turn_gap_max_seconds) == (3, 30)
     assert (preset.final_window_seconds, preset.caption_cps_max) == (10, 17)
 
@@ -45,6 +46,8 @@ def test_an_override_changes_only_its_keys():
         ('{"caption_cps_max": true}', "caption_cps_max must be a number"),
         ('{"hook_max_secs": 2}', "unknown key 'hook_max_secs'"),
         ('{"unresolved_beats": "cliffhanger"}', "unresolved_beats must be a list"),
+        ('{"threat_phrases": ["or else", ""]}', "threat_phrases must be a list of phrases"),
+        ('{"threat_phrases": ["x"' + ', "x"' * 500 + "]}", "at most 500 phrases"),
         ("[1, 2]", "expected a JSON object"),
         ("{", "not JSON"),
     ],
