@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studio.cli.common import CliError, add_command, print_json, warn
+from studio.cli.export_interactive import check_interactive
 
 if TYPE_CHECKING:
     from studio.media.c2pa_sign import SigningKey
@@ -41,6 +42,15 @@ def register(sub: Any) -> None:
         action="store_true",
         help="sign with C2PA (STUDIO_C2PA_CERT and STUDIO_C2PA_KEY name the key)",
     )
+    p.add_argument("--interactive", metavar="OUT_DIR",
+                   help="a branching episode (--episode N) as a package that plays offline in "
+                   "a browser: OUT_DIR/index.html, one MP4 per segment")  # fmt: skip
+    p.add_argument("--choice-seconds", type=float, metavar="S",
+                   help="with --interactive: show the choices over each segment's last S "
+                   "seconds (default 5)")  # fmt: skip
+    p.add_argument("--choice-timeout", type=float, metavar="S",
+                   help="with --interactive: the viewer has S seconds to choose, then the "
+                   "default option plays (default 10)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the files written as JSON")
 
     p = add_command(sub, "export-setup", cmd_setup, "set what exports take from the project")
@@ -68,6 +78,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.out and args.all_episodes:
         raise CliError("--out names one file: use it with --episode")
+    check_interactive(args)
     try:
         preset = load_preset(args.preset)
     except PresetError as exc:
@@ -84,6 +95,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         for problem in folder.problems:
             warn(problem)
         project = folder.project
+    if args.interactive:
+        from studio.cli.export_interactive import export_package
+
+        return export_package(args, root, project, options, _Bar(args.episode, quiet=args.json))
     numbers = [e.number for e in project.episodes] if args.all_episodes else [args.episode]
     if not numbers:
         raise CliError("the project has no episodes")
@@ -160,7 +175,7 @@ def _interchange(plan: Any, per_episode: bool, target: str) -> Path:
 
 _SHARES = {  # stage: (where it starts, its part of the whole)
     "plan": (0.0, 0.02), "video": (0.02, 0.88), "audio": (0.9, 0.05), "join": (0.95, 0.04),
-    "extras": (0.99, 0.01), "done": (1.0, 0.0),
+    "extras": (0.99, 0.01), "package": (0.9, 0.1), "done": (1.0, 0.0),
 }  # fmt: skip
 
 

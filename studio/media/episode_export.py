@@ -58,11 +58,15 @@ class ExportOptions:
     captions: str = ""  # burn | sidecar | both | none; "" = the preset's
     labels: bool = True  # the visible label and the AI-content metadata
     label_text: str = ""  # "" = the project's label, else "AI-generated" in its language
+    label_intro: bool = True  # the large label over the first seconds (else the corner one)
     approved_only: bool = False
     cover: bool = True
     otio: bool = False
     signing: SigningKey | None = None  # sign with C2PA after the mux
     resources: Path | None = None  # the app's resources/ (shipped caption fonts)
+    cache: str = ""  # the folder in exports/.cache; "" = episode-N-<preset>
+    prune: bool = True  # remove the cache's files this export did not use (False: the caller
+    #                     prunes, as one interactive package of many exports does)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,7 @@ class ExportResult:
     fps: str = ""
     loudness: float | None = None  # the mix's loudness before normalizing (LUFS); None if cached
     plan: EpisodePlan | None = field(default=None, repr=False)  # what was exported
+    cached: set[str] = field(default_factory=set)  # the cache files it used (names)
 
 
 def default_output(root: Path, project: Project, number: int, preset: ExportPreset) -> Path:
@@ -127,7 +132,7 @@ def export_episode(
     rate = preset.rate(project.fps)
     bounds = _output_bounds(plan, rate)
     result.frames, result.fps = bounds[-1], str(rate)
-    cache = inside_project(root, f"{CACHE}/episode-{number}-{preset.name}")
+    cache = inside_project(root, f"{CACHE}/{options.cache or f'episode-{number}-{preset.name}'}")
     written: list[Path] = []  # finished temporary files, renamed at the end
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -164,7 +169,9 @@ def export_episode(
         written += extras.values()
         _publish(written, video, out, extras, result)
         written = []
-        _prune(cache, {f"{k}.mp4" for k in keys} | {f"{sound_key}.m4a"})
+        result.cached = {f"{k}.mp4" for k in keys} | {f"{sound_key}.m4a"}
+        if options.prune:
+            prune_cache(cache, result.cached)
     except OSError as exc:
         raise ExportError(f"cannot write the export of episode {number}: {describe(exc)}") from None
     finally:
@@ -200,7 +207,7 @@ def _label(
     if not options.labels:
         return None
     text = options.label_text or project.label or default_label(plan.language or "en")
-    return Label(text, preset.width, preset.height, rate.seconds(frames))
+    return Label(text, preset.width, preset.height, rate.seconds(frames), intro=options.label_intro)
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +368,7 @@ def _publish(
     result.files = {"video": out, **result.files}
 
 
-def _prune(cache: Path, keep: set[str]) -> None:
+def prune_cache(cache: Path, keep: set[str]) -> None:
     """Remove cached files this export did not use (older versions of its shots)."""
     for path in cache.iterdir():
         if path.name not in keep and not path.name.startswith("."):

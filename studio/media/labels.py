@@ -42,11 +42,13 @@ class Label:
     seconds: Fraction
     language: str = "en"
     font: str = ""
+    intro: bool = True  # False: the corner label from the start (a branch of an interactive
+    #                     episode: the viewer saw the intro at the episode's start)
 
     def layer(self, start: Fraction, end: Fraction) -> AssLayer:
         """The label's styles and events for the part of the episode from ``start`` to ``end``
         seconds, timed from that part's start (one shot's segment)."""
-        intro = min(INTRO_SECONDS, self.seconds)
+        intro = min(INTRO_SECONDS, self.seconds) if self.intro else Fraction(0)
         font = self.font or default_family(self.language)
         big = max(1, round(self.height / 30))
         small = max(1, round(self.height / 64))

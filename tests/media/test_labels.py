@@ -89,6 +89,14 @@ def test_an_episode_shorter_than_the_intro_has_only_the_intro():
     ]
 
 
+def test_without_the_intro_the_corner_label_shows_from_the_start():
+    """A branch of an interactive episode: the viewer saw the intro where the episode began."""
+    label = Label("AI-generated", 1080, 1920, Fraction(5, 2), intro=False)
+    assert events(label, Fraction(0), Fraction(5, 2)) == [
+        ("Label", "0:00:00.00", "0:00:02.50", "AI-generated"),
+    ]
+
+
 def test_a_part_past_the_end_of_the_episode_has_no_label_events():
     label = Label("AI-generated", 1080, 1920, TEN)
     assert label.layer(TEN, Fraction(12)).events == ()
