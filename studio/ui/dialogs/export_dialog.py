@@ -1,7 +1,9 @@
 """The Export dialog: an episode, a preset, captions, labels, OpenTimelineIO, approved takes only,
 and where to write it; then the export itself (``studio.media.episode_export``) off the window's
 thread (a :class:`studio.ui.tasks.Task`), its progress shown stage by stage, Cancel honoured, and
-the folder one click away.
+the folder one click away. A branching episode can also go out as an interactive package (a
+folder that plays in a browser, ``studio.media.interactive_export``); the format is offered only
+for an episode whose script branches, and the story's errors are said before anything runs.
 
 The export reads a copy of the project taken when Export is pressed, so the window can go on
 editing while it runs."""
@@ -30,8 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.app.story import EpisodeStory, episode_story
 from studio.core.model import Project
 from studio.core.resources import resources_dir
+from studio.core.story import Problem
 from studio.core.titles import episode_name
 from studio.media.episode_export import (
     ExportEvent,
@@ -42,17 +46,20 @@ from studio.media.episode_export import (
 )
 from studio.media.export_plan import ExportError
 from studio.media.ffmpeg import MediaError
+from studio.media.interactive_export import InteractiveResult, StoryErrors, export_interactive
 from studio.media.presets import CAPTION_MODES, PRESETS, ExportPreset
 from studio.ui.tasks import Task, failure_text
 
-STAGES = {"plan": "Plan", "video": "Shots", "audio": "Sound", "join": "Join", "extras": "Extras"}
+STAGES = {"plan": "Plan", "video": "Shots", "audio": "Sound", "join": "Join", "extras": "Extras",
+          "package": "Package"}  # fmt: skip
+VIDEO, INTERACTIVE = "video", "interactive"
 CANCELLED = "export cancelled"  # ExportError's message when the cancel flag stopped it
 
 
 class ExportDialog(QDialog):
     """Export one episode of the project in ``project_root``; ``exported`` carries the result."""
 
-    exported = Signal(object)  # ExportResult
+    exported = Signal(object)  # ExportResult, or InteractiveResult for a package
 
     def __init__(
         self,
@@ -66,14 +73,15 @@ class ExportDialog(QDialog):
         self.setMinimumWidth(560)
         self.root = Path(project_root)
         self.project = project
-        self.result: ExportResult | None = None
+        self.result: ExportResult | InteractiveResult | None = None
+        self.story: EpisodeStory | None = None  # the chosen episode's, when it branches
         self.error_box: QMessageBox | None = None
         self._task: Task | None = None  # the export running
         self._closing = False
         self._output_edited = False
         self._build_form(episode_number)
         self._build_progress()
-        self._preset_chosen()
+        self._episode_chosen()
         self._set_running(False, "" if project.episodes else "This project has no episodes yet.")
 
     # -- building -----------------------------------------------------------------------------
@@ -83,6 +91,9 @@ class ExportDialog(QDialog):
         for episode in self.project.episodes:
             self.episode.addItem(episode_name(episode.number, episode.title), episode.number)
         self.episode.setCurrentIndex(max(0, self.episode.findData(episode_number)))
+        self.format = QComboBox()
+        self.format.addItem("Episode video (MP4)", VIDEO)
+        self.format.addItem("Interactive package (a folder that plays in a browser)", INTERACTIVE)
         self.preset = QComboBox()
         for name in PRESETS:
             self.preset.addItem(name, name)
@@ -99,11 +110,13 @@ class ExportDialog(QDialog):
         out_row = QHBoxLayout()
         out_row.addWidget(self.output, 1)
         out_row.addWidget(self.browse)
-        self.episode.currentIndexChanged.connect(self._suggest_output)
+        self.episode.currentIndexChanged.connect(self._episode_chosen)
+        self.format.currentIndexChanged.connect(self._format_chosen)
         self.preset.currentIndexChanged.connect(self._preset_chosen)
         self.form = QWidget()
         form = QFormLayout(self.form)
         form.addRow("Episode", self.episode)
+        form.addRow("Format", self.format)
         form.addRow("Preset", self.preset)
         form.addRow("Captions", self.captions)
         form.addRow("", self.labels)
@@ -165,7 +178,18 @@ class ExportDialog(QDialog):
             resources=resources_dir(),
         )
 
+    @property
+    def interactive(self) -> bool:
+        return self.format.currentData() == INTERACTIVE
+
     def choose_output(self) -> None:
+        if self.interactive:
+            folder = QFileDialog.getExistingDirectory(self, "Export the package into",
+                                                      self.output.text())  # fmt: skip
+            if folder:
+                self.output.setText(folder)
+                self._output_edited = True
+            return
         file, _ = QFileDialog.getSaveFileName(
             self, "Export the episode as", self.output.text(), "MP4 video (*.mp4)"
         )
@@ -179,12 +203,17 @@ class ExportDialog(QDialog):
             return
         text = self.output.text().strip()
         if not text:
-            self._show_error("Say where to save the video.")
+            self._show_error("Say where to save the " + ("package." if self.interactive
+                                                         else "video."))  # fmt: skip
             return
         out = Path(text).expanduser()
         if not out.is_absolute():
             out = self.root / out
         number = int(self.episode.currentData())
+        if self.interactive and (self.story is None or self.story.errors):
+            self._show_error(_story_errors(self.story.errors) if self.story is not None
+                             else f"Episode {number} does not branch.")  # fmt: skip
+            return
         options = self.options()
         snapshot = Project.from_json(self.project.to_json())  # the export reads only this copy
         self.result = None
@@ -197,9 +226,13 @@ class ExportDialog(QDialog):
         task.progress.connect(self._on_event)
         task.done.connect(self._on_finished)
         task.failed.connect(self._on_failed)
-        root, cancel = self.root, task.cancel_event
-        task.start(lambda: export_episode(root, snapshot, number, out, options,
-                                          on_event=task.report, cancel=cancel))  # fmt: skip
+        root, cancel, story = self.root, task.cancel_event, self.story
+        if self.interactive:
+            task.start(lambda: export_interactive(root, snapshot, number, story, out, options,
+                                                  on_event=task.report, cancel=cancel))  # fmt: skip
+        else:
+            task.start(lambda: export_episode(root, snapshot, number, out, options,
+                                              on_event=task.report, cancel=cancel))  # fmt: skip
 
     def cancel(self) -> None:
         """Stop the export at its next step; nothing is left at the output."""
@@ -209,9 +242,11 @@ class ExportDialog(QDialog):
             self.status.setText("Cancelling…")
 
     def open_folder(self) -> None:
-        if self.result is None or "video" not in self.result.files:
+        folder = self._written()
+        if folder is None:
             return
-        folder = self.result.files["video"].parent
+        if isinstance(self.result, ExportResult):
+            folder = folder.parent
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             self._show_error(f"No file manager could open {folder}")
 
@@ -239,21 +274,24 @@ class ExportDialog(QDialog):
                 self.status.setText(f"{STAGES[event.stage]}: {event.message}")
 
     def _on_finished(self, result: object) -> None:
-        assert isinstance(result, ExportResult)
+        assert isinstance(result, ExportResult | InteractiveResult)
         self._task = None
         self.result = result
         for bar in self.bars.values():
             bar.setValue(bar.maximum())
-        video = result.files.get("video")
-        lines = [f"Saved {video}"] + [f"Warning: {w}" for w in result.warnings]
+        written = self._written()
+        saved = written / "index.html" if isinstance(result, InteractiveResult) else written
+        lines = [f"Saved {saved}"] + [f"Warning: {w}" for w in result.warnings]
         self._set_running(False, "\n".join(lines))
-        self.open_button.setEnabled(video is not None)
+        self.open_button.setEnabled(written is not None)
         self.exported.emit(result)
         if self._closing:
             super().reject()
 
     def _on_failed(self, exc: Exception) -> None:
         message = failure_text(exc, (ExportError, MediaError, OSError))
+        if isinstance(exc, StoryErrors):  # the script changed since the dialog read it
+            message = _story_errors(exc.problems)
         cancelled = self._cancelled() and message == CANCELLED
         self._task = None
         self._set_running(False, "Export cancelled." if cancelled else f"Export failed: {message}")
@@ -263,6 +301,40 @@ class ExportDialog(QDialog):
             self._show_error(message)
 
     # -- inside -------------------------------------------------------------------------------
+
+    def _written(self) -> Path | None:
+        """The video or the package folder the last export wrote."""
+        if isinstance(self.result, InteractiveResult):
+            return self.result.out
+        return self.result.files.get("video") if self.result is not None else None
+
+    def _episode_chosen(self) -> None:
+        """Offer the interactive package only for an episode that branches; read its story."""
+        number = self.episode.currentData()
+        self.story, problem = None, ""
+        if number is not None:
+            try:
+                self.story = episode_story(self.project, self.root, number)
+            except ValueError as exc:
+                problem = str(exc)
+        item = self.format.model().item(1)  # type: ignore[attr-defined]
+        item.setEnabled(self.story is not None)
+        no_story = problem or "This episode's script has no [[choice: …]]: nothing to choose"
+        item.setToolTip("" if self.story is not None else no_story)
+        if self.story is None and self.interactive:
+            self.format.setCurrentIndex(0)  # calls _format_chosen
+        else:
+            self._format_chosen()
+
+    def _format_chosen(self) -> None:
+        self.otio.setEnabled(not self.interactive)
+        if self.interactive:
+            self.otio.setChecked(False)
+        self._preset_chosen()
+        errors = self.story.errors if self.story is not None and self.interactive else []
+        if not self.running:
+            self._set_running(False, _story_errors(errors) if errors else "")
+            self.export_button.setEnabled(self.export_button.isEnabled() and not errors)
 
     def _cancelled(self) -> bool:
         return self._task is not None and self._task.cancelled
@@ -277,6 +349,8 @@ class ExportDialog(QDialog):
             return
         out = default_output(self.root, self.project, self.episode.currentData(),
                              self.chosen_preset())  # fmt: skip
+        if self.interactive:
+            out = out.with_name(f"{out.stem}-interactive")
         self.output.setText(str(out))
 
     def _output_typed(self) -> None:
@@ -294,3 +368,8 @@ class ExportDialog(QDialog):
         self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Export", message,
                                      QMessageBox.StandardButton.Ok, self)  # fmt: skip
         self.error_box.open()
+
+
+def _story_errors(problems: list[Problem]) -> str:
+    lines = [f"line {p.line}: {p.message}" if p.line else p.message for p in problems]
+    return "The story has errors; fix them in the script, then export:\n" + "\n".join(lines)
