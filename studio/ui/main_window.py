@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self.player = PlayerView(session)
         self.editor = ScriptEditor(session)
-        self.timeline = TimelineView(session)
+        self.timeline = TimelineView(session, script_text=self.editor.applied_text)
         self.review = TakeReview(session)
         self.jobs = JobsPanel(session)
         self.characters = CharacterPanel(session)
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self.player.status.connect(self.show_status)
         self.editor.problem.connect(self.show_status)
+        self.timeline.paths.lineWanted.connect(self.show_script_line)
         session.message.connect(self.show_status)
         session.historyChanged.connect(self._history_names)
         session.projectChanged.connect(self._title)
@@ -230,6 +231,12 @@ class MainWindow(QMainWindow):
             return False
         self.show_status("Saved")
         return True
+
+    def show_script_line(self, line: int) -> None:
+        """Show the script panel with the cursor on the 1-based ``line``."""
+        self.docks["script"].show()
+        self.docks["script"].raise_()
+        self.editor.go_to_line(line)
 
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 0)

@@ -1,5 +1,5 @@
-"""The window's shared state: the open project, the episode shown, the selected shots and the
-playhead, with a Qt signal for each change.
+"""The window's shared state: the open project, the episode shown (all of it, or one path through
+a branching episode), the selected shots and the playhead, with a Qt signal for each change.
 
 Widgets read the project through the session and change it through its methods, which call
 core's functions and then say what changed; no widget talks to another directly. Every edit
@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.app.planner import Choice
 from studio.app.production import Stopping
-from studio.core.atomic import write_atomic
+from studio.app.saved_script import SavedScript
+from studio.app.story_view import path_episode
 from studio.core.history import Edit, History, Scope
 from studio.core.model import Episode, Project, Shot
 from studio.core.script.elements import ScriptError
@@ -28,6 +29,7 @@ from studio.engine.registry import Registry
 
 SCRIPT_REL = "script/script.fountain"  # where a project without a script file gets one
 AUTOSAVE_AFTER_RESULTS_MS = 1500  # quiet time after a finished job before the autosave
+MOVE_ON_PATH = "Shots are not reordered while one path is shown: choose All shots to move them"
 
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 class Session(QObject):
     projectChanged = Signal()  # another project was opened (or closed)
     episodeChanged = Signal(int)  # the episode shown
+    pathChanged = Signal()  # the timeline shows another path through the episode (or all of it)
     shotsChanged = Signal()  # shots were added, removed, moved, trimmed or edited
     selectionChanged = Signal(list)  # the selected shot ids, in timeline order
     playheadChanged = Signal(int)  # a frame of the episode
@@ -53,6 +56,7 @@ class Session(QObject):
         super().__init__(parent)
         self.folder: ProjectFolder | None = None
         self.episode_number = 0
+        self.path: tuple[str, ...] | None = None  # the shot ids shown (see show_path)
         self.selected: list[str] = []
         self.playhead = 0
         self.dirty = False
@@ -62,7 +66,7 @@ class Session(QObject):
         self.generation = Choice()  # the model chosen in Settings, for shots and references
         self.registry: Registry | None = None  # the models folder as last read in the background
         self.stopping: Stopping | None = None  # the last closed project's worker, stopping
-        self._saved_script: tuple[str, bytes | None] = (SCRIPT_REL, None)  # see discard()
+        self._saved_script = SavedScript(SCRIPT_REL, None)  # see discard()
         self._autosave_soon = QTimer(self)  # results come in bursts: one autosave after them
         self._autosave_soon.setSingleShot(True)
         self._autosave_soon.setInterval(AUTOSAVE_AFTER_RESULTS_MS)
@@ -78,9 +82,9 @@ class Session(QObject):
         self.folder = folder
         episodes = folder.project.episodes
         self.episode_number = episodes[0].number if episodes else 0
-        self.selected, self.playhead, self.dirty = [], 0, False
+        self.selected, self.playhead, self.dirty, self.path = [], 0, False, None
         self.history.clear()
-        self._saved_script = self._script_on_disk()
+        self._saved_script = SavedScript.read(folder, SCRIPT_REL)
         problems = list(folder.problems)
         if folder.read_only:
             problems.insert(0, "another instance holds this project: it is open read-only")
@@ -100,7 +104,7 @@ class Session(QObject):
         if self.folder is not None:
             self.folder.mark_clean()  # closed on purpose: nothing to recover next time
             self.folder.close()
-            self.folder = None
+            self.folder, self.path = None, None
             self.history.clear()
             self.projectChanged.emit()
             self.historyChanged.emit()
@@ -125,7 +129,7 @@ class Session(QObject):
     def save(self) -> None:
         if self.folder is not None and not self.folder.read_only:
             self.folder.save()
-            self._saved_script = self._script_on_disk()
+            self._saved_script = SavedScript.read(self.folder, SCRIPT_REL)
             self._set_dirty(False)
 
     def discard(self) -> None:
@@ -134,25 +138,12 @@ class Session(QObject):
         saved shots and the script agree on the next open. A failure goes to ``message``."""
         if not self.writable or not self.dirty:
             return
-        rel, data = self._saved_script
         try:
-            path = self.folder.resolve(rel)  # type: ignore[union-attr]
-            if data is None:
-                path.unlink(missing_ok=True)  # the unsaved edits made this file
-            else:
-                write_atomic(path, data)
+            self._saved_script.put_back(self.folder)  # type: ignore[arg-type]
         except (OSError, StoreError) as exc:
-            self.message.emit(f"cannot put the saved script {rel} back: {exc}")
+            self.message.emit(f"cannot put the saved script {self._saved_script.rel} back: {exc}")
             return
         self._set_dirty(False)
-
-    def _script_on_disk(self) -> tuple[str, bytes | None]:
-        """The open project's script file (its path, its bytes; None when there is none)."""
-        rel = (self.project.script if self.project is not None else "") or SCRIPT_REL
-        try:
-            return rel, self.folder.resolve(rel).read_bytes()  # type: ignore[union-attr]
-        except (OSError, StoreError):
-            return rel, None
 
     def recover(self, autosave: Path) -> list[str]:
         """Replace the open project by an autosaved copy (after a crash); it is unsaved until
@@ -161,7 +152,7 @@ class Session(QObject):
             return []
         problems = self.folder.recover(autosave)
         self.history.clear()
-        self.selected, self.playhead = [], 0
+        self.selected, self.playhead, self.path = [], 0, None
         episodes = self.folder.project.episodes
         if not any(e.number == self.episode_number for e in episodes):
             self.episode_number = episodes[0].number if episodes else 0
@@ -193,12 +184,33 @@ class Session(QObject):
         return next((e for e in project.episodes if e.number == self.episode_number), None)
 
     def shots(self) -> list[Shot]:
+        """Every shot of the episode, in its order (whichever path is shown)."""
         episode = self.episode()
         return list(episode.shots()) if episode is not None else []
 
+    def shown_episode(self) -> Episode | None:
+        """The episode as the timeline shows it and the player plays it (see :meth:`show_path`):
+        on a path, a copy holding the path's shots in its order; edit the shots, never it."""
+        episode = self.episode()
+        return path_episode(episode, self.path) if episode and self.path is not None else episode
+
+    def timeline_shots(self) -> list[Shot]:
+        """The shots shown, in the order shown (:meth:`shown_episode`)."""
+        episode = self.shown_episode()
+        return list(episode.shots()) if episode is not None else []
+
+    def show_path(self, shot_ids: Sequence[str] | None) -> None:
+        """Show and play only ``shot_ids`` of the episode, in that order (a path through a
+        branching episode); None shows every shot again."""
+        path = None if shot_ids is None else tuple(shot_ids)
+        if path != self.path:
+            self.path = path
+            self.pathChanged.emit()
+            self.set_playhead(self.playhead)  # within the new length
+
     def set_episode(self, number: int) -> None:
         if number != self.episode_number:
-            self.episode_number = number
+            self.episode_number, self.path = number, None
             self.selected, self.playhead = [], 0
             self.episodeChanged.emit(number)
             self.selectionChanged.emit([])
@@ -219,13 +231,12 @@ class Session(QObject):
             self.playheadChanged.emit(frame)
 
     def duration(self) -> int:
-        episode = self.episode()
-        return episode.duration_frames() if episode is not None else 0
+        return sum(shot.duration_frames for shot in self.timeline_shots())
 
     def shot_start(self, shot_id: str) -> int:
-        """The frame where ``shot_id`` starts in the episode shown; KeyError if not in it."""
+        """The frame where ``shot_id`` starts on the timeline shown; KeyError if not on it."""
         position = 0
-        for shot in self.shots():
+        for shot in self.timeline_shots():
             if shot.id == shot_id:
                 return position
             position += shot.duration_frames
@@ -233,7 +244,7 @@ class Session(QObject):
 
     def shot_at(self, frame: int) -> Shot | None:
         position = 0
-        for shot in self.shots():
+        for shot in self.timeline_shots():
             if position <= frame < position + shot.duration_frames:
                 return shot
             position += shot.duration_frames
@@ -290,8 +301,11 @@ class Session(QObject):
         return True
 
     def move(self, shot_ids: Sequence[str], index: int) -> None:
+        """Move shots to ``index``; refused on a path (its index is not the episode's)."""
         episode = self.episode()
-        if episode is not None:
+        if self.path is not None:
+            self.message.emit(MOVE_ON_PATH)
+        elif episode is not None:
             name = "Move Shot" if len(shot_ids) == 1 else f"Move {len(shot_ids)} Shots"
             self.edit(
                 name, Scope.episode(episode.number), lambda: move_shots(episode, shot_ids, index)

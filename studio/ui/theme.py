@@ -12,6 +12,8 @@ PANEL = QColor(0x2B, 0x2D, 0x31)
 TEXT = QColor(0xDF, 0xE1, 0xE5)
 MUTED_TEXT = QColor(0x8C, 0x90, 0x99)
 ACCENT = QColor(0x4C, 0x9A, 0xFF)
+ERROR = QColor(0xE0, 0x43, 0x3A)  # what stops an export (the story validator's errors)
+WARNING = QColor(0xE8, 0xA3, 0x3D)  # what should be looked at
 
 
 def apply_dark_theme(app: QApplication) -> None:

@@ -188,8 +188,8 @@ class CharacterPanel(QWidget):
         self.session.select([shot_id])
         try:
             self.session.set_playhead(self.session.shot_start(shot_id))
-        except KeyError:  # the shot went meanwhile
-            self.session.message.emit(f"shot {shot_id} is no longer in episode {number}")
+        except KeyError:  # the shot went meanwhile, or is off the path the timeline shows
+            self.session.message.emit(f"shot {shot_id} is not on the timeline shown")
 
     # -- adding and removing --------------------------------------------------------------------
 

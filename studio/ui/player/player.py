@@ -1,4 +1,5 @@
-"""The preview player: the episode as it will ship, at the playhead of the session.
+"""The preview player: the episode as it will ship (on a path through a branching episode, as a
+viewer on that path sees it), at the playhead of the session.
 
 Frames come from a :class:`~studio.media.frame_server.FrameServer` (approved-else-latest takes,
 conformed and fitted to 9:16, read ahead in a background thread), captions are the export
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import math
 from pathlib import Path
 
@@ -80,6 +82,7 @@ class PlayerView(QWidget):
         session.projectChanged.connect(self._reload)
         session.episodeChanged.connect(self._reload)
         session.shotsChanged.connect(self._reload)
+        session.pathChanged.connect(self._reload)
         session.playheadChanged.connect(self._on_playhead)
         self._reload()
         if not self.audio.available:
@@ -121,11 +124,12 @@ class PlayerView(QWidget):
         if self._closed:
             return
         self.pause()
-        root, project = self.session.root, self.session.project
+        root, project, shown = self.session.root, self.session.project, self.session.shown_episode()
         if project is None or root is None:
             self.timeline = EpisodeTimeline(FrameRate(30), [])
-        else:
-            self.timeline = EpisodeTimeline.from_project(root, project, self.session.episode_number)
+        else:  # on a path, a project whose episode is the path: it plays as the viewer sees it
+            played = project if shown is None else dataclasses.replace(project, episodes=[shown])
+            self.timeline = EpisodeTimeline.from_project(root, played, self.session.episode_number)
         if self.server is not None and root != self._root:
             self.server.close()
             self.server = None
@@ -157,7 +161,7 @@ class PlayerView(QWidget):
 
     def _mix(self) -> None:
         """Mix the episode's sound in a background thread; muted, there is no need."""
-        episode, root, number = self.session.episode(), self.session.root, self._mix_number
+        episode, root, number = self.session.shown_episode(), self.session.root, self._mix_number
         if episode is not None and root is not None and self.audio.available:
             episode, fps = copy.deepcopy(episode), self.timeline.fps  # the window may edit it
             run_in_background(

@@ -363,4 +363,7 @@ class TakeReview(QWidget):
             return
         self.session.set_episode(where[0])
         self.session.select([where[1]])
-        self.session.set_playhead(self.session.shot_start(where[1]))
+        try:
+            self.session.set_playhead(self.session.shot_start(where[1]))
+        except KeyError:  # off the path the timeline shows: selected, the playhead stays
+            self.session.message.emit(f"shot {where[1]} is not on the path shown")

@@ -153,17 +153,24 @@ class ScriptEditor(QWidget):
             return False
         if text == self._applied:
             return True
+        # Applied before the session says the shots changed, so what reads applied_text() then
+        # (the path picker) reads the text they came from; put back if the edit fails.
+        previous, self._applied = self._applied, text
         self._syncing = True  # a selection trimmed by the edit must not move the cursor
         try:
-            problem = self.session.apply_script(text, self._applied)
+            problem = self.session.apply_script(text, previous)
         finally:
             self._syncing = False
         if problem:
+            self._applied = previous
             self.problem.emit(problem)
             return False
-        self._applied = text
         self._on_cursor_moved()
         return True
+
+    def applied_text(self) -> str:
+        """The text the project's shots were last broken down from (their lines point into it)."""
+        return self._applied
 
     def _restore_text(self, text: str) -> None:
         """Undo or redo put this text back (the model already matches it): show it, keeping

@@ -3,8 +3,9 @@ the turns, the stretches without a turn that are too long, the final window and 
 unresolved in it, on the timeline's own zoom and scroll.
 
 The analysis is :func:`studio.app.pacing.project_pacing` (the same as ``studio pacing``), with
-the project's preset; the strip reads it again when the shots, the episode or the project
-change, and only paints what it was given. Its tooltip lists the episode's flags.
+the project's preset, or :func:`studio.app.story_view.path_pacing` while the timeline shows one
+path through a branching episode; the strip reads it again when the shots, the episode, the path
+or the project change, and only paints what it was given. Its tooltip lists the flags.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtGui import QColor, QPainter, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from studio.app.pacing import load_pacing_preset, project_pacing
+from studio.app.story_view import path_pacing
 from studio.core.pacing import EpisodePacing
 from studio.core.pacing_preset import PacingPreset
 from studio.ui.session import Session
@@ -77,6 +79,7 @@ class PacingStrip(QWidget):
         session.shotsChanged.connect(self.refresh)
         session.episodeChanged.connect(self.refresh)
         session.projectChanged.connect(self.refresh)
+        session.pathChanged.connect(self.refresh)
         self.refresh()
 
     def refresh(self, *_: object) -> None:
@@ -87,8 +90,12 @@ class PacingStrip(QWidget):
                 preset = load_pacing_preset(self.session.root)
             except ValueError as exc:  # a bad pacing.json: say so, measure with the defaults
                 self.problem, preset = str(exc), PacingPreset()
-            found = project_pacing(project, self.session.root, preset, episode.number)
-            self.pacing = found[0] if found else None
+            root, path = self.session.root, self.session.path
+            if path is not None:
+                self.pacing = path_pacing(project, root, preset, episode.number, path)
+            else:
+                found = project_pacing(project, root, preset, episode.number)
+                self.pacing = found[0] if found else None
         flags = self.pacing.flags() if self.pacing is not None else []
         lines = ([self.problem] if self.problem else []) + flags
         self.setToolTip("\n".join(lines) if lines else "Pacing: no flags")

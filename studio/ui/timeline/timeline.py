@@ -1,7 +1,12 @@
-"""The shot timeline panel: an episode selector and the pacing strip (:mod:`pacing_strip`) over
-a ruler and three tracks — video (each shot coloured by its state, with its take's thumbnail),
-dialogue (each voiced line's waveform) and captions — with zoom, scroll, a playhead, selection,
-drag to reorder and drag a right edge to trim.
+"""The shot timeline panel: an episode selector, the path picker of a branching episode
+(:mod:`path_bar`) and the pacing strip (:mod:`pacing_strip`) over a ruler and three tracks —
+video (each shot coloured by its state, with its take's thumbnail), dialogue (each voiced line's
+waveform) and captions — with zoom, scroll, a playhead, selection, drag to reorder and drag a
+right edge to trim.
+
+While one path is shown, the tracks hold that path's shots in its order, with a mark where each
+segment starts. A trim there is a trim of the shot, wherever it shows; a reorder is refused
+(a place on the path is not a place in the episode): the status bar says to choose All shots.
 
 Geometry is in :mod:`studio.ui.timeline.timeline_layout`, painting in
 :mod:`studio.ui.timeline.timeline_paint`, thumbnails and waveforms in
@@ -13,17 +18,26 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6 import QtGui
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QPainter
-from PySide6.QtWidgets import QApplication, QComboBox, QScrollBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QScrollBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.core.titles import episode_name
-from studio.ui.session import Session
+from studio.ui.session import MOVE_ON_PATH, Session
 from studio.ui.timeline import timeline_layout as tl
 from studio.ui.timeline.pacing_strip import PacingStrip
+from studio.ui.timeline.path_bar import PathBar
 from studio.ui.timeline.thumbnails import MediaCache
 from studio.ui.timeline.timeline_paint import TimelinePainter, TrackContent
 
@@ -53,6 +67,7 @@ class TimelineCanvas(QWidget):
         self.session, self.media = session, media
         self.view = tl.Viewport()
         self.starts: list[int] = [0]
+        self.marks: list[tuple[int, str]] = []  # (shot index, segment label) of a branching one
         self.paint_seconds = 0.0  # how long the last paintEvent took
         self._content = TrackContent.read(session)
         self._drag: _Drag | None = None
@@ -65,6 +80,7 @@ class TimelineCanvas(QWidget):
         session.shotsChanged.connect(self.refresh)
         session.episodeChanged.connect(self._episode_changed)
         session.projectChanged.connect(self._episode_changed)
+        session.pathChanged.connect(self._episode_changed)
         session.selectionChanged.connect(self.repaint_later)
         session.playheadChanged.connect(self._playhead_moved)
         media.ready.connect(self.repaint_later)
@@ -86,6 +102,11 @@ class TimelineCanvas(QWidget):
         self.view.frames = self.starts[-1]
         self.view.scroll_to(self.view.scroll)
         self._view_changed()
+
+    def set_marks(self, marks: list[tuple[int, str]]) -> None:
+        """Mark where each segment starts: (index of the shot shown, segment label)."""
+        self.marks = list(marks)
+        self.update()
 
     def _episode_changed(self, *_: object) -> None:
         self._fit_pending = True
@@ -147,6 +168,7 @@ class TimelineCanvas(QWidget):
         metrics = QFontMetricsF(self.font())
         paint = TimelinePainter(p, self.view, self.starts, self._content, self.media, metrics)
         paint.tracks(QRectF(event.rect()), self.palette(), self.session.selected)
+        paint.segment_marks(self.marks)
         drag = self._drag
         if drag is not None and drag.kind == "trim":
             paint.trim_mark(drag.index, drag.frames)
@@ -204,6 +226,10 @@ class TimelineCanvas(QWidget):
                 drag.frames = frames
                 self._relayout()
         elif drag.kind == "press" and abs(x - drag.x0) >= QApplication.startDragDistance():
+            if self.session.path is not None:  # no reorder on a path: say so, drop the drag
+                self._drag = None
+                self.session.message.emit(MOVE_ON_PATH)
+                return
             chosen = set(self.session.selected)
             drag.kind = "move"
             drag.moving = [i for i, s in enumerate(self._content.shots) if s.id in chosen]
@@ -260,8 +286,15 @@ class TimelineView(QWidget):
     """The timeline panel of the Studio window, showing ``session``'s episode."""
 
     def __init__(
-        self, session: Session, parent: QWidget | None = None, *, media: MediaCache | None = None
+        self,
+        session: Session,
+        parent: QWidget | None = None,
+        *,
+        media: MediaCache | None = None,
+        script_text: Callable[[], str] | None = None,
     ) -> None:
+        """``script_text`` gives the script the shots were broken down from, for the path
+        picker (None: the project's script file)."""
         super().__init__(parent)
         self.session = session
         self.media = media if media is not None else MediaCache(self)
@@ -269,11 +302,17 @@ class TimelineView(QWidget):
         self.episode_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.canvas = TimelineCanvas(session, self.media, self)
         self.pacing = PacingStrip(session, self.canvas.view, self)
+        self.paths = PathBar(session, script_text, self)
         self.scrollbar = QScrollBar(Qt.Orientation.Horizontal, self)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.episode_box)
+        top.addWidget(self.paths)
+        top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(2)
-        layout.addWidget(self.episode_box, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(top)
         layout.addWidget(self.pacing)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.scrollbar)
@@ -281,6 +320,8 @@ class TimelineView(QWidget):
         self.scrollbar.valueChanged.connect(self.canvas.set_scroll)
         self.canvas.viewChanged.connect(self._sync_scrollbar)
         self.canvas.viewChanged.connect(self.pacing.update)
+        self.paths.marksChanged.connect(lambda: self.canvas.set_marks(self.paths.marks))
+        self.canvas.set_marks(self.paths.marks)
         session.projectChanged.connect(self._fill_episodes)
         session.shotsChanged.connect(self._fill_episodes)
         session.episodeChanged.connect(self._show_episode)

@@ -35,6 +35,8 @@ SELECTED = QColor("#ffffff")
 PLAYHEAD = QColor("#ff4545")
 DROP = QColor("#ffd23f")
 GHOST = QColor(255, 255, 255, 70)
+SEGMENT = QColor("#b48cff")  # where a segment of a branching episode starts
+SEGMENT_BG = QColor(40, 28, 64, 220)
 LANE = QColor(128, 128, 128, 30)
 TEXT = QColor("#f4f4f4")
 AUDIO_BG = QColor("#1f4f4b")
@@ -68,8 +70,8 @@ class TrackContent:
 
     @classmethod
     def read(cls, session: Session) -> TrackContent:
-        """Read the shots of ``session``'s episode (an empty content when none is open)."""
-        shots = session.shots()
+        """Read the shots ``session``'s timeline shows (an empty content when none is open)."""
+        shots = session.timeline_shots()
         project, root = session.project, session.root
         fps = project.fps if project is not None else FrameRate(30)
         return cls(
@@ -216,6 +218,26 @@ class TimelinePainter:
         p.drawLines(lines)
         for f in labelled:
             p.drawText(QPointF(x(f) + 3, bottom - 11), fps.timecode(f))
+
+    def segment_marks(self, marks: list[tuple[int, str]]) -> None:
+        """A line through the tracks where each segment starts (``marks``: the index of its
+        first shot, its label), and the label in a tag at the foot of the video track."""
+        p, metrics, view = self.p, self.metrics, self.view
+        tag_height = metrics.height() + 2
+        for index, label in marks:
+            if not 0 <= index < len(self.starts) - 1:
+                continue
+            x = view.x(self.starts[index])
+            text = f"#{label}"
+            width = metrics.horizontalAdvance(text) + 8
+            if x + width < 0 or x > view.width:
+                continue
+            p.setPen(QPen(SEGMENT, 2))
+            p.drawLine(QLineF(x, tl.RULER.bottom - 6, x, tl.CAPTIONS.bottom))
+            tag = QRectF(x + 1, tl.VIDEO.bottom - tag_height - 2, width, tag_height)
+            p.fillRect(tag, SEGMENT_BG)
+            p.setPen(SEGMENT)
+            p.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
 
     def trim_mark(self, index: int, frames: int) -> None:
         """Shot ``index`` being trimmed to ``frames``: a line at its end and its new length."""
