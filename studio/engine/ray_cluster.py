@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import socket
 from typing import Any
 
 INSTALL_HINT = (
@@ -14,6 +15,7 @@ INSTALL_HINT = (
     '(pip install "micro-drama-studio[farm]")'
 )
 REASON_CHARS = 240
+REACH_TIMEOUT_S = 5.0
 
 
 class FarmUnavailable(RuntimeError):
@@ -41,6 +43,8 @@ def connect(address: str = "") -> bool:
     ray = require_ray()
     if ray.is_initialized():
         return False
+    if address:
+        check_reachable(address)
     options: dict[str, Any] = {
         "include_dashboard": False,
         "log_to_driver": False,  # the workers' logs stay in Ray's log folder, not in our stderr
@@ -55,6 +59,18 @@ def connect(address: str = "") -> bool:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
         raise FarmUnavailable(f"cannot start or reach {where}: {one_line(exc)}") from exc
     return True
+
+
+def check_reachable(address: str, timeout: float = REACH_TIMEOUT_S) -> None:
+    """FarmUnavailable when ``address`` is "HOST:PORT" and nothing answers there (Ray itself
+    would keep trying for minutes); other forms ("auto", "ray://…") are left to Ray."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout).close()
+    except OSError as exc:
+        raise FarmUnavailable(f"cannot reach the Ray cluster at {address}: {exc}") from None
 
 
 def disconnect() -> None:

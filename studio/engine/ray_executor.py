@@ -95,6 +95,7 @@ class RayExecutor:
         self._started_ray = False
         self._names = itertools.count()
         self._ready = threading.Event()  # connected and the slots made (or failed to)
+        self._released = threading.Event()  # stop() has ended the workers
 
     # --- the Executor protocol -------------------------------------------------------------
 
@@ -113,9 +114,10 @@ class RayExecutor:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        if self._thread is not None:
-            self._thread.join(timeout)
+        if self._thread is None:
+            return
         deadline = time.monotonic() + timeout
+        self._ready.wait(timeout)  # the slots are made (or never will be) by now
         for slot in self.slots:
             slot.interrupt()
         for slot in self.slots:
@@ -124,9 +126,9 @@ class RayExecutor:
             slot.kill()
         for slot in self.slots:
             slot.join(5.0)
-        if self._started_ray:
-            self._started_ray = False
-            disconnect()
+        self._released.set()  # the dispatcher disconnects from Ray (on the thread that joined)
+        self._thread.join(max(deadline - time.monotonic(), 5.0))
+        self._thread = None
 
     def cancel(self, job_id: str) -> None:
         self.queue.cancel(job_id)  # its ``changed`` event reaches the worker running it
@@ -160,9 +162,15 @@ class RayExecutor:
             except Exception:  # a bug here must not stop the farm: look again soon
                 log.exception("the farm's dispatcher failed")
             self._wake.wait(WAKE_S)
+        self._released.wait()
+        if self._started_ray:  # Ray is left on the thread that started it: it ends faster so
+            self._started_ray = False
+            disconnect()
 
     def _make_slots(self) -> None:
         self._started_ray = connect(self.address)
+        if self._stopping.is_set():
+            return
         count, use_gpu, note = plan_workers(self.requested)
         if note:
             self.notes.append(note)
