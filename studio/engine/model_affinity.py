@@ -5,11 +5,12 @@ A worker keeps one warm model per backend (the diffusers backend swaps its pipel
 model is asked for), so what it *holds* is a map backend -> model, learnt from the jobs it ran.
 
 - :func:`pick_worker`: a job goes to an idle worker already holding its model; else to an idle
-  worker holding nothing; else to the first idle one (which loads it).
+  worker holding nothing for its backend (no model to let go); else to the first idle one
+  (which swaps models).
 - :func:`pick_job`: the queue's next job is taken, unless its model is warm only on a busy worker
-  and every idle worker holds another model: then an idle worker takes the first waiting job of
-  the same priority whose model it holds (the busy worker takes the head job when it is free).
-  Priorities always win; within one, affinity may run a later job first.
+  and every idle worker holds another model of its backend: then an idle worker takes the first
+  waiting job of the same priority whose model it holds (the busy worker takes the head job
+  when it is free). Priorities always win; within one, affinity may run a later job first.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ class Holding:
     def holds(self, key: ModelKey) -> bool:
         return self.warm.get(key[0]) == key[1]
 
-    @property
-    def empty(self) -> bool:
-        return not self.warm
+    def free_for(self, key: ModelKey) -> bool:
+        """It holds no model of ``key``'s backend: loading one lets nothing go."""
+        return key[0] not in self.warm
 
     def ran(self, key: ModelKey) -> None:
         """It ran (so now holds) ``key``'s model: its backend's previous one was let go."""
@@ -55,7 +56,7 @@ def pick_worker(job: Job, idle: Sequence[W]) -> W:
         if worker.holds(key):
             return worker
     for worker in idle:
-        if worker.empty:
+        if worker.free_for(key):
             return worker
     return idle[0]
 
@@ -67,7 +68,7 @@ def pick_job(waiting: Sequence[Job], idle: Sequence[Holding], busy: Sequence[Hol
         return ""
     head = waiting[0]
     key = model_key(head)
-    if any(w.holds(key) or w.empty for w in idle) or not any(w.holds(key) for w in busy):
+    if any(w.holds(key) or w.free_for(key) for w in idle) or not any(w.holds(key) for w in busy):
         return ""
     for job in waiting[1:]:
         if job.priority != head.priority:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import socket
+import sys
 from typing import Any
 
 INSTALL_HINT = (
@@ -23,6 +24,8 @@ class FarmUnavailable(RuntimeError):
 
 
 def ray_installed() -> bool:
+    if "ray" in sys.modules:  # imported, or blocked (None)
+        return sys.modules["ray"] is not None
     return importlib.util.find_spec("ray") is not None
 
 

@@ -96,6 +96,7 @@ class RayExecutor:
         self._names = itertools.count()
         self._ready = threading.Event()  # connected and the slots made (or failed to)
         self._released = threading.Event()  # stop() has ended the workers
+        self._slots_changed = threading.Condition()
 
     # --- the Executor protocol -------------------------------------------------------------
 
@@ -142,9 +143,15 @@ class RayExecutor:
         """Every worker the farm has had, with the jobs it ran (a replaced one: not alive)."""
         return [info for slot in self.slots for info in slot.history()]
 
-    def wait_ready(self, timeout: float) -> bool:
-        """Wait until the farm is connected and its workers are being started."""
-        return self._ready.wait(timeout)
+    def wait_workers(self, timeout: float) -> bool:
+        """Wait until every worker has started (or the farm could not start); whether they
+        have. Jobs need not wait for this: each goes to the first worker ready."""
+
+        def started() -> bool:
+            return bool(self.error) or (self._ready.is_set() and all(s.actor for s in self.slots))
+
+        with self._slots_changed:
+            return self._slots_changed.wait_for(started, timeout)
 
     # --- the dispatcher --------------------------------------------------------------------
 
@@ -154,6 +161,7 @@ class RayExecutor:
         except FarmUnavailable as exc:
             self.error = str(exc)
         self._ready.set()
+        self._slot_changed()
         while not self._stopping.is_set():
             self._wake.clear()  # before looking, so a wake-up while looking is not lost
             try:
@@ -176,7 +184,7 @@ class RayExecutor:
             self.notes.append(note)
         head = require_ray().util.get_node_ip_address()
         setup = SlotSetup(self.queue, self.project_dir, self.on_result, self.outputs, self.config,
-                          use_gpu, self.storage, self._stopping, self.wake,
+                          use_gpu, self.storage, self._stopping, self._slot_changed,
                           lambda: f"ray-{next(self._names)}", head)  # fmt: skip
         if self._stopping.is_set():
             return
@@ -211,6 +219,11 @@ class RayExecutor:
         if slots and all(s.actor is None and s.start_error for s in slots):
             return slots[0].start_error
         return ""
+
+    def _slot_changed(self) -> None:
+        self._wake.set()
+        with self._slots_changed:
+            self._slots_changed.notify_all()
 
     def _on_event(self, event: JobEvent) -> None:
         if event.kind is EventKind.PROGRESS:
