@@ -38,6 +38,7 @@ from studio.engine.worker_messages import OnResult, Outputs, planned_outputs, re
 START_TIMEOUT_S = 120.0  # importing torch on a cold node is slow
 PROBE_TIMEOUT_S = 30.0
 RESTART_PAUSE_S = 5.0  # between tries to start an actor that would not start
+POLL_S = 0.25  # how often a start looks whether the farm is stopping
 AUTO, SHARED, OBJECT_STORE = "auto", "shared", "object store"  # storage: chosen, or found
 
 
@@ -66,7 +67,7 @@ class FarmSlot(Holding):
         self.job: Job | None = None  # assigned or running
         self.start_error = ""  # why the last actor would not start
         self.shared = False
-        self.device, self.node, self.pid = "", "", 0
+        self.device, self.node, self.node_id, self.pid = "", "", "", 0
         self.gpus: tuple[str, ...] = ()
         self.jobs, self.busy_s = 0, 0.0
         self.past: list[WorkerInfo] = []  # the actors this slot had before, dead
@@ -158,7 +159,7 @@ class FarmSlot(Holding):
         resources = {"num_gpus": 1, "num_cpus": 0} if setup.use_gpu else {"num_cpus": 1}
         actor = _remote_class().options(max_concurrency=2, **resources).remote(setup.config)
         try:
-            ready = ray.get(actor.ready.remote(), timeout=START_TIMEOUT_S)
+            ready = self._await(actor.ready.remote(), START_TIMEOUT_S)
             shared = self._probe(actor)
         except (ray.exceptions.RayError, TimeoutError) as exc:
             with contextlib.suppress(Exception):
@@ -171,10 +172,23 @@ class FarmSlot(Holding):
             self.jobs, self.busy_s = 0, 0.0
         self.name, self.actor, self.shared, self.start_error = name, actor, shared, ""
         self.pid, self.node, self.device = ready["pid"], ready["node"], ready["device"]
+        self.node_id = ready["node_id"]
         self.gpus = tuple(ready["gpus"])
         self.warm.clear()
         setup.changed()
         return True
+
+    def _await(self, ref: Any, timeout: float) -> Any:
+        """``ray.get(ref)``, given up (TimeoutError) after ``timeout`` or when the farm stops:
+        an actor that cannot be placed (no GPU free, its node gone) waits in Ray meanwhile."""
+        ray = require_ray()
+        deadline = time.monotonic() + timeout
+        while not ray.wait([ref], timeout=POLL_S)[0]:
+            if self.setup.stopping.is_set():
+                raise TimeoutError("the farm is stopping")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not ready within {timeout:.0f} s")
+        return ray.get(ref)
 
     def _probe(self, actor: Any) -> bool:
         """Whether the actor sees the project folder (writes a marker there, asks, removes it)."""
@@ -188,8 +202,7 @@ class FarmSlot(Holding):
         except OSError:
             return False
         try:
-            return bool(require_ray().get(actor.sees.remote(str(marker), token),
-                                          timeout=PROBE_TIMEOUT_S))  # fmt: skip
+            return bool(self._await(actor.sees.remote(str(marker), token), PROBE_TIMEOUT_S))
         finally:
             marker.unlink(missing_ok=True)
 

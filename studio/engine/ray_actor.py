@@ -54,6 +54,7 @@ class FarmWorker:
         return {
             "pid": os.getpid(),
             "node": ray.util.get_node_ip_address(),
+            "node_id": ray.get_runtime_context().get_node_id(),
             "gpus": [str(gpu) for gpu in ray.get_gpu_ids()],
             "device": self._runner.device_label(),
         }

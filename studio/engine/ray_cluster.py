@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 import socket
 import sys
 from typing import Any
@@ -17,6 +18,7 @@ INSTALL_HINT = (
 )
 REASON_CHARS = 240
 REACH_TIMEOUT_S = 5.0
+_BECAUSE = re.compile(r"The actor (?:is dead|died) because (.*)")
 
 
 class FarmUnavailable(RuntimeError):
@@ -101,11 +103,10 @@ def plan_workers(requested: int = 0) -> tuple[int, bool, str]:
 
 def death_reason(exc: BaseException) -> str:
     """Why an actor died, from Ray's error: "it was killed by `ray.kill`.", "its worker process
-    has died. …", cut before Ray's list of common causes."""
+    has died. …", "its node has died. …", cut before Ray's list of common causes."""
     text = " ".join(str(exc).split())
-    marker = "The actor is dead because "
-    at = text.find(marker)
-    reason = text[at + len(marker) :] if at >= 0 else text
+    found = _BECAUSE.search(text)
+    reason = found.group(1) if found else text
     reason = reason.split(" Some common causes", 1)[0].strip() or type(exc).__name__
     return reason if len(reason) <= REASON_CHARS else reason[: REASON_CHARS - 1] + "…"
 

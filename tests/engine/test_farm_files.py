@@ -99,6 +99,8 @@ def test_ray_s_death_messages_become_one_short_reason():
         "SYSTEM_ERROR Worker exit detail: Worker unexpectedly exits. Some common causes "
         "include: (1) the process was killed by the OOM killer"
     )
+    lost = RuntimeError("The actor died unexpectedly.\nThe actor died because its node has died.")
+    assert death_reason(lost) == "its node has died."
     assert death_reason(oom) == (
         "its worker process has died. Worker exit type: SYSTEM_ERROR Worker exit detail: "
         "Worker unexpectedly exits."

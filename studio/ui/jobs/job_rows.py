@@ -54,6 +54,12 @@ def summary(job: Job) -> str:
 
 
 def state_text(job: Job) -> str:
+    """The job's state, and the worker (with its GPU) that runs or ran it, when known:
+    "running 3/20 · ray-1 (GPU 1)"."""
+    return _state(job) + (f" · {job.worker}" if job.worker else "")
+
+
+def _state(job: Job) -> str:
     if job.state is JobState.RUNNING:
         if job.cancel_requested:
             return "cancelling…"
