@@ -95,6 +95,7 @@ class RayExecutor:
         self._started_ray = False
         self._names = itertools.count()
         self._ready = threading.Event()  # connected and the slots made (or failed to)
+        self._idle = threading.Event()  # the dispatcher gives no more jobs (stopping)
         self._released = threading.Event()  # stop() has ended the workers
         self._slots_changed = threading.Condition()
 
@@ -119,6 +120,7 @@ class RayExecutor:
             return
         deadline = time.monotonic() + timeout
         self._ready.wait(timeout)  # the slots are made (or never will be) by now
+        self._idle.wait(max(deadline - time.monotonic(), 0.1))  # no job is given from now on
         for slot in self.slots:
             slot.interrupt()
         for slot in self.slots:
@@ -170,6 +172,7 @@ class RayExecutor:
             except Exception:  # a bug here must not stop the farm: look again soon
                 log.exception("the farm's dispatcher failed")
             self._wake.wait(WAKE_S)
+        self._idle.set()
         self._released.wait()
         if self._started_ray:  # Ray is left on the thread that started it: it ends faster so
             self._started_ray = False
