@@ -2,8 +2,9 @@
 every finished result recorded where it belongs. The window and the command line both work
 through one :class:`Production`.
 
-**Threads.** The worker is fed by a thread of this process (:mod:`studio.engine.process_executor`);
-results and queue events arrive on it. The project is only ever changed on the *owner's* thread
+**Threads.** The worker is fed by a thread of this process (:mod:`studio.engine.process_executor`,
+or the farm's, :mod:`studio.engine.ray_executor`: see :mod:`studio.app.executors`); results and
+queue events arrive on it. The project is only ever changed on the *owner's* thread
 (the GUI thread, or the command's main thread): arrivals wait in a line, ``notify`` tells the
 owner, and the owner calls :meth:`Production.deliver`, which records each waiting result and
 hands every event, in order, to the listeners. The feeding thread waits until its result is
@@ -24,13 +25,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from studio.app.executors import ExecutorChoice, FeedingExecutor, build_executor
 from studio.app.models import worker_config
 from studio.app.results import Recorded, job_outputs, record_result
 from studio.core.request import Request
 from studio.core.result import TakeResult
 from studio.core.store import ProjectFolder
 from studio.engine.jobs import EventKind, Job, JobEvent, JobQueue, JobState
-from studio.engine.process_executor import NotRecorded, ProcessExecutor
+from studio.engine.worker_messages import NotRecorded
 
 Event = JobEvent | Recorded  # what listeners are told
 Listener = Callable[[Event], object]
@@ -74,11 +76,15 @@ class Production:
         persist: bool = True,
         notify: Callable[[], object] | None = None,
         after: Stopping | None = None,
+        executor: ExecutorChoice | None = None,
     ) -> None:
-        """``after``: the previous Production of this folder, still stopping: waited for."""
+        """``after``: the previous Production of this folder, still stopping: waited for.
+        ``executor``: the local worker (default) or the Ray farm; FarmUnavailable (one line)
+        when the farm is chosen and Ray is not installed."""
         if after is not None and after.root == folder.root:
             after.wait()
         self.folder = folder
+        self.choice = executor or ExecutorChoice()
         self.queue = JobQueue.open(folder.root) if persist else JobQueue()
         self._notify = notify or (lambda: None)
         self._arrived = threading.Event()
@@ -87,10 +93,11 @@ class Production:
         self._closing = False
         self._stopping: Stopping | None = None
         self._started = False
+        self.executor: FeedingExecutor = build_executor(
+            self.choice, self.queue, folder.root, self._on_result, worker_config(models_dir),
+            job_outputs(folder),
+        )  # fmt: skip
         self._unsubscribe = self.queue.subscribe(self._on_event)
-        self.executor = ProcessExecutor(
-            self.queue, folder.root, self._on_result, worker_config(models_dir), job_outputs(folder)
-        )
 
     @property
     def problems(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""``studio generate``: queue generation jobs for shots and run them headless in the worker."""
+"""``studio generate``: queue generation jobs for shots and run them headless, in the local worker
+or on the Ray render farm (``--executor ray``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from studio.app.results import Recorded
 from studio.cli.common import CliError, add_command, failing, print_json
+from studio.cli.executor_args import add_executor_args, executor_choice
 from studio.cli.running import report, run_queued, run_requests
 from studio.core.kinds import PICTURE_BACKENDS, Backend
 
@@ -21,7 +23,11 @@ def register(sub: Any) -> None:
 def register_generate(sub: Any) -> None:
     p = add_command(sub, "generate", cmd_generate, "generate takes for shots in the background")
     p.add_argument("project", help="project folder")
-    p.add_argument("--episode", type=int, metavar="N", help="only episode N")
+    episodes = p.add_mutually_exclusive_group()
+    episodes.add_argument("--episode", type=int, metavar="N", help="only episode N")
+    episodes.add_argument(
+        "--all-episodes", action="store_true", help="every episode (the default without --episode)"
+    )
     p.add_argument("--shot", action="append", metavar="ID", help="only this shot (repeatable)")
     p.add_argument(
         "--backend",
@@ -42,6 +48,7 @@ def register_generate(sub: Any) -> None:
         "was stopped) instead of planning new ones; without it they are left alone",
     )
     p.add_argument("--json", action="store_true", help="print the takes made as JSON")
+    add_executor_args(p)
 
 
 def register_regenerate(sub: Any) -> None:
@@ -52,6 +59,7 @@ def register_regenerate(sub: Any) -> None:
     p.add_argument("--prompt", help="a new prompt")
     p.add_argument("--steps", type=int, help="a new step count")
     p.add_argument("--json", action="store_true", help="print the take made as JSON")
+    add_executor_args(p)
 
 
 def cmd_regenerate(args: argparse.Namespace) -> int:
@@ -61,10 +69,13 @@ def cmd_regenerate(args: argparse.Namespace) -> int:
 
     changes = {k: getattr(args, k) for k in ("seed", "prompt", "steps")}
     changes = {k: v for k, v in changes.items() if v is not None}
+    choice = executor_choice(args)
     with open_project(resolve_root(args.project)) as folder:
         _, take = failing(find_take, folder.project, args.take, archived=True)
         requests = failing(regenerated, take, **changes)
-        made, failures = run_requests(folder, requests, describe_take(folder), quiet=args.json)
+        made, failures = run_requests(
+            folder, requests, describe_take(folder), quiet=args.json, executor=choice
+        )
     if args.json:
         print_json(made)
     for line in failures:
@@ -85,10 +96,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.backend == Backend.DIFFUSERS and not model:
         model = failing(first_image_model)
     choice = Choice(model, args.seed, args.variations, args.steps, args.size, args.ip_adapter)
+    where = executor_choice(args)
     with open_project(resolve_root(args.project)) as folder:
         shots = failing(select_shots, folder.project, args.episode, args.shot)
         requests = failing(shot_requests, folder.project, shots, choice)
-        made, failures = run_requests(folder, requests, describe_take(folder), quiet=args.json)
+        made, failures = run_requests(
+            folder, requests, describe_take(folder), quiet=args.json, executor=where
+        )
     return report(made, failures, "{n} take{s} made", args.json)
 
 
@@ -96,10 +110,12 @@ def _generate_queued(args: argparse.Namespace) -> int:
     from studio.core.store import open_project, resolve_root
 
     planned = [args.shot, args.episode, args.model, args.backend, args.seed, args.steps, args.size]
-    if any(v is not None for v in planned) or args.ip_adapter or args.variations != 1:
+    chosen = args.ip_adapter or args.variations != 1 or args.all_episodes
+    if any(v is not None for v in planned) or chosen:
         raise CliError("--queued runs the jobs already in jobs.json: give no other options")
+    where = executor_choice(args)
     with open_project(resolve_root(args.project)) as folder:
-        made, failures = run_queued(folder, describe_any, quiet=args.json)
+        made, failures = run_queued(folder, describe_any, quiet=args.json, executor=where)
     return report(made, failures, "{n} take{s} made", args.json)
 
 

@@ -1,17 +1,21 @@
-"""Running jobs from a command: the project's :class:`~studio.app.production.Production`, with a
-status line on stderr, each result saved as it is recorded, and one line per failed job."""
+"""Running jobs from a command: the project's :class:`~studio.app.production.Production` (on
+the local worker or the Ray farm), with a status line per worker on stderr, each result saved as
+it is recorded, one line per failed job and a summary (:mod:`studio.cli.job_progress`)."""
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from studio.app.production import ENDINGS, Production
+from studio.app.executors import ExecutorChoice
+from studio.app.production import Production
 from studio.app.results import Recorded
-from studio.cli.common import print_json, warn
+from studio.cli.common import CliError, print_json, warn
+from studio.cli.job_progress import JobProgress, summary_lines
 from studio.core.request import Request
-from studio.engine.jobs import EventKind, Job, JobEvent, JobState
+from studio.engine.jobs import Job, JobEvent, JobState
 
 # What a command prints for one recorded result (on the main thread; saved after it).
 Describe = Callable[[Recorded], dict[str, Any]]
@@ -24,13 +28,14 @@ def run_requests(
     *,
     quiet: bool,
     persist: bool = True,
+    executor: ExecutorChoice | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Queue ``requests`` in the project's ``jobs.json`` (in memory only without ``persist``)
     and run them (only them: other jobs queued there are left alone, and a note says how to
-    run them)."""
+    run them) on ``executor`` (default: the local worker)."""
     if not requests:
         return [], []
-    production = Production(folder, persist=persist)
+    production = _production(folder, persist, executor)
     _warn_problems(production)
     others = len(production.waiting())
     jobs = production.submit(requests)
@@ -44,9 +49,11 @@ def run_requests(
     return run_jobs(folder, production, jobs, describe, quiet=quiet)
 
 
-def run_queued(folder: Any, describe: Describe, *, quiet: bool) -> tuple[list[dict], list[str]]:
+def run_queued(
+    folder: Any, describe: Describe, *, quiet: bool, executor: ExecutorChoice | None = None
+) -> tuple[list[dict], list[str]]:
     """Run the jobs left queued in ``jobs.json`` (takes, voices, references: any kind)."""
-    production = Production(folder)
+    production = _production(folder, True, executor)
     _warn_problems(production)
     waiting = set(production.waiting())
     jobs = [job for job in production.jobs() if job.id in waiting]
@@ -61,7 +68,7 @@ def run_jobs(
     folder: Any, production: Production, jobs: list[Job], describe: Describe, *, quiet: bool
 ) -> tuple[list[dict[str, Any]], list[str]]:
     made: list[dict[str, Any]] = []
-    progress = _Progress(len(jobs), quiet)
+    progress = JobProgress(len(jobs), quiet)
     ids = {job.id for job in jobs}
 
     def on_event(event: JobEvent | Recorded) -> None:
@@ -74,6 +81,7 @@ def run_jobs(
             progress.show(event)
 
     production.listen(on_event)
+    began = time.monotonic()
     try:
         production.run(jobs)
     finally:
@@ -84,6 +92,12 @@ def run_jobs(
         for i in (job.id for job in jobs)
         if queue.get(i).state is JobState.FAILED
     ]
+    if not quiet:
+        executor = production.executor
+        notes = list(getattr(executor, "notes", []))
+        wall = time.monotonic() - began
+        lines = summary_lines(len(made), len(failures), executor.workers(), wall, notes)
+        print("\n".join(lines), file=sys.stderr)
     return made, failures
 
 
@@ -103,37 +117,15 @@ def _target(job: Job) -> str:
     return f"shot {job.request.shot_id}"
 
 
+def _production(folder: Any, persist: bool, executor: ExecutorChoice | None) -> Production:
+    from studio.engine.ray_cluster import FarmUnavailable
+
+    try:
+        return Production(folder, persist=persist, executor=executor)
+    except FarmUnavailable as exc:
+        raise CliError(str(exc)) from None
+
+
 def _warn_problems(production: Production) -> None:
     for problem in production.problems:
         warn(problem)
-
-
-class _Progress:
-    """One status line on stderr: ``[3/10] sh-1a2b3c4d  step 2/5``."""
-
-    def __init__(self, total: int, quiet: bool) -> None:
-        self.total = total
-        self.done = 0
-        self.live = sys.stderr.isatty() and not quiet
-        self.quiet = quiet
-
-    def show(self, event: JobEvent) -> None:
-        kind = event.kind
-        if kind in ENDINGS:
-            self.done += 1
-        if self.quiet or event.job is None:
-            return
-        line = f"[{self.done}/{self.total}] {event.job.request.shot_id}"
-        if kind is EventKind.PROGRESS and event.total:
-            line += f"  step {event.step}/{event.total}"
-        elif kind in (EventKind.FAILED, EventKind.CANCELLED):
-            line += f"  {kind.value}: {event.error or ''}".rstrip()
-        if self.live:
-            sys.stderr.write("\r\033[K" + line)
-            sys.stderr.flush()
-        elif kind in ENDINGS:
-            print(line, file=sys.stderr)
-
-    def end(self) -> None:
-        if self.live:
-            sys.stderr.write("\n")

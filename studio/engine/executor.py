@@ -9,11 +9,12 @@ themselves). A cancel of a running job reaches the executor as the queue's ``cha
 with ``job.cancel_requested`` set, or by polling ``queue.is_cancel_requested(job_id)``.
 
 Implementations: :class:`InlineExecutor` here (a thread of this process: tests, CPU-only
-animatics); the worker-process executor (one process per GPU); and, later, a Ray executor that
-implements the same four methods: ``start`` connects to the cluster and starts a dispatcher
-thread that claims jobs with ``next_job`` and submits them as Ray tasks, whose progress comes back
-through an actor or queue and is reported to the ``JobQueue`` the same way; ``cancel`` calls
-``ray.cancel``. The app and the CLI do not change.
+animatics); the worker-process executor (one process per GPU,
+:mod:`studio.engine.process_executor`); and the Ray executor (:mod:`studio.engine.ray_executor`:
+one Ray actor per GPU of a workstation or a cluster, each running the worker's own code). The
+app and the CLI do not change with the executor. An executor that can say who runs its jobs
+also offers ``workers() -> list[WorkerInfo]`` and names the worker on each job it starts
+(``queue.started(job_id, worker=...)``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from studio.engine.jobs import EventKind, Job, JobEvent, JobQueue
@@ -32,6 +34,24 @@ ProgressFn = Callable[..., None]
 # run(job, progress, cancelled) -> the id of the take it made; when ``cancelled()`` turns true it
 # should stop soon (return "" or raise): it is then reported cancelled.
 RunFn = Callable[[Job, ProgressFn, Callable[[], bool]], str]
+
+
+@dataclass(frozen=True)
+class WorkerInfo:
+    """One worker of an executor and what it has done, for summaries and the Jobs panel."""
+
+    name: str  # "local", "ray-0"
+    device: str = ""  # the worker's own description: "cpu", "cuda:0 (NVIDIA H100 …)"
+    gpus: tuple[str, ...] = ()  # the GPU ids it owns (Ray's ids: its CUDA_VISIBLE_DEVICES)
+    node: str = ""  # the Ray node's address ("" for this machine's worker process)
+    storage: str = ""  # "shared": it writes takes in place; "object store": shipped back
+    jobs: int = 0  # attempts it ran to an end (done, failed or cancelled)
+    busy_s: float = 0.0  # seconds it spent running them
+    alive: bool = True
+
+    @property
+    def on_gpu(self) -> bool:
+        return bool(self.gpus) or self.device.startswith("cuda")
 
 
 @runtime_checkable

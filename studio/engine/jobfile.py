@@ -75,6 +75,7 @@ class Job:
     retry_of: str = ""  # the failed or cancelled job this one retries
     cancel_requested: bool = False  # running: the executor was asked to stop it
     progress: tuple[int, int] | None = None  # (step, total) while running; not saved
+    worker: str = ""  # who runs (ran) it: "local (cuda:0)", "ray-1 (GPU 1)"; not saved
 
 
 @dataclass(slots=True)

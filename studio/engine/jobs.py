@@ -160,7 +160,7 @@ class JobQueue:
                 return None
             best.state, best.started, best.finished = JobState.RUNNING, now(), ""
             best.attempts += 1
-            best.progress, best.cancel_requested = None, False
+            best.progress, best.cancel_requested, best.worker = None, False, ""
             events.append(job_event(EventKind.STARTED, best))
             return replace(best)
 
@@ -170,12 +170,14 @@ class JobQueue:
             job = self._jobs.get(job_id)
             return job is None or job.cancel_requested or job.state is JobState.CANCELLED
 
-    def started(self, job_id: str) -> None:
+    def started(self, job_id: str, worker: str = "") -> None:
         """Optional: the device really began a job claimed earlier (a remote worker picked it
-        up); restamps ``started`` and sends ``changed``. ``next_job`` made it running."""
+        up); restamps ``started``, names the ``worker`` running it (not saved) and sends
+        ``changed``. ``next_job`` made it running."""
         with self._changing() as events:
             if job := self._running(job_id, "started"):
                 job.started = now()
+                job.worker = worker or job.worker
                 events.append(job_event(EventKind.CHANGED, job))
 
     def progress(self, job_id: str, step: int, total: int, preview: Any = None) -> None:

@@ -12,42 +12,34 @@ import contextlib
 import multiprocessing
 import signal
 import threading
-from collections.abc import Callable, Collection
+import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from studio.core.model import new_id
-from studio.core.paths import resolve_inside
-from studio.core.request import RequestKind
-from studio.core.result import TakeResult
 from studio.engine.crash_log import failure_line
+from studio.engine.executor import WorkerInfo
 from studio.engine.jobs import Job, JobQueue
-from studio.engine.worker import RunOrder, WorkerConfig, result_from_json, worker_main
+from studio.engine.worker import RunOrder, WorkerConfig, worker_main
+from studio.engine.worker_messages import (
+    NotRecorded,
+    OnResult,
+    Outputs,
+    planned_outputs,
+    report,
+    take_outputs,
+)
+
+__all__ = ["NotRecorded", "OnResult", "Outputs", "ProcessExecutor", "take_outputs"]
 
 START_TIMEOUT_S = 120.0  # importing torch on a cold disk is slow
 POLL_S = 0.05
-
-# Called with the job, the new take's id and the finished result; records the take.
-OnResult = Callable[[Job, str, TakeResult], None]
-# Where a job's files go: (media, keyframe) relative to the project folder ("" = no keyframe).
-Outputs = Callable[[Job, str], tuple[str, str]]
-
-
-def take_outputs(job: Job, take_id: str) -> tuple[str, str]:
-    """A shot's take: ``takes/<shot>/<take>.mp4``, and its keyframe ``.png`` for image requests."""
-    request = job.request
-    media = f"takes/{request.shot_id}/{take_id}.mp4"
-    keyframe = f"takes/{request.shot_id}/{take_id}.png" if request.kind is RequestKind.IMAGE else ""
-    return media, keyframe
+WORKER_NAME = "local"  # the name a job's ``worker`` shows
 
 
 class WorkerDied(Exception):
     pass
-
-
-class NotRecorded(Exception):
-    """Raised by ``on_result`` when the result cannot be taken now (the app is closing the
-    project): the job goes back to the queue and runs again next time."""
 
 
 class ProcessExecutor:
@@ -78,6 +70,8 @@ class ProcessExecutor:
         self._conn: Any = None
         self._current = ""
         self.device = ""  # the worker's device, once it said "ready"
+        self._jobs = 0  # attempts run to an end, and the seconds they took
+        self._busy_s = 0.0
 
     # --- the Executor protocol -------------------------------------------------------------
 
@@ -105,6 +99,13 @@ class ProcessExecutor:
     def wake(self) -> None:
         self._wakeup.set()
 
+    def workers(self) -> list[WorkerInfo]:
+        """The one worker, and the jobs it ran."""
+        gpu = (str(self.config.device_index),) if self.device.startswith("cuda") else ()
+        alive = self.worker_pid is not None
+        return [WorkerInfo(WORKER_NAME, self.device, gpu, jobs=self._jobs, busy_s=self._busy_s,
+                           alive=alive)]  # fmt: skip
+
     @property
     def worker_pid(self) -> int | None:
         process = self._process
@@ -128,25 +129,28 @@ class ProcessExecutor:
 
     def _run(self, job: Job) -> None:
         take_id = new_id("tk")
-        try:
-            media, keyframe = self.outputs(job, take_id)
-            for rel in filter(None, (media, keyframe)):  # checked when written, links included
-                resolve_inside(self.project_dir, rel)
-        except (ValueError, KeyError) as exc:  # its shot or character is gone, or a bad path
-            self.queue.failed(job.id, f"nowhere to put the result: {exc}", retry=False)
+        planned = planned_outputs(self.queue, job, take_id, self.outputs, self.project_dir)
+        if planned is None:
             return
+        media, keyframe = planned
         order = RunOrder(job.id, job.request.to_json(), str(self.project_dir), media, keyframe)
         self._cancel.clear()
         self._current = job.id
+        began = 0.0
         try:
             conn = self._ensure_worker()
             conn.send(("run", order))
+            began = time.monotonic()
+            self.queue.started(job.id, worker=f"{WORKER_NAME} ({self.device.split(' ')[0]})")
             self._follow(job, take_id, conn)
         except WorkerDied as exc:
             self._forget_worker()
             self.queue.failed(job.id, f"the generation worker {exc}", retry=True)
         finally:
             self._current = ""
+            if began:
+                self._jobs += 1
+                self._busy_s += time.monotonic() - began
 
     def _follow(self, job: Job, take_id: str, conn: Any) -> None:
         """Relay the worker's messages for ``job`` until it ends one way or another."""
@@ -156,29 +160,8 @@ class ProcessExecutor:
                 if self._wants_cancel(job.id):
                     self._cancel.set()
                 continue
-            kind = message[0]
-            if kind == "progress":
-                _, _, step, total, preview = message
-                self.queue.progress(job.id, step, total, preview)
-            elif kind == "done":
-                result = result_from_json(message[2])
-                try:
-                    self.on_result(job, take_id, result)
-                except NotRecorded:
-                    self.queue.requeue(job.id)
-                except Exception as exc:  # recording failed: the job failed, the file stays
-                    self.queue.failed(job.id, f"could not record the take: {exc}", retry=False)
-                else:
-                    self.queue.finished(job.id, take_id)
-                return
-            elif kind == "failed":
-                self.queue.failed(job.id, message[2], retry=False)
-                return
-            elif kind == "cancelled":
-                if self._stopping.is_set():  # not the user's cancel: the job runs next time
-                    self.queue.requeue(job.id)
-                else:
-                    self.queue.cancelled(job.id)
+            stopping = self._stopping.is_set()
+            if report(self.queue, job, take_id, message, self.on_result, stopping=stopping):
                 return
 
     def _receive(self, conn: Any) -> Any:

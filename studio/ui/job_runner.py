@@ -13,12 +13,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.app.executors import ExecutorChoice, FeedingExecutor
 from studio.app.production import Event, Production, Stopping
 from studio.app.results import Recorded
 from studio.core.request import Request
 from studio.core.store import ProjectFolder
 from studio.engine.jobs import Job, JobQueue
-from studio.engine.process_executor import ProcessExecutor
 
 
 class JobRunner(QObject):
@@ -36,10 +36,14 @@ class JobRunner(QObject):
         models_dir: Path | None,
         parent: QObject | None = None,
         after: Stopping | None = None,
+        executor: ExecutorChoice | None = None,
     ) -> None:
-        """``after``: the previous runner of this folder, still stopping (waited for)."""
+        """``after``: the previous runner of this folder, still stopping (waited for);
+        ``executor``: where the jobs run (default: the local worker). FarmUnavailable when the
+        farm is chosen and Ray is not installed."""
         super().__init__(parent)
-        self.production = Production(folder, models_dir, notify=self._wake.emit, after=after)
+        self.production = Production(folder, models_dir, notify=self._wake.emit, after=after,
+                                     executor=executor)  # fmt: skip
         self._wake.connect(self._deliver)  # queued: the signal crosses threads
         self.production.listen(self._forward)
         self.production.start()
@@ -49,7 +53,7 @@ class JobRunner(QObject):
         return self.production.queue
 
     @property
-    def executor(self) -> ProcessExecutor:
+    def executor(self) -> FeedingExecutor:
         return self.production.executor
 
     @property

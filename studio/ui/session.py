@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from studio.app.executors import ExecutorChoice
 from studio.app.planner import Choice
 from studio.app.production import Stopping
 from studio.app.saved_script import SavedScript
@@ -64,6 +65,7 @@ class Session(QObject):
         self.models_dir = models_dir  # None: the engine's default folder
         self.runner: JobRunner | None = None  # the open project's jobs, when it is writable
         self.generation = Choice()  # the model chosen in Settings, for shots and references
+        self.executor = ExecutorChoice()  # where jobs run, chosen in Settings (next project)
         self.registry: Registry | None = None  # the models folder as last read in the background
         self.stopping: Stopping | None = None  # the last closed project's worker, stopping
         self._saved_script = SavedScript(SCRIPT_REL, None)  # see discard()
@@ -255,13 +257,19 @@ class Session(QObject):
     def _start_jobs(self, folder: ProjectFolder) -> list[str]:
         """The project's job queue and its worker feed (the worker process starts with the
         first job); lines about a damaged queue file."""
+        from studio.engine.ray_cluster import FarmUnavailable
         from studio.ui.job_runner import JobRunner
 
-        runner = JobRunner(folder, self.models_dir, self, after=self.stopping)
+        problems: list[str] = []
+        try:
+            runner = JobRunner(folder, self.models_dir, self, self.stopping, self.executor)
+        except FarmUnavailable as exc:  # the farm was chosen, Ray is not there: run here
+            problems.append(f"{exc}; jobs run on this machine's worker")
+            runner = JobRunner(folder, self.models_dir, self, after=self.stopping)
         runner.event.connect(self.jobEvent)
         runner.recorded.connect(self._recorded)
         self.runner = runner
-        return runner.problems
+        return [*problems, *runner.problems]
 
     def _recorded(self, recorded: Any) -> None:
         """A finished job's result is in the project (not an edit: it is never undone): say

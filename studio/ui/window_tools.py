@@ -29,6 +29,7 @@ class WindowTools(QObject):
         self.status = status
         self.prefs = Preferences.load(settings)
         session.generation = self.generation_choice()
+        session.executor = self.prefs.executor_choice()
         self.refresh_models()
         self.dialog: object = None  # the dialog open now (one at a time)
         self.recover_box: QMessageBox | None = None
@@ -110,6 +111,7 @@ class WindowTools(QObject):
 
         self.prefs = prefs
         self.session.generation = self.generation_choice()
+        self.session.executor = prefs.executor_choice()  # for the next project opened
         apply_theme(QApplication.instance(), prefs.theme)  # type: ignore[arg-type]
         self._restart_autosave()
         if self.session.models_dir != prefs.models_path():

@@ -7,6 +7,7 @@ the queue, temp files) is the real thing.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -75,6 +76,19 @@ class RaisingBackend:
         raise ValueError("bad tensor shape\n  (1, 4, 8) vs (1, 4, 9)")
 
 
+class WhereBackend(SlowBackend):
+    """As :class:`SlowBackend`, but its take says where it ran: the process and the GPUs it was
+    given (``CUDA_VISIBLE_DEVICES``), as JSON."""
+
+    name = "where"
+
+    def run(self, request: Request, ctx: RunContext) -> Rendered:
+        rendered = super().run(request, ctx)
+        place = {"pid": os.getpid(), "cuda": os.environ.get("CUDA_VISIBLE_DEVICES")}
+        ctx.output.write_text(json.dumps(place))
+        return rendered
+
+
 class DoublesBackend:
     """Stands in for the diffusers backend (register it as ``Backend.DIFFUSERS``): runs the
     double the request's ``model`` names, as the real one loads the model it names; each double
@@ -86,6 +100,7 @@ class DoublesBackend:
         "crash": CrashingBackend,
         "quiet": QuietBackend,
         "raise": RaisingBackend,
+        "where": WhereBackend,
     }
 
     def __init__(self) -> None:

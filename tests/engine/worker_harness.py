@@ -1,6 +1,7 @@
 """A real worker process fed from a real job queue, for tests that need the whole path: spawn,
 pipe, temporary names, cancel, results. ``Harness(tmp, models_dir, backends)``; stop it with
-``harness.executor.stop()`` (the fixtures that build one do)."""
+``harness.executor.stop()`` (the fixtures that build one do). ``Harness(..., executor=RayExecutor,
+workers=2)`` runs the same queue on the Ray farm instead (keywords go to the executor)."""
 
 from __future__ import annotations
 
@@ -16,16 +17,24 @@ WAIT_S = 150
 
 
 class Harness:
-    def __init__(self, root: Path, models_dir: Path, backends: dict[str, str]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        models_dir: Path,
+        backends: dict[str, str],
+        executor: Any = ProcessExecutor,
+        queue: JobQueue | None = None,
+        **options: Any,
+    ) -> None:
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
-        self.queue = JobQueue()
+        self.queue = JobQueue() if queue is None else queue
         self.results: dict[str, tuple[str, Any]] = {}
         self.events: list[Any] = []
         self.progressed = threading.Event()
         self.queue.subscribe(self._event)
         config = WorkerConfig(models_dir=str(models_dir), backends=backends)
-        self.executor = ProcessExecutor(self.queue, self.root, self._record, config)
+        self.executor = executor(self.queue, self.root, self._record, config, **options)
 
     def _event(self, event: Any) -> None:
         self.events.append(event)

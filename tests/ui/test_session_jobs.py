@@ -1,10 +1,14 @@
 """The session runs jobs in a worker process and records their results on the GUI thread;
-review edits are undoable and keep takes that arrived meanwhile."""
+review edits are undoable and keep takes that arrived meanwhile. The farm chosen without Ray
+installed: the project opens, says so, and its jobs run in the local worker."""
 
 from __future__ import annotations
 
+import sys
+
 from workflow_window import finish
 
+from studio.app.executors import ExecutorChoice
 from studio.core.model import TakeState
 from studio.engine.jobs import JobState
 from studio.ui import actions
@@ -54,3 +58,22 @@ def test_cancel_a_queued_job(qtbot, session) -> None:
     assert done[jobs[0].id].state is JobState.CANCELLED
     assert all(done[j.id].state is JobState.DONE for j in jobs[1:])
     assert not session.project.find_shot(shot_ids[0]).takes
+
+
+def test_the_farm_without_ray_falls_back_to_the_local_worker_and_says_so(
+    qtbot, project, tmp_path, monkeypatch
+) -> None:
+    from studio.engine.process_executor import ProcessExecutor
+    from studio.ui.session import Session
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the [farm] extra were not installed
+    (tmp_path / "models").mkdir()
+    session = Session(models_dir=tmp_path / "models")
+    session.executor = ExecutorChoice("ray")
+    try:
+        problems = session.open(project)
+        assert any("install micro-drama-studio[farm]" in line and "this machine's worker" in line
+                   for line in problems), problems  # fmt: skip
+        assert isinstance(session.runner.executor, ProcessExecutor)
+    finally:
+        session.close()

@@ -1,6 +1,7 @@
-"""The Settings dialog: the models folder, the default backend and model, the autosave interval
-and the theme. OK checks the choices, then stores them (``Preferences.save``) and emits
-``saved``; the window applies them."""
+"""The Settings dialog: the models folder, the default backend and model, the autosave interval,
+the theme, and where jobs run (the local worker, or the Ray farm: its cluster address and
+worker count). OK checks the choices, then stores them (``Preferences.save``) and emits
+``saved``; the window applies them (where jobs run: from the next project opened)."""
 
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.app.executors import KINDS, RAY
 from studio.app.models import scan_models as scan
 from studio.core.kinds import PIPELINE_KINDS, Backend
 from studio.engine.models_dir import models_dir
 from studio.engine.registry import Registry
 from studio.ui.dialogs.models_dialog import model_failure
-from studio.ui.dialogs.preferences import AUTOSAVE_MINUTES, BACKENDS, Preferences
+from studio.ui.dialogs.preferences import AUTOSAVE_MINUTES, BACKENDS, FARM_WORKERS, Preferences
 from studio.ui.tasks import run_in_background
 from studio.ui.theme import THEMES
 
@@ -68,6 +70,18 @@ class SettingsDialog(QDialog):
         self.theme = QComboBox()
         self.theme.addItems(list(THEMES))
         self.theme.setCurrentText(prefs.theme)
+        self.executor = QComboBox()
+        self.executor.addItems(list(KINDS))
+        self.executor.setCurrentText(prefs.executor)
+        self.executor.setToolTip("local: this machine's worker; ray: the render farm, one worker "
+                                 "per GPU (from the next project opened)")  # fmt: skip
+        self.executor.currentTextChanged.connect(self._executor_chosen)
+        self.ray_address = QLineEdit(prefs.ray_address)
+        self.ray_address.setPlaceholderText("default: a local Ray with this machine's GPUs")
+        self.ray_workers = QSpinBox()
+        self.ray_workers.setRange(*FARM_WORKERS)
+        self.ray_workers.setSpecialValueText("one per GPU")
+        self.ray_workers.setValue(prefs.ray_workers)
         self.problem = QLabel("")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #ff5555")
@@ -77,6 +91,9 @@ class SettingsDialog(QDialog):
         form.addRow("Default model", self.model)
         form.addRow("Autosave every", self.autosave)
         form.addRow("Theme", self.theme)
+        form.addRow("Run jobs on", self.executor)
+        form.addRow("Ray cluster", self.ray_address)
+        form.addRow("Farm workers", self.ray_workers)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -87,10 +104,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self._backend_chosen(prefs.backend)
+        self._executor_chosen(prefs.executor)
         self.list_models()
 
     def edited(self) -> Preferences:
         """The preferences as the form shows them (not yet checked or stored)."""
+        farm = self.executor.currentText() == RAY
         return Preferences(
             models_dir=self.models_folder.text().strip(),
             backend=self.backend.currentText(),
@@ -98,6 +117,9 @@ class SettingsDialog(QDialog):
             if self.backend.currentText() == Backend.DIFFUSERS else "",
             autosave_minutes=self.autosave.value(),
             theme=self.theme.currentText(),
+            executor=self.executor.currentText(),
+            ray_address=self.ray_address.text().strip() if farm else "",
+            ray_workers=self.ray_workers.value() if farm else 0,
         )  # fmt: skip
 
     def check(self, prefs: Preferences) -> str:
@@ -106,6 +128,11 @@ class SettingsDialog(QDialog):
             return f"The models folder {prefs.models_dir} does not exist: choose an existing folder"
         if prefs.backend == Backend.DIFFUSERS and not prefs.model:
             return "Choose the default model for the diffusers backend (see Models)"
+        if prefs.executor == RAY:
+            from studio.engine.ray_cluster import INSTALL_HINT, ray_installed
+
+            if not ray_installed():
+                return INSTALL_HINT[0].upper() + INSTALL_HINT[1:]
         return ""
 
     def accept(self) -> None:
@@ -158,3 +185,7 @@ class SettingsDialog(QDialog):
 
     def _backend_chosen(self, backend: str) -> None:
         self.model.setEnabled(backend == Backend.DIFFUSERS)
+
+    def _executor_chosen(self, executor: str) -> None:
+        for field in (self.ray_address, self.ray_workers):
+            field.setEnabled(executor == RAY)

@@ -54,6 +54,13 @@ def summary(job: Job) -> str:
 
 
 def state_text(job: Job) -> str:
+    """The job's state, and the worker (with its GPU) that runs or ran it, when known:
+    "running 3/20 · ray-1 (GPU 1)" (a job waiting again after a failure names none)."""
+    shown = job.worker and job.state not in WAITING
+    return _state(job) + (f" · {job.worker}" if shown else "")
+
+
+def _state(job: Job) -> str:
     if job.state is JobState.RUNNING:
         if job.cancel_requested:
             return "cancelling…"

@@ -120,8 +120,8 @@ class JobsPanel(QWidget):
         runner = self.session.runner
         jobs = [] if runner is None else [j for j in runner.jobs() if j.id not in self._hidden]
         self.model.set_jobs(jobs)
-        if runner is not None:
-            self.meter.set_device(runner.executor.device)
+        if runner is not None:  # the farm has no one device: its workers show in the status
+            self.meter.set_device(getattr(runner.executor, "device", ""))
             self.pause_action.setChecked(runner.queue.paused)
         self.status.setText(self._status_text(jobs))
         self._update_actions()
@@ -155,6 +155,11 @@ class JobsPanel(QWidget):
             parts.append(f"{counts[JobState.FAILED]} failed")
         if runner.queue.paused:
             parts.append("queue paused")
+        farm = [w for w in runner.executor.workers() if w.alive and w.name != "local"]
+        if farm:
+            names = ", ".join(f"{w.name} ({'GPU ' + ','.join(w.gpus) if w.gpus else 'cpu'})"
+                              for w in farm)  # fmt: skip
+            parts.append(f"farm: {names}")
         return " · ".join(parts)
 
     def selected_jobs(self) -> list[Job]:

@@ -1,9 +1,11 @@
 """The small dialogs on real widgets and a real ini file: preferences round-trip (bad values fall
 back), Settings checks and saves, Stats shows the figures of a project with reviewed takes, Help
-lists and filters the shortcuts of given actions; the light and dark themes apply."""
+lists and filters the shortcuts of given actions; the light and dark themes apply. Settings
+choose where jobs run: the local worker or the Ray farm (its address and worker count)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from studio.app.executors import ExecutorChoice
 from studio.core.model import Episode, Project, Scene, Shot, ShotKind, Take, TakeState
 from studio.core.stats import episode_stats, totals
 from studio.engine.models_dir import models_dir
@@ -79,6 +82,45 @@ def test_settings_dialog_saves_what_was_chosen(qtbot, ini, tmp_path) -> None:
     expected = Preferences(str(tmp_path), "animatic", "", 5, "light")
     assert saved.args == [expected]
     assert Preferences.load(reopened(ini)) == expected
+
+
+def test_settings_choose_the_ray_farm_its_cluster_and_its_workers(qtbot, ini) -> None:
+    dialog = SettingsDialog(ini)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.scanning)
+    assert dialog.executor.currentText() == "local"
+    assert not dialog.ray_address.isEnabled() and not dialog.ray_workers.isEnabled()
+    dialog.executor.setCurrentText("ray")
+    assert dialog.ray_address.isEnabled() and dialog.ray_workers.isEnabled()
+    assert dialog.ray_workers.text() == "one per GPU"  # 0, said in words
+    dialog.ray_address.setText(" 10.0.0.7:6379 ")
+    dialog.ray_workers.setValue(4)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.accept()
+    expected = Preferences(executor="ray", ray_address="10.0.0.7:6379", ray_workers=4)
+    assert saved.args == [expected]
+    assert Preferences.load(reopened(ini)) == expected
+    assert expected.executor_choice() == ExecutorChoice("ray", "10.0.0.7:6379", 4)
+
+    again = SettingsDialog(reopened(ini))  # back to the local worker: the farm fields go
+    qtbot.addWidget(again)
+    assert again.ray_address.text() == "10.0.0.7:6379" and again.ray_workers.value() == 4
+    again.executor.setCurrentText("local")
+    again.accept()
+    assert Preferences.load(reopened(ini)) == Preferences()
+    assert Preferences().executor_choice() == ExecutorChoice()
+
+
+def test_settings_refuse_the_farm_when_ray_is_not_installed(qtbot, ini, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the [farm] extra were not installed
+    dialog = SettingsDialog(ini)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.executor.setCurrentText("ray")
+    dialog.accept()
+    assert dialog.isVisible() and "install micro-drama-studio[farm]" in dialog.problem.text()
+    assert Preferences.load(reopened(ini)) == Preferences()
 
 
 def test_settings_refuses_a_missing_models_folder_and_keeps_the_old_values(

@@ -123,6 +123,8 @@ def test_pause_cancel_retry_and_run_to_done_without_blocking(qtbot, session) -> 
     assert _state(panel, second.id) is JobState.DONE
     assert _state(panel, retried.id) is JobState.DONE
     assert any(t.startswith("running") for t in seen)  # the rows showed the jobs running
+    assert any(t.startswith("running") and " · local (" in t for t in seen), seen  # and where
+    assert state_text(panel.model.job(panel.model.row_of(second.id))).startswith("done · local (")
     assert panel.model.preview(second.id) is not None  # the latest preview is kept
     assert panel.model.preview(retried.id) is not None
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
