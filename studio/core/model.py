@@ -272,6 +272,13 @@ class Project:
                 return shot
         raise KeyError(f"no shot {shot_id}")
 
+    def episode_of(self, shot_id: str) -> int:
+        """The number of the episode holding ``shot_id``; KeyError if none does."""
+        for episode in self.episodes:
+            if any(shot.id == shot_id for shot in episode.shots()):
+                return episode.number
+        raise KeyError(shot_id)
+
     def character(self, name: str) -> Character | None:
         for character in self.characters:
             if character.name == name:

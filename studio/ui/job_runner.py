@@ -91,3 +91,21 @@ class JobRunner(QObject):
 
     def _forward(self, event: Event) -> None:
         (self.recorded if isinstance(event, Recorded) else self.event).emit(event)
+
+
+def open_runner(
+    folder: ProjectFolder,
+    models_dir: Path,
+    parent: QObject,
+    after: Stopping | None,
+    executor: ExecutorChoice,
+) -> tuple[JobRunner, list[str]]:
+    """The runner of ``folder``'s jobs on ``executor``; when that is the farm and Ray is not
+    installed, the local worker, with a line saying so."""
+    from studio.engine.ray_cluster import FarmUnavailable
+
+    try:
+        return JobRunner(folder, models_dir, parent, after, executor), []
+    except FarmUnavailable as exc:
+        line = f"{exc}; jobs run on this machine's worker"
+        return JobRunner(folder, models_dir, parent, after=after), [line]

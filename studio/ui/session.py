@@ -257,15 +257,9 @@ class Session(QObject):
     def _start_jobs(self, folder: ProjectFolder) -> list[str]:
         """The project's job queue and its worker feed (the worker process starts with the
         first job); lines about a damaged queue file."""
-        from studio.engine.ray_cluster import FarmUnavailable
-        from studio.ui.job_runner import JobRunner
+        from studio.ui.job_runner import open_runner
 
-        problems: list[str] = []
-        try:
-            runner = JobRunner(folder, self.models_dir, self, self.stopping, self.executor)
-        except FarmUnavailable as exc:  # the farm was chosen, Ray is not there: run here
-            problems.append(f"{exc}; jobs run on this machine's worker")
-            runner = JobRunner(folder, self.models_dir, self, after=self.stopping)
+        runner, problems = open_runner(folder, self.models_dir, self, self.stopping, self.executor)
         runner.event.connect(self.jobEvent)
         runner.recorded.connect(self._recorded)
         self.runner = runner
@@ -285,11 +279,9 @@ class Session(QObject):
 
     def episode_of(self, shot_id: str) -> int:
         """The number of the episode holding ``shot_id``; KeyError if none does."""
-        project = self.project
-        for episode in project.episodes if project is not None else []:
-            if any(shot.id == shot_id for shot in episode.shots()):
-                return episode.number
-        raise KeyError(shot_id)
+        if self.project is None:
+            raise KeyError(shot_id)
+        return self.project.episode_of(shot_id)
 
     # -- edits --------------------------------------------------------------------------------
 
