@@ -67,15 +67,42 @@ def connect(address: str = "") -> bool:
 
 
 def check_reachable(address: str, timeout: float = REACH_TIMEOUT_S) -> None:
-    """FarmUnavailable when ``address`` is "HOST:PORT" and nothing answers there (Ray itself
-    would keep trying for minutes); other forms ("auto", "ray://…") are left to Ray."""
+    """FarmUnavailable when ``address`` is "HOST:PORT" and nothing answers there, or what
+    answers does not speak gRPC as Ray's cluster service does (Ray itself would keep trying for
+    minutes either way); other forms ("auto", "ray://…") are left to Ray.
+
+    The gRPC test: a client opens HTTP/2 with its preface and a SETTINGS frame, and an HTTP/2
+    server's first frame back is its own SETTINGS frame (RFC 9113, section 3.4). A web server,
+    a database or anything else answers otherwise, or not at all within ``timeout``."""
     host, _, port = address.rpartition(":")
     if "://" in address or not host or not port.isdigit():
         return
     try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout).close()
+        with socket.create_connection((host.strip("[]"), int(port)), timeout) as sock:
+            sock.settimeout(timeout)
+            sock.sendall(_HTTP2_PREFACE + _HTTP2_EMPTY_SETTINGS)
+            header = _read(sock, 9)
     except OSError as exc:
         raise FarmUnavailable(f"cannot reach the Ray cluster at {address}: {exc}") from None
+    if len(header) < 9 or header[3] != _SETTINGS:
+        raise FarmUnavailable(f"{address} answers, but not as a Ray cluster (a head node "
+                              "listens on HOST:6379 unless started with --port)")  # fmt: skip
+
+
+_HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+_HTTP2_EMPTY_SETTINGS = bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])  # length 0, type SETTINGS, stream 0
+_SETTINGS = 4
+
+
+def _read(sock: socket.socket, size: int) -> bytes:
+    """Up to ``size`` bytes: fewer when the other side closes first."""
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 def disconnect() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,27 @@ def test_an_address_where_nothing_answers_is_refused_at_once():
         port = free.getsockname()[1]  # closed again when the block ends: nothing listens
     with pytest.raises(FarmUnavailable, match=f"cannot reach the Ray cluster at 127.0.0.1:{port}"):
         check_reachable(f"127.0.0.1:{port}", timeout=5)
+
+
+@pytest.mark.parametrize("reply", [b"HTTP/1.0 400 Bad Request\r\n\r\n", b""])
+def test_an_address_that_answers_but_not_as_ray_is_refused_at_once(reply: bytes):
+    """A web server (or one that closes at once) on the port: refused, not waited on."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        port = server.getsockname()[1]
+
+        def answer() -> None:
+            conn, _ = server.accept()
+            with conn:
+                conn.recv(64)
+                conn.sendall(reply)
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        with pytest.raises(FarmUnavailable, match="answers, but not as a Ray cluster"):
+            check_reachable(f"127.0.0.1:{port}", timeout=5)
+        thread.join(5)
 
 
 def test_ray_s_death_messages_become_one_short_reason():

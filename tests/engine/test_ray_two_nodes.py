@@ -41,6 +41,14 @@ def two_nodes() -> Iterator[tuple[Any, Any]]:
     cluster.shutdown()
 
 
+def test_the_cluster_s_address_passes_the_reachability_check(two_nodes):
+    """A real Ray head answers the gRPC probe (a web server there is refused: test_farm_files)."""
+    from studio.engine.ray_cluster import check_reachable
+
+    cluster, _ = two_nodes
+    check_reachable(cluster.address, timeout=5)
+
+
 def slow(seed: int, steps: int) -> ImageRequest:
     return ImageRequest(shot_id=f"sh-{seed}", backend="diffusers", model="slow", seed=seed,
                         steps=steps)  # fmt: skip
