@@ -108,6 +108,14 @@ def test_without_a_project_the_start_page_shows_and_project_actions_are_off(
     assert files.stack.currentWidget() is window.player and window.docks["timeline"].isVisible()
     assert action(window, "Save").isEnabled() and action(window, "Close").isEnabled()
     assert recent_projects(settings)[0] == project.resolve()  # now the most recent
+    window.files.close_project()
+    menu = window.files.recent_menu
+    menu.aboutToShow.emit()  # as File > Open Recent fills it
+    first = menu.actions()[0]
+    assert first.text() == str(project.resolve()) and first.isEnabled()
+    assert not menu.actions()[1].isEnabled()  # the missing one
+    first.trigger()
+    assert window.session.root == project.resolve()
 
 
 def test_close_asks_about_changes_then_shows_the_start_page(make_window, project: Path) -> None:
