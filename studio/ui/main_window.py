@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Models…", self.tools.models)
         needs_project.append(self._action(tools, "&Statistics…", self.tools.stats))
-        self.files.project_actions = needs_project
+        self.files.project_actions = [*needs_project, *self.player.actions()]  # transport too
         helping = bar.addMenu("&Help")
         self._action(helping, "&Keyboard Shortcuts…", self.tools.shortcuts, "shortcuts")
         toolbar = self.addToolBar("Main")

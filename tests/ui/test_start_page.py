@@ -94,6 +94,7 @@ def test_without_a_project_the_start_page_shows_and_project_actions_are_off(
     for text in ("Save", "Export", "Close", "Import"):
         assert not action(window, text).isEnabled(), text
     assert not window.review.act["generate_selected"].isEnabled()
+    assert not any(a.isEnabled() for a in window.player.actions())  # Play, Go to End…
     assert window.windowTitle() == "Micro-Drama Studio"
     recent = files.start.recent
     assert recent.count() == 2
@@ -107,6 +108,7 @@ def test_without_a_project_the_start_page_shows_and_project_actions_are_off(
     assert window.session.root == project.resolve()
     assert files.stack.currentWidget() is window.player and window.docks["timeline"].isVisible()
     assert action(window, "Save").isEnabled() and action(window, "Close").isEnabled()
+    assert window.player.controls.play_action.isEnabled()
     assert recent_projects(settings)[0] == project.resolve()  # now the most recent
     window.files.close_project()
     menu = window.files.recent_menu
