@@ -10,7 +10,6 @@ from typing import Any
 from studio.cli.common import CliError, add_command, failing, open_for_reading, print_json
 from studio.core.model import Project, Shot
 from studio.core.script.script_format import FORMATS
-from studio.core.store import StoreError
 
 SCRIPT_REL = "script/script.fountain"
 
@@ -63,20 +62,17 @@ def _format_option(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from studio.core.script.importer import apply_script, read_script_text
+    from studio.app.new_project import new_from_script
     from studio.core.store import resolve_root
     from studio.core.time import FrameRate
 
     root = resolve_root(args.project)
     try:
-        fps = FrameRate.parse(args.fps)
+        FrameRate.parse(args.fps)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    text = read_script_text(args.script, args.format)
-    project = Project(title=args.title or "", fps=fps, script=SCRIPT_REL, language=args.language)
-    report = apply_script(project, text)
-    project.title = project.title or root.name.removesuffix(".mdstudio")
-    _create_with_script(root, project, text)
+    project, report = new_from_script(root, args.script, fmt=args.format, fps=args.fps,
+                                      title=args.title or "", language=args.language)  # fmt: skip
     summary = project_summary(project)
     if args.json:
         print_json({"project": str(root), **summary, "import": vars(report)})
@@ -214,20 +210,10 @@ def _export_demo(root: Path, project: Project) -> list[str]:
 
 
 def _create_with_script(root: Path, project: Project, text: str) -> None:
-    """A new project folder holding ``text`` as its script; nothing is left if that fails."""
-    import shutil
+    """A new project folder holding ``text`` as its script (the app's, as ``new`` makes it)."""
+    from studio.app.new_project import create_with_script
 
-    from studio.core.store import create_project
-
-    folder = create_project(root, project)
-    try:
-        folder.write_text(project.script, text)
-        folder.save()
-    except StoreError:
-        folder.close()
-        shutil.rmtree(root, ignore_errors=True)
-        raise
-    folder.close()
+    create_with_script(root, project, text)
 
 
 def shot_records(project: Project, episode: int | None) -> list[dict[str, Any]]:

@@ -32,8 +32,9 @@ def settings() -> QSettings:
 def run(
     project: str | None = None, screenshot: Path | None = None, panel: str | None = None
 ) -> int:
-    """Open the window (on ``project`` if given) and run until it closes; with ``screenshot``,
-    save the painted window (or ``panel``) as a PNG instead and return."""
+    """Open the window (on ``project`` if given, else on its start page) and run until it
+    closes; with ``screenshot``, save the painted window (or ``panel``) as a PNG instead and
+    return."""
     from studio.ui import PANELS
     from studio.ui.dialogs.preferences import Preferences
     from studio.ui.fonts import install_fonts
@@ -50,8 +51,10 @@ def run(
     prefs = Preferences.load(settings())
     apply_theme(app, prefs.theme)  # type: ignore[arg-type]
     window = MainWindow(Session(models_dir=prefs.models_path()), settings())
-    if project is not None and not window.open_project(project, screenshot is None):
-        return 1
+    opened = project is None or window.open_project(project, screenshot is None)
+    if not opened and screenshot is not None:
+        return 1  # a screenshot of a project that does not open: nobody to show the start page
+    # a project that did not open (the box said why): the window stays, on its start page
     window.show()
     if screenshot is None:
         code = app.exec()

@@ -16,7 +16,9 @@ Std = QKeySequence.StandardKey
 
 KEYS: dict[str, tuple[str | Std, ...]] = {
     # File, Edit, Help
+    "new": (Std.New,),
     "open": (Std.Open,),
+    "close": (Std.Close,),
     "save": (Std.Save,),
     "export": ("Ctrl+E",),
     "quit": (Std.Quit,),

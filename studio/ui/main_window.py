@@ -30,6 +30,7 @@ from studio.ui.characters.character_panel import CharacterPanel
 from studio.ui.dialogs import open_failure
 from studio.ui.jobs.jobs_panel import JobsPanel
 from studio.ui.player.player import PlayerView
+from studio.ui.project_files import ProjectFiles
 from studio.ui.review.take_review import TakeReview
 from studio.ui.script.script_editor import ScriptEditor
 from studio.ui.session import Session
@@ -41,7 +42,11 @@ _LAYOUT_VERSION = 2  # bump when the panels change, so an old saved layout is no
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, settings: QSettings) -> None:
+    def __init__(
+        self, session: Session, settings: QSettings, demo_parent: Path | None = None
+    ) -> None:
+        """``demo_parent``: where the start page's demo project is made (default: the user's
+        data folder)."""
         super().__init__()
         self.session = session
         self.settings = settings
@@ -55,7 +60,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobsPanel(session)
         self.characters = CharacterPanel(session)
         self.tools = WindowTools(self, session, settings, self.show_status)
-        self.setCentralWidget(self.player)
+        self.files = ProjectFiles(self, settings, demo_parent or _data_folder())
+        self.setCentralWidget(self.files.stack)  # the start page, or the player
         area = Qt.DockWidgetArea
         left, bottom, right = (
             area.LeftDockWidgetArea,
@@ -84,8 +90,11 @@ class MainWindow(QMainWindow):
         session.historyChanged.connect(self._history_names)
         session.projectChanged.connect(self._title)
         session.dirtyChanged.connect(self._title)
+        session.projectChanged.connect(self._project_shown)
+        self.timeline.canvas.playWanted.connect(self.player.play)
         self._history_names()
         self._restore_layout()
+        self._project_shown()
 
     # -- building -----------------------------------------------------------------------------
 
@@ -99,10 +108,16 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
-        self._action(file, "&Open Project…", self.open_dialog, "open")
-        self._action(file, "Import &Final Draft…", self.import_dialog)
-        self._action(file, "&Save", self.save, "save")
-        self._action(file, "&Export Episode…", self.tools.export, "export")
+        self._action(file, "&New Project from a Script…", self.files.new_dialog, "new")
+        opening = self._action(file, "&Open Project…", self.files.open_dialog, "open")
+        file.addMenu(self.files.recent_menu)
+        file.addSeparator()
+        needs_project = [
+            self._action(file, "Import &Final Draft…", self.import_dialog),
+            saving := self._action(file, "&Save", self.save, "save"),
+            exporting := self._action(file, "&Export Episode…", self.tools.export, "export"),
+            self._action(file, "&Close Project", self.files.close_project, "close"),
+        ]
         file.addSeparator()
         self._action(file, "&Quit", self.close, "quit")
         edit = bar.addMenu("&Edit")
@@ -127,12 +142,13 @@ class MainWindow(QMainWindow):
                 menu.addAction(action)
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Models…", self.tools.models)
-        self._action(tools, "&Statistics…", self.tools.stats)
+        needs_project.append(self._action(tools, "&Statistics…", self.tools.stats))
+        self.files.project_actions = [*needs_project, *self.player.actions()]  # transport too
         helping = bar.addMenu("&Help")
         self._action(helping, "&Keyboard Shortcuts…", self.tools.shortcuts, "shortcuts")
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("toolbar-main")
-        for action in (file.actions()[0], file.actions()[2], file.actions()[3]):
+        for action in (opening, saving, exporting):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.undo_action)
@@ -171,6 +187,9 @@ class MainWindow(QMainWindow):
         self.tools.offer_recovery()
         return True
 
+    def _project_shown(self) -> None:
+        self.files.show_state(_LAYOUT_VERSION)
+
     def _cannot_open(self, path: str | Path, exc: StoreError) -> bool:
         """Say why ``path`` did not open; open its newest autosave if the user asks."""
         box = open_failure.failure_box(self, path, exc)
@@ -193,11 +212,6 @@ class MainWindow(QMainWindow):
         kept = f"Opened the autosave {autosave.name}; the damaged file is kept as {damaged.name}"
         self.show_status("; ".join([kept, *problems]))
         return True
-
-    def open_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open a project folder (.mdstudio)")
-        if path:
-            self.open_project(path)
 
     def import_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -259,8 +273,10 @@ class MainWindow(QMainWindow):
 
     def _title(self, *_: object) -> None:
         root = self.session.root
-        name = root.name if root is not None else "no project"
-        self.setWindowTitle(f"{'• ' if self.session.dirty else ''}{name} — Micro-Drama Studio")
+        if root is None:  # the start page
+            self.setWindowTitle("Micro-Drama Studio")
+            return
+        self.setWindowTitle(f"{'• ' if self.session.dirty else ''}{root.name} — Micro-Drama Studio")
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -271,25 +287,19 @@ class MainWindow(QMainWindow):
             self.restoreState(state, _LAYOUT_VERSION)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
-        self.editor.apply_now()  # edits still waiting for their pause are changes too
-        self.characters.apply_now()
-        if self.session.dirty and not self.session.folder.read_only:  # type: ignore[union-attr]
-            answer = QMessageBox.question(
-                self, "Unsaved changes", "Save the changes to the project before closing?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-            )  # fmt: skip
-            if answer == QMessageBox.StandardButton.Cancel:
-                event.ignore()
-                return
-            if answer == QMessageBox.StandardButton.Save and not self.save():
-                event.ignore()  # the save failed (the box said why): nothing is lost
-                return
-            if answer == QMessageBox.StandardButton.Discard:
-                self.session.discard()
+        if not self.files.settle():  # Cancel, or a save that failed (a box said why)
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState(_LAYOUT_VERSION))
+        self.settings.setValue("window/state", self.files.layout_state(_LAYOUT_VERSION))
         self.settings.sync()
         self.player.stop()
         self.session.close()
         event.accept()
+
+
+def _data_folder() -> Path:
+    """The user's data folder for Micro-Drama Studio (where the demo project is made)."""
+    import platformdirs
+
+    return platformdirs.user_data_path("micro-drama-studio")

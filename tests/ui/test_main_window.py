@@ -31,7 +31,7 @@ def window(qtbot, project: Path, tmp_path: Path):
 
 
 def test_all_panels_show_the_project(window: MainWindow) -> None:
-    assert window.centralWidget() is window.player
+    assert window.files.stack.currentWidget() is window.player
     for name in ("script", "outline", "timeline"):
         assert window.docks[name].isVisible()
     assert "Rain hammers the glass." in window.editor.text_edit.toPlainText()
@@ -67,6 +67,8 @@ def test_the_layout_is_remembered(project: Path, tmp_path: Path, qtbot) -> None:
     qtbot.addWidget(second)
     second.show()
     qtbot.waitExposed(second)
+    assert not second.docks["timeline"].isVisible()  # the start page, until a project opens
+    assert second.open_project(project)
     assert not second.docks["outline"].isVisible() and second.docks["timeline"].isVisible()
     second.close()
 

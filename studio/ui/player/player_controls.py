@@ -90,7 +90,8 @@ class PlayerControls(QWidget):
     def show_playhead(self, playing: bool, frame: int, frames: int, fps: FrameRate) -> None:
         """Show the playhead at ``frame`` of ``frames``, and whether it plays."""
         self.play_action.setIcon(self._icons[1 if playing else 0])
-        self.clock.setText(f"{fps.timecode(frame)}  {frame}/{max(0, frames - 1)}")
+        shown = frame + 1 if frames else 0  # 1-based: the first frame is 1, the last ``frames``
+        self.clock.setText(f"{fps.timecode(frame)}  {shown}/{frames}")
         self.slider.blockSignals(True)
         self.slider.setRange(0, max(0, frames - 1))
         self.slider.setValue(frame)

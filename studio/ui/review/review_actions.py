@@ -86,7 +86,7 @@ def show_counts(actions: dict[str, QAction], selected: int, archived: int) -> No
     actions["show_archived"].setText(f"Show Archived Takes ({archived})")
     actions["show_archived"].setIconText(f"Archived ({archived})")
     for (name, _), verb in zip(BATCH, _BATCH_VERBS, strict=True):
-        actions[name].setText(f"{verb} {selected} shots")
+        actions[name].setText(f"{verb} {selected} shot{'s' * (selected != 1)}")
 
 
 def enabled_actions(
@@ -96,7 +96,7 @@ def enabled_actions(
     archived take is selected."""
     edit = session.writable
     jobs = edit and session.runner is not None
-    several = len(session.selected) > 1
+    batch = len(session.selected) >= 1  # one shot is a batch of one too
     review = edit and take is not None and not take.media_problem
     return {
         "approve": review, "reject": review, "star": review,
@@ -109,6 +109,6 @@ def enabled_actions(
         "next_shot": session.project is not None,
         "previous_shot": session.project is not None,
         "restore": edit and restorable,
-        "generate_selected": jobs and several, "voice_selected": jobs and several,
-        "lipsync_selected": jobs and several, "approve_selected": edit and several,
+        "generate_selected": jobs and batch, "voice_selected": jobs and batch,
+        "lipsync_selected": jobs and batch, "approve_selected": edit and batch,
     }  # fmt: skip

@@ -143,7 +143,7 @@ class TakeReview(QWidget):
             self.archived.addItem(item)
         show_counts(self.act, count, self.archived.count())
         self.archived.setVisible(self.act["show_archived"].isChecked() and shot is not None)
-        self.batch_row.setVisible(count > 1)
+        self.batch_row.setVisible(count >= 1)
         self._update_actions()
 
     def _refresh_jobs(self) -> None:

@@ -61,6 +61,7 @@ class TimelineCanvas(QWidget):
     as shown (a trim being dragged included)."""
 
     viewChanged = Signal()  # zoom, scroll or the episode's length changed
+    playWanted = Signal()  # a shot was double-clicked: play it (the playhead is at its start)
 
     def __init__(self, session: Session, media: MediaCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,6 +207,17 @@ class TimelineCanvas(QWidget):
             self._anchor = ids[index]
         if not ctrl and not shift:
             self._drag = _Drag("press", index, x, x)
+            self.session.set_playhead(self.starts[index])  # a click goes to the shot's start
+
+    def mouseDoubleClickEvent(self, event: QtGui.QMouseEvent) -> None:
+        """A double-click on a shot plays it from its first frame."""
+        hit = tl.hit_test(self.view, self.starts, event.position().x(), event.position().y())
+        if event.button() != Qt.MouseButton.LeftButton or hit.part != "shot":
+            self.mousePressEvent(event)
+            return
+        self._drag = None
+        self.session.set_playhead(self.starts[hit.index])
+        self.playWanted.emit()
 
     def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
         x, drag = event.position().x(), self._drag
@@ -274,7 +286,9 @@ class TimelineCanvas(QWidget):
         key = event.key()
         x = self.view.x(self.session.playhead)
         anchor = x if 0 <= x <= self.view.width else self.view.width / 2
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+        if event.matches(QtGui.QKeySequence.StandardKey.SelectAll):
+            self.session.select([s.id for s in self._content.shots])
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_by(ZOOM_STEP, anchor)
         elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
             self.zoom_by(1 / ZOOM_STEP, anchor)
