@@ -4,7 +4,9 @@ One ``<unit>`` per live dialogue line, its id ``<shot id>:<line index>`` (shot i
 colon); ``<notes>`` give the translator the character, the shot, the scene heading and the
 source line's duration in seconds (its voiced clip's, else estimated from its words). Our states
 map to the segment's ``state``: no translation -> ``initial`` (no target), ``machine`` ->
-``initial`` with the draft as target, ``edited`` -> ``translated``, ``approved`` -> ``final``.
+``initial`` with the draft as target, ``edited`` -> ``translated``, ``approved`` -> ``final``;
+a stale translation (its source line changed since) goes out as ``initial`` with a
+``translated-from`` note holding the old source, so it is looked at again.
 
 Reading is safe for a stranger's file: expat with DTDs and entities refused, a size, depth,
 unit and text-length limit, and every problem one line (:class:`XliffError`). Applying the file
@@ -77,11 +79,14 @@ def _unit(
         ("scene", heading),
         ("duration-seconds", f"{line_seconds(shot, i, text):.2f}"),
     )
+    translated = done.text if done is not None else ""
+    state = STATE_OUT[done.state] if done is not None and translated else "initial"
+    if done is not None and translated and done.source != text:  # stale: to be looked at again
+        notes += (("translated-from", done.source),)
+        state = "initial"
     lines = [f"    <unit id={_attr(unit_id(shot.id, i))}>\n", "      <notes>\n"]
     lines += [f'        <note category="{k}">{_text(v)}</note>\n' for k, v in notes]
     lines.append("      </notes>\n")
-    translated = done.text if done is not None else ""
-    state = STATE_OUT[done.state] if done is not None and translated else "initial"
     lines.append(f'      <segment state="{state}">\n')
     lines.append(f"        <source>{_text(text)}</source>\n")
     if translated:

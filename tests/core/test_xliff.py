@@ -114,6 +114,23 @@ def test_round_trip_changes_nothing(project: Project) -> None:
     assert project.to_json() == before
 
 
+def test_a_stale_translation_goes_out_to_be_checked_and_stays_stale(project: Project) -> None:
+    _translated(project)
+    keys = _keys(project)
+    es = find_language(project, "es")
+    project.find_shot(keys[2][0]).dialogue[0].text = "Then why the snow?"
+    root = ET.fromstring(write_xliff(project, es))
+    unit = root.findall(".//x:unit", NS)[2]
+    notes = {n.get("category"): n.text for n in unit.findall("x:notes/x:note", NS)}
+    assert notes["translated-from"] == "Then why the rain?"
+    assert unit.find("x:segment", NS).get("state") == "initial"  # was approved
+    report = apply_xliff(project, read_xliff(ET.tostring(root)))
+    assert report.edits == 0 and es.lines[keys[2]].source == "Then why the rain?"
+    approved = _edit_file(project, {2: ("ES Then why the rain?", "final")})
+    assert apply_xliff(project, read_xliff(approved)).approved == [unit_id(*keys[2])]
+    assert es.lines[keys[2]].source == "Then why the snow?"  # checked: no longer stale
+
+
 def _edit_file(project: Project, change: dict[int, tuple[str, str]], tag: str = "es") -> bytes:
     """Our export with unit ``i``'s target set to ``text`` and state to ``state``."""
     root = ET.fromstring(write_xliff(project, find_language(project, tag)))
