@@ -218,3 +218,13 @@ def test_a_translated_voice_outside_the_folder_is_a_problem_not_a_path(root: Pat
     edit_json(root, lambda d: _line(d).update(voice=voice))
     with open_project(root, read_only=True) as folder:
         assert any(p.startswith("es shot sh-1 line 1 voice:") for p in folder.problems)
+
+
+def test_each_translated_line_is_one_line_of_project_json(root: Path) -> None:
+    text = (root / "project.json").read_text(encoding="utf-8")
+    assert '      {"tag": "es", "lines": [\n' in text
+    assert (
+        '        {"shot": "sh-1", "line": 0, "text": "Llueve.", "state": "edited", '
+        '"source": "It rains.", "voice": null, "take": ""}\n'
+    ) in text
+    assert '      {"tag": "pt-BR", "lines": []}' in text
