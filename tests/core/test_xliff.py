@@ -266,3 +266,15 @@ def test_a_unit_with_two_segments_is_skipped(project: Project) -> None:
     seg = "<segment><source>I never left.</source><target>No.</target></segment>"
     report = apply_xliff(project, read_xliff(_document(f'<unit id="{key}">{seg}{seg}</unit>')))
     assert report.skipped == [(key, "it has not exactly one segment")]
+
+
+def test_a_voiced_line_gives_its_clip_duration() -> None:
+    from sample_projects import small_project
+
+    project = small_project()  # sh-1 line 0 is voiced: 48,000 samples at 48 kHz
+    root = ET.fromstring(write_xliff(project, find_language(project, "es")))
+    [unit] = root.findall(".//x:unit", NS)
+    notes = {n.get("category"): n.text for n in unit.findall("x:notes/x:note", NS)}
+    assert notes["duration-seconds"] == "1.00"
+    assert unit.find("x:segment/x:target", NS).text == "Llueve."
+    assert unit.find("x:segment", NS).get("state") == "translated"  # edited
