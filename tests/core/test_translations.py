@@ -111,7 +111,7 @@ def _translate(project: Project, tag: str, state: LineState = LineState.APPROVED
     return language
 
 
-def test_reimport_follows_moved_lines_keeps_edited_ones_stale_and_drops_gone_ones() -> None:
+def test_reimport_keeps_an_archived_shots_translations_and_leaves_nothing_dangling() -> None:
     project = Project("Glass")
     apply_script(project, SCRIPT)
     es = _translate(project, "es")
