@@ -24,6 +24,7 @@ from studio.cli import (
     project,
     story,
     takes,
+    translations,
     voice,
 )
 from studio.cli.common import CliError
@@ -32,7 +33,19 @@ from studio.core.store import StoreError
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 70
-COMMAND_GROUPS = (project, generate, takes, characters, voice, export, models, pacing, story, gui)
+COMMAND_GROUPS = (
+    project,
+    generate,
+    takes,
+    characters,
+    voice,
+    translations,
+    export,
+    models,
+    pacing,
+    story,
+    gui,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if words[:2] == ["takes", "import"]:  # a two-word command: see studio.cli.takes
         words[:2] = [takes.IMPORT_COMMAND]
+    if words[:1] == ["translations"] and words[1:2] and words[1] in translations.TWO_WORD:
+        words[:2] = [translations.TWO_WORD[words[1]]]
     args = parser.parse_args(words)
     if args.command is None:
         if gui.has_display():  # `studio` alone opens the window on a desktop

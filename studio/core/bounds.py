@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from studio.core.ids import id_problem, name_problem, path_problem
 from studio.core.jsonread import SchemaError
+from studio.core.translations import check_languages
 
 if TYPE_CHECKING:
     from studio.core.model import Episode, Project, Shot, Take
     from studio.core.time import FrameRate
-    from studio.core.voicing import AudioRef
+    from studio.core.voicing import AudioRef, VoiceClip
 
 MIN_SIZE, MAX_SIZE = 16, 7680  # pixels, each side; even
 MAX_FPS = 240
@@ -76,6 +77,12 @@ def check_bounds(project: Project, where: str = "project") -> None:
     for s, shot in enumerate(project.archived_shots):
         _check_shot(shot, max_frames, f"{where}.archived_shots[{s}]")
     _check_unique_ids(project, where)
+    check_languages(project.languages, MAX_TEXT, MAX_ITEMS, f"{where}.languages")
+    for i, language in enumerate(project.languages):
+        for line in language.lines.values():
+            if line.voice is not None:
+                at = f"{where}.languages[{i}] line {line.line} of {line.shot}: voice"
+                _voice(line.voice, at)
 
 
 def _check_fps(fps: FrameRate, where: str) -> None:
@@ -130,12 +137,7 @@ def _check_shot(shot: Shot, max_frames: int, where: str) -> None:
             _text(getattr(line, key), f"{at}.{key}")
     _count(shot.voice, MAX_ITEMS, f"{where}.voice")
     for i, clip in enumerate(shot.voice):
-        at = f"{where}.voice[{i}]"
-        if clip.line >= MAX_ITEMS or clip.start > MAX_SAMPLES or clip.samples > MAX_SAMPLES:
-            raise SchemaError(f"{at}: line, start or samples is past any shot's end")
-        _text(clip.character, f"{at}.character")
-        _path(clip.media, f"{at}.media")
-        _path(clip.timing, f"{at}.timing")
+        _voice(clip, f"{where}.voice[{i}]")
     _count(shot.sfx, MAX_ITEMS, f"{where}.sfx")
     for i, ref in enumerate(shot.sfx):
         _audio(ref, max_frames, f"{where}.sfx[{i}]")
@@ -143,6 +145,14 @@ def _check_shot(shot: Shot, max_frames: int, where: str) -> None:
     for key in ("takes", "archived_takes"):
         for i, take in enumerate(getattr(shot, key)):
             _check_take(take, f"{where}.{key}[{i}]")
+
+
+def _voice(clip: VoiceClip, at: str) -> None:
+    if clip.line >= MAX_ITEMS or clip.start > MAX_SAMPLES or clip.samples > MAX_SAMPLES:
+        raise SchemaError(f"{at}: line, start or samples is past any shot's end")
+    _text(clip.character, f"{at}.character")
+    _path(clip.media, f"{at}.media")
+    _path(clip.timing, f"{at}.timing")
 
 
 def _check_take(take: Take, where: str) -> None:

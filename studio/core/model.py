@@ -21,6 +21,7 @@ from studio.core.request import Lora
 from studio.core.take import Take, TakeState
 from studio.core.take import now_iso as now_iso  # re-exported
 from studio.core.time import FrameRate
+from studio.core.translations import Language, languages_from_json
 from studio.core.voicing import AudioRef, VoiceClip
 
 DEFAULT_FPS = FrameRate(30)
@@ -255,6 +256,7 @@ class Project:
     loras: list[Lora] = field(default_factory=list)  # the project's style, on every shot
     label: str = ""  # the visible AI-content label; "" = "AI-generated" in the project's language
     producer: str = ""  # who made it, in the exported files' AI-content metadata
+    languages: list[Language] = field(default_factory=list)  # targets, with translated lines
 
     def shots(self) -> Iterator[Shot]:
         for episode in self.episodes:
@@ -300,6 +302,7 @@ class Project:
             "loras": [lora.to_json() for lora in self.loras],
             "label": self.label,
             "producer": self.producer,
+            "languages": [language.to_json() for language in self.languages],
         }
 
     @classmethod
@@ -327,6 +330,7 @@ class Project:
             loras=_items(d, "loras", Lora, where),
             label=jr.field(d, "label", str, where, ""),
             producer=jr.field(d, "producer", str, where, ""),
+            languages=languages_from_json(d.get("languages", []), f"{where}.languages"),
         )
         check_bounds(project, where)
         return project

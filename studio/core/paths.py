@@ -92,6 +92,13 @@ def check_project(root: Path, project: Project) -> list[str]:
             problem = paths.problem(ref.path, must_exist=True)
             if problem:
                 problems.append(f"shot {shot.id} sound effect: {problem}")
+    for language in project.languages:
+        for line in language.lines.values():
+            for rel in (line.voice.media, line.voice.timing) if line.voice else ():
+                problem = paths.problem(rel, must_exist=True)
+                if problem:
+                    where = f"{language.tag} shot {line.shot} line {line.line + 1} voice"
+                    problems.append(f"{where}: {problem}")
     for episode in project.episodes:
         if episode.music is not None:
             problem = paths.problem(episode.music.path, must_exist=True)

@@ -24,7 +24,7 @@ from studio.core.take import unread_requests
 
 PROJECT_FILE = "project.json"
 SCHEMA_NAME = "micro-drama-studio.project"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 AUTOSAVE_FOLDER = "autosave"
 
 # version N -> a function turning a version-N document (the whole project.json object) into

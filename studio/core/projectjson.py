@@ -36,7 +36,13 @@ from collections.abc import Callable
 from typing import Any
 
 # Which list inside an item is laid out one element per line, by the list the item is in.
-_NESTED = {"episodes": "scenes", "scenes": "shots", "shots": "takes", "archived_shots": "takes"}
+_NESTED = {
+    "episodes": "scenes",
+    "scenes": "shots",
+    "shots": "takes",
+    "archived_shots": "takes",
+    "languages": "lines",
+}
 _STEP = "  "
 
 

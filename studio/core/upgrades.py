@@ -83,9 +83,19 @@ def v4_to_v5(doc: Document) -> Document:
     return doc
 
 
+def v5_to_v6(doc: Document) -> Document:
+    """Version 6 adds language variants: the project's target languages and each dialogue
+    line translated (``languages``, see :mod:`studio.core.translations`)."""
+    project = doc.get("project")
+    if isinstance(project, dict):
+        project.setdefault("languages", [])
+    return doc
+
+
 UPGRADES: dict[int, Callable[[Document], Document]] = {
     1: v1_to_v2,
     2: v2_to_v3,
     3: v3_to_v4,
     4: v4_to_v5,
+    5: v5_to_v6,
 }

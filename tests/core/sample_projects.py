@@ -19,6 +19,7 @@ from studio.core.model import (
 )
 from studio.core.request import ImageRequest, LipSyncRequest, VoiceRequest
 from studio.core.store import create_project
+from studio.core.translations import Language, LineState, TranslatedLine
 from studio.core.voicing import AudioRef, VoiceClip
 
 
@@ -85,6 +86,13 @@ def small_project() -> Project:
         ],
         label="AI-made",
         producer="Rain Pictures",
+        languages=[
+            Language(
+                "es",
+                {("sh-1", 0): TranslatedLine("sh-1", 0, "Llueve.", LineState.EDITED, "It rains.")},
+            ),
+            Language("pt-BR"),
+        ],
     )
 
 

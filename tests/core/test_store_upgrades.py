@@ -14,8 +14,22 @@ from studio.core.model import Project
 from studio.core.store import StoreError, open_project
 
 
+def _v5(doc: dict[str, Any]) -> None:
+    """Turn the document into what version 5 wrote: no language variants."""
+    doc["version"] = 5
+    del doc["project"]["languages"]
+
+
+def _untranslated() -> Project:
+    """The small project as a version-5 file upgrades: no target languages."""
+    project = small_project()
+    project.languages = []
+    return project
+
+
 def _v4(doc: dict[str, Any]) -> None:
     """Turn the document into what version 4 wrote: no archived takes."""
+    _v5(doc)
     doc["version"] = 4
     for shot in doc["project"]["episodes"][0]["scenes"][0]["shots"]:
         del shot["archived_takes"]
@@ -34,7 +48,7 @@ def _v3(doc: dict[str, Any]) -> None:
 
 def _exportless() -> Project:
     """The small project as a version-3 file upgrades: export settings at their defaults."""
-    project = small_project()
+    project = _untranslated()
     project.label = project.producer = ""
     for episode in project.episodes:
         episode.cover_frame = None
@@ -87,14 +101,14 @@ def test_version_1_is_upgraded_and_the_original_kept(root: Path) -> None:
     with open_project(root) as folder:
         assert folder.project == _soundless()
         assert folder.problems == [
-            "upgraded project.json from schema version 1 to 5; "
+            "upgraded project.json from schema version 1 to 6; "
             "the first save keeps the original as project.v1.json"
         ]
         folder.save()
         folder.save()  # the backup is made once, from the original
     assert (root / "project.v1.json").read_bytes() == original
     doc = json.loads((root / "project.json").read_text())
-    assert doc["version"] == 5
+    assert doc["version"] == 6
     shot = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]
     assert shot["prompt"] == ""
     assert doc["project"]["loras"] == [] and doc["project"]["characters"][0]["loras"] == []
@@ -105,7 +119,7 @@ def test_version_2_gains_sound_fields(root: Path) -> None:
     edit_json(root, _v2)
     with open_project(root) as folder:
         assert folder.project == _soundless()
-        assert "from schema version 2 to 5" in folder.problems[0]
+        assert "from schema version 2 to 6" in folder.problems[0]
         folder.save()
     doc = json.loads((root / "project.json").read_text())
     episode = doc["project"]["episodes"][0]
@@ -118,7 +132,7 @@ def test_version_3_gains_export_fields(root: Path) -> None:
     edit_json(root, _v3)
     with open_project(root) as folder:
         assert folder.project == _exportless()
-        assert "from schema version 3 to 5" in folder.problems[0]
+        assert "from schema version 3 to 6" in folder.problems[0]
         folder.save()
     doc = json.loads((root / "project.json").read_text())
     episode = doc["project"]["episodes"][0]
@@ -130,12 +144,30 @@ def test_version_3_gains_export_fields(root: Path) -> None:
 def test_version_4_gains_the_take_archive(root: Path) -> None:
     edit_json(root, _v4)
     with open_project(root) as folder:
-        assert folder.project == small_project()
-        assert "from schema version 4 to 5" in folder.problems[0]
+        assert folder.project == _untranslated()
+        assert "from schema version 4 to 6" in folder.problems[0]
         folder.save()
     doc = json.loads((root / "project.json").read_text())
     shots = doc["project"]["episodes"][0]["scenes"][0]["shots"]
     assert shots and all(shot["archived_takes"] == [] for shot in shots)
+
+
+def test_version_5_gains_language_variants(root: Path) -> None:
+    edit_json(root, _v5)
+    with open_project(root) as folder:
+        assert folder.project == _untranslated()
+        assert folder.problems == [
+            "upgraded project.json from schema version 5 to 6; "
+            "the first save keeps the original as project.v5.json"
+        ]
+        folder.project.languages = small_project().languages  # a language can now be added
+        folder.save()
+    doc = json.loads((root / "project.json").read_text())
+    assert doc["version"] == 6
+    assert [lang["tag"] for lang in doc["project"]["languages"]] == ["es", "pt-BR"]
+    assert (root / "project.v5.json").exists()
+    with open_project(root) as folder:
+        assert folder.project == small_project() and folder.problems == []
 
 
 def test_upgrade_chain_runs_in_order(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ from studio.core.script.breakdown import Breakdown, break_down
 from studio.core.script.elements import ScriptError
 from studio.core.script.reconcile import ReconcileReport, reconcile
 from studio.core.script.script_format import script_fountain
+from studio.core.translations import reconcile_languages
 
 MAX_SCRIPT_BYTES = 20 * 1024 * 1024
 
@@ -47,6 +48,7 @@ def apply_script(project: Project, text: str) -> ReconcileReport:
     character for every new speaker. An untitled project takes the script's title."""
     breakdown = break_down(fountain.parse(text), project.fps)
     report = reconcile(project, breakdown)
+    report.translations_dropped = reconcile_languages(project)
     add_speakers(project, breakdown)
     project.title = project.title or breakdown.title
     return report

@@ -38,6 +38,7 @@ class ReconcileReport:
     added: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    translations_dropped: int = 0  # translated lines whose line is gone from the script
 
     def summary(self) -> str:
         return (
