@@ -20,6 +20,7 @@ import numpy as np
 
 from studio.core.model import Episode
 from studio.core.time import FrameRate
+from studio.ui.player.portaudio_hint import install_hint
 
 SAMPLE_RATE = 48_000
 
@@ -29,7 +30,7 @@ def _load_sounddevice() -> tuple[Any, str]:
     try:
         import sounddevice
     except OSError as exc:  # PortAudio missing
-        return None, f"no PortAudio ({exc})"
+        return None, f"no PortAudio ({exc}); to hear it: {install_hint()}"
     except ImportError as exc:
         return None, f"sounddevice is not installed ({exc})"
     try:
