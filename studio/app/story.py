@@ -35,13 +35,13 @@ class EpisodeStory:
 
 
 def project_stories(
-    project: Project, root: Path | None, script: str | None = None
+    project: Project, root: Path | None, script: str | None = None, only: int | None = None
 ) -> dict[int, EpisodeStory]:
-    """Each branching episode's story, by episode number; ``script`` overrides the file's text
-    (the window passes the editor's)."""
+    """Each branching episode's story (or episode ``only``'s), by episode number; ``script``
+    overrides the file's text (the window passes the editor's)."""
     text = script_text(root, project) if script is None else script
     out = {}
-    for number, graph in build_stories(project, text).items():
+    for number, graph in build_stories(project, text, only).items():
         paths, more = story_paths(graph)
         out[number] = EpisodeStory(graph, tuple(check_story(graph)), tuple(paths), more)
     return out
@@ -54,4 +54,4 @@ def episode_story(
     no such episode."""
     if not any(ep.number == number for ep in project.episodes):
         raise ValueError(f"no episode {number} (the project has {len(project.episodes)})")
-    return project_stories(project, root, script).get(number)
+    return project_stories(project, root, script, only=number).get(number)

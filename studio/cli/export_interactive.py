@@ -54,8 +54,7 @@ def export_package(
     except StoryErrors as exc:
         bar.end()
         for problem in exc.problems:
-            where = f"line {problem.line}: " if problem.line else ""
-            print(f"studio: error: {where}{problem.message}", file=sys.stderr)
+            print(f"studio: error: {problem.where()}", file=sys.stderr)
         raise CliError(f"episode {args.episode}: fix the story's errors above, then export "
                        "again") from None  # fmt: skip
     except (ExportError, MediaError) as exc:

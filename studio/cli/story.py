@@ -41,11 +41,10 @@ def cmd_story(args: argparse.Namespace) -> int:
         project, root = folder.project, folder.root
     if args.episode is not None and not any(e.number == args.episode for e in project.episodes):
         raise CliError(f"no episode {args.episode} (the project has {len(project.episodes)})")
-    if not project.script or not script_text(root, project):
+    text = script_text(root, project)
+    if not text:
         raise CliError("the project has no script to read choices from (import one first)")
-    stories = project_stories(project, root)
-    if args.episode is not None:
-        stories = {n: s for n, s in stories.items() if n == args.episode}
+    stories = project_stories(project, root, text, only=args.episode)
     if args.twee:
         if not stories:
             which = f"episode {args.episode} does not" if args.episode else "no episode"

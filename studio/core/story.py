@@ -55,6 +55,10 @@ class Problem:
     message: str
     line: int = 0  # in the script, 1-based; 0 when not one line
 
+    def where(self) -> str:
+        """``line 12: message``, or the message alone when it is not on one line."""
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
     def to_json(self) -> dict[str, object]:
         return {"severity": self.severity, "kind": self.kind, "segment": self.segment,
                 "message": self.message, "line": self.line}  # fmt: skip
@@ -121,9 +125,10 @@ class StoryGraph:
                 "segments": [segment.to_json() for segment in self.segments]}  # fmt: skip
 
 
-def build_stories(project: Project, script: str) -> dict[int, StoryGraph]:
-    """The graph of each branching episode of the project (by number); linear episodes are not
-    in it. Nothing is raised for what the writer wrote wrong: it is in each graph's problems."""
+def build_stories(project: Project, script: str, only: int | None = None) -> dict[int, StoryGraph]:
+    """The graph of each branching episode of the project (by number), or of episode ``only``;
+    linear episodes are not in it. Nothing is raised for what the writer wrote wrong: it is in
+    each graph's problems."""
     lines = logical_lines(script.splitlines())
     episode_starts = [1] + [ln.first for ln in lines if _EPISODE.match(ln.vis) and not ln.hidden]
     notes = [(ln.first, note) for ln in lines for note in ln.notes]
@@ -134,6 +139,8 @@ def build_stories(project: Project, script: str) -> dict[int, StoryGraph]:
     end_line = max(1, len(script.splitlines()))
     stories: dict[int, StoryGraph] = {}
     for episode in project.episodes:
+        if only is not None and episode.number != only:
+            continue
         region = _region(episode, episode_starts, end_line)
         if region is None:
             continue

@@ -73,13 +73,9 @@ class StoryErrors(ExportError):
 
     def __init__(self, number: int, problems: list[Problem]) -> None:
         self.problems = problems
-        listed = "; ".join(_where(p) for p in problems)
+        listed = "; ".join(p.where() for p in problems)
         super().__init__(f"episode {number}: the story has {len(problems)} error"
                          f"{'s' if len(problems) > 1 else ''}: {listed}")  # fmt: skip
-
-
-def _where(problem: Problem) -> str:
-    return f"line {problem.line}: {problem.message}" if problem.line else problem.message
 
 
 @dataclass
@@ -127,7 +123,7 @@ def export_interactive(
     out = out.expanduser().resolve()
     check_target(out)
     result = InteractiveResult(number, out)
-    result.warnings += [f"story: {_where(p)}" for p in story.problems]
+    result.warnings += [f"story: {p.where()}" for p in story.problems]
     result.warnings += whole.warnings
     playing = [segment for segment in graph.segments if segment.shot_ids]
     emit(ExportEvent(number, "plan", 1, 1, f"{len(playing)} segments"))

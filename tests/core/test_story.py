@@ -265,6 +265,8 @@ She leaves.
     assert graph.labels() == [START, "in", "out"]
     episode_two = {shot.id for shot in project.episode(2).shots()}
     assert {s for seg in graph.segments for s in seg.shot_ids} == episode_two
+    assert build_stories(project, script, only=1) == {}  # linear: no story
+    assert build_stories(project, script, only=2) == {2: graph}
 
 
 def test_notes_in_boneyard_do_not_branch() -> None:

@@ -371,5 +371,5 @@ class ExportDialog(QDialog):
 
 
 def _story_errors(problems: list[Problem]) -> str:
-    lines = [f"line {p.line}: {p.message}" if p.line else p.message for p in problems]
+    lines = [p.where() for p in problems]
     return "The story has errors; fix them in the script, then export:\n" + "\n".join(lines)

@@ -193,5 +193,4 @@ def _tooltip(choice: PathChoice, fps: float) -> str:
 
 
 def _finding(problem: Problem) -> str:
-    where = f"line {problem.line}: " if problem.line else ""
-    return f"{problem.severity}: {where}{problem.message}"
+    return f"{problem.severity}: {problem.where()}"
