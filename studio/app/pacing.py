@@ -3,16 +3,18 @@
 The thresholds come from one preset (:mod:`studio.core.pacing_preset`): the shipped
 ``resources/pacing/default.json``, then the project folder's ``pacing.json`` over it, then a
 file the user names (``--preset FILE``) over that. The beats come from the project's script
-(:mod:`studio.core.pacing_beats`).
+(:mod:`studio.core.pacing_beats`) and from the assistant's newest beat sheet of the episode
+(:func:`studio.app.assistant.suggested_beats`), whose kinds start with ``assistant``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from studio.app.assistant import suggested_beats
 from studio.core.model import Project
 from studio.core.pacing import EpisodePacing, episode_pacing
-from studio.core.pacing_beats import place_beats
+from studio.core.pacing_beats import Beat, place_beats
 from studio.core.pacing_preset import (
     DEFAULT_RESOURCE,
     PROJECT_PRESET,
@@ -74,7 +76,14 @@ def project_pacing(
     text = script_text(root, project) if script is None else script
     beats = place_beats(project, text)
     return [
-        episode_pacing(ep, project.fps, beats.get(ep.number, []), preset)
+        episode_pacing(ep, project.fps, _with_suggested(beats, root, project, ep.number), preset)
         for ep in project.episodes
         if episode is None or ep.number == episode
     ]
+
+
+def _with_suggested(
+    beats: dict[int, list[Beat]], root: Path | None, project: Project, episode: int
+) -> list[Beat]:
+    """The script's marked beats of ``episode``, then the assistant's newest beat sheet's."""
+    return beats.get(episode, []) + suggested_beats(root, project, episode)

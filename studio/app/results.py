@@ -2,7 +2,8 @@
 
 One place for the window (and any caller that runs mixed jobs through one executor): a shot's
 picture becomes a take, a spoken line a voice clip, a lip-sync a take linked to its source, and
-a character reference still a candidate for the bible.
+a character reference still a candidate for the bible, and the assistant's answers a file of
+suggestions in ``assist/`` (the project itself is not changed).
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from studio.app.assistant import read_suggestion
 from studio.app.references import candidates_folder
 from studio.core.paths import resolve_inside
-from studio.core.request import LipSyncRequest, Request, VoiceRequest
+from studio.core.request import AssistRequest, LipSyncRequest, Request, VoiceRequest
 from studio.core.result import TakeResult
 from studio.core.store import ProjectFolder
 from studio.core.take_record import record_take
@@ -24,7 +26,8 @@ from studio.voice.recording import record_lipsync, record_voice, voice_outputs
 
 @dataclass(frozen=True)
 class Recorded:
-    """What a finished job added: ``what`` is "take", "voice" or "reference"."""
+    """What a finished job added: ``what`` is "take", "voice", "reference" or "suggestion"
+    (the assistant's answers: ``item`` is their file)."""
 
     what: str
     shot_id: str = ""  # the shot (take, voice), or "" for a reference
@@ -69,6 +72,9 @@ def record_result(folder: ProjectFolder, job: Job, take_id: str, result: TakeRes
         case ReferenceTarget(name):
             (folder.root / result.media).unlink(missing_ok=True)  # only the still is a reference
             return Recorded("reference", item=result.keyframe, character=name, request=request)
+    if isinstance(request, AssistRequest):
+        read_suggestion(folder.root, result.media)  # SuggestionError: the job fails with it
+        return Recorded("suggestion", item=result.media, request=request)
     if isinstance(request, VoiceRequest):
         clip, notes = record_voice(folder, request, result)
         return Recorded("voice", request.shot_id, clip.media, notes=notes, request=request)

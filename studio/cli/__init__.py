@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from studio import __version__
 from studio.cli import (
+    assist,
     characters,
     export,
     generate,
@@ -44,6 +45,7 @@ COMMAND_GROUPS = (
     models,
     pacing,
     story,
+    assist,
     gui,
 )
 

@@ -12,8 +12,8 @@ from studio.app.results import Recorded
 from studio.cli.common import CliError, add_command, failing, open_for_reading, print_json
 from studio.cli.running import run_requests
 from studio.core.kinds import VOICE_BACKENDS
+from studio.core.lora import Lora
 from studio.core.model import Character, Project
-from studio.core.request import Lora
 
 
 def register(sub: Any) -> None:

@@ -67,6 +67,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from studio.app.models import scan_models as scan
+    from studio.engine.chat_models import license_note
 
     root = _models_dir(args)
     registry = scan(root)
@@ -85,6 +86,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         for entry in troubled:
             for problem in entry.problems:
                 print(f"  {entry.name}: {problem}")
+    notes = [(e.name, license_note(e.license)) for e in registry if license_note(e.license)]
+    if notes:
+        print("\nLicenses:")
+        for name, note in notes:
+            print(f"  {name}: {note}")
     return 0
 
 
@@ -156,10 +162,10 @@ def models_table(entries: Sequence[ModelEntry]) -> str:
         problems = f"{n} (see below)" if n else ""
         hash_prefix = e.hash[:12] or "-"
         name = clip(e.name, 48)
-        rows.append(
-            [name, e.kind.value, e.family or "-", human_size(e.size), hash_prefix, problems]
-        )
-    return render(["NAME", "KIND", "FAMILY", "SIZE", "HASH", "PROBLEMS"], rows)
+        license_id = clip(e.license, 24) or "-"
+        size = human_size(e.size)
+        rows.append([name, e.kind.value, e.family or "-", size, license_id, hash_prefix, problems])
+    return render(["NAME", "KIND", "FAMILY", "SIZE", "LICENSE", "HASH", "PROBLEMS"], rows)
 
 
 def human_size(size: int) -> str:

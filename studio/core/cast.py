@@ -11,7 +11,7 @@ from typing import Any
 
 from studio.core import jsonread as jr
 from studio.core.kinds import Backend
-from studio.core.request import Lora
+from studio.core.lora import Lora
 
 
 @dataclass(slots=True)

@@ -16,12 +16,14 @@ class Backend(StrEnum):
     KOKORO = "kokoro"  # a neural voice (Kokoro-82M)
     VISEME = "viseme"  # built-in lip-sync: mouths moved by visemes
     MUSETALK = "musetalk"  # a neural lip-sync model (MuseTalk)
+    LANGUAGE_MODEL = "language-model"  # a chat model through transformers: the assistant
 
 
 ANIMATIC_MODEL = Backend.ANIMATIC.value  # the animatic's model name: it has no weights
 PICTURE_BACKENDS = (Backend.ANIMATIC, Backend.DIFFUSERS)  # what makes takes and references
 VOICE_BACKENDS = (Backend.ESPEAK, Backend.KOKORO)
 LIPSYNC_BACKENDS = (Backend.VISEME, Backend.MUSETALK)
+ASSIST_BACKENDS = (Backend.LANGUAGE_MODEL,)
 
 
 class ModelKind(StrEnum):
@@ -34,6 +36,7 @@ class ModelKind(StrEnum):
     IP_ADAPTER = "ip-adapter"
     TTS = "tts"  # a neural voice: Kokoro-82M
     LIPSYNC = "lipsync"  # a neural lip-sync model: MuseTalk
+    CHAT = "chat"  # a causal language model with a chat template: the assistant
     UNKNOWN = "unknown"
 
 

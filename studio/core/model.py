@@ -17,7 +17,7 @@ from studio.core import jsonread as jr
 from studio.core.bounds import check_bounds
 from studio.core.cast import Character
 from studio.core.cast import VoiceSettings as VoiceSettings  # re-exported
-from studio.core.request import Lora
+from studio.core.lora import Lora
 from studio.core.take import Take, TakeState
 from studio.core.take import now_iso as now_iso  # re-exported
 from studio.core.time import FrameRate

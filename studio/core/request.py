@@ -4,13 +4,14 @@ A request holds everything that determines a take's pixels (or a line's sound): 
 model and its hash, steps, size, frames, references. It is stored with the take
 (``Take.request``) or the voiced line (``VoiceClip.request``), so any result can be reproduced
 (same request, same device, same output) or varied (a new seed). One dataclass per job kind:
-image, video, tts, lip-sync.
+image, video, tts, lip-sync, and the assistant's tasks.
 
 A request's :attr:`~GenerationRequest.target` says what it makes: a take of a shot
 (:class:`ShotTarget`, ``"shot_id"`` in its JSON) or a still of a character for the bible
 (:class:`ReferenceTarget`, ``"reference_of"``; only image requests make them). Its JSON names
 exactly one of the two; a reference stored as ``"shot_id": "character:NAME"`` (how versions before
-``reference_of`` wrote it) is read as one.
+``reference_of`` wrote it) is read as one. The assistant's requests are about an episode
+(:class:`EpisodeTarget`, ``"episode"``).
 """
 
 from __future__ import annotations
@@ -24,15 +25,19 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from studio.core import jsonread as jr
+from studio.core.assist import TEMPLATE_VERSION, AssistTask, ShotInput
 from studio.core.footage import Footage
 from studio.core.kinds import (
     ANIMATIC_MODEL,
+    ASSIST_BACKENDS,
     LIPSYNC_BACKENDS,
     PICTURE_BACKENDS,
     VOICE_BACKENDS,
     Backend,
 )
-from studio.core.targets import ReferenceTarget, ShotTarget, Target
+from studio.core.lora import Lora
+from studio.core.shot_brief import ShotBrief
+from studio.core.targets import EpisodeTarget, ReferenceTarget, ShotTarget, Target
 
 _OLD_REFERENCE = "character:"  # a reference's shot id before ``reference_of`` (read, not written)
 
@@ -42,6 +47,7 @@ class RequestKind(StrEnum):
     VIDEO = "video"  # text-to-video, or image-to-video from ``init_image``
     TTS = "tts"  # one dialogue line, spoken
     LIPSYNC = "lipsync"  # a video take re-mouthed to its shot's dialogue
+    ASSIST = "assist"  # the assistant's suggestions for an episode (a JSON file)
 
 
 class CameraMotion(StrEnum):
@@ -50,44 +56,6 @@ class CameraMotion(StrEnum):
     PULL_OUT = "pull_out"
     PAN_LEFT = "pan_left"
     PAN_RIGHT = "pan_right"
-
-
-@dataclass(frozen=True, slots=True)
-class Lora:
-    """A LoRA attached when generating: a ``.safetensors`` file in the models folder, named by a
-    character, the project's style, or a request (which may pin its ``sha256``)."""
-
-    path: str  # relative to the models folder
-    weight: float = 1.0
-    sha256: str = ""  # "" = whatever file is at ``path``
-
-    def to_json(self) -> dict[str, Any]:
-        """Its stored form in the cast (``sha256`` when pinned). A request's JSON always names
-        ``sha256``: its digest covers it."""
-        data: dict[str, Any] = {"path": self.path, "weight": self.weight}
-        if self.sha256:
-            data["sha256"] = self.sha256
-        return data
-
-    @classmethod
-    def from_json(cls, raw: Any, where: str) -> Lora:
-        d = jr.obj(raw, where)
-        return cls(
-            path=jr.field(d, "path", str, where),
-            weight=jr.field(d, "weight", float, where, 1.0),
-            sha256=jr.field(d, "sha256", str, where, ""),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ShotBrief:
-    """What the script says about the shot: the animatic draws it; prompts are composed of it."""
-
-    heading: str = ""
-    description: str = ""
-    framing: str = ""
-    characters: tuple[str, ...] = ()
-    dialogue: tuple[str, ...] = ()  # "NAME: line" for each dialogue line
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -248,12 +216,46 @@ class LipSyncRequest(_Request):
         object.__setattr__(self, "lines", tuple(self.lines))
 
 
-Request = ImageRequest | VideoRequest | VoiceRequest | LipSyncRequest
+@dataclass(frozen=True, kw_only=True)
+class AssistRequest(_Request):
+    """A task for the assistant (:mod:`studio.core.assist`) about one episode: what it reads of
+    each shot, the chat model and its hash, the template version and the seed. ``temperature``
+    0 decodes greedily; above 0 it samples from ``seed``: either way the same request gives the
+    same answer on the same device."""
+
+    kind: ClassVar[RequestKind] = RequestKind.ASSIST
+    backends: ClassVar[tuple[Backend, ...]] = ASSIST_BACKENDS
+
+    episode: int
+    task: AssistTask
+    model: str  # registry name of a chat model
+    title: str = ""
+    shots: tuple[ShotInput, ...] = ()
+    backend: Backend = Backend.LANGUAGE_MODEL
+    model_hash: str = ""
+    template: str = TEMPLATE_VERSION
+    seed: int = 0
+    temperature: float = 0.0
+    max_tokens: int = 160  # per answer
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "backend", Backend(self.backend))
+        object.__setattr__(self, "task", AssistTask(self.task))
+        object.__setattr__(self, "temperature", float(self.temperature))
+        object.__setattr__(self, "shots", tuple(self.shots))
+
+    @property
+    def target(self) -> Target:
+        return EpisodeTarget(self.episode)
+
+
+Request = ImageRequest | VideoRequest | VoiceRequest | LipSyncRequest | AssistRequest
 _BY_KIND: dict[str, type[Any]] = {
     RequestKind.IMAGE.value: ImageRequest,
     RequestKind.VIDEO.value: VideoRequest,
     RequestKind.TTS.value: VoiceRequest,
     RequestKind.LIPSYNC.value: LipSyncRequest,
+    RequestKind.ASSIST.value: AssistRequest,
 }
 
 
@@ -285,6 +287,8 @@ def request_from_json(raw: Any, where: str = "request") -> Request:
     shot_id = values.get("shot_id", "")
     if cls is ImageRequest and shot_id.startswith(_OLD_REFERENCE) and "reference_of" not in d:
         values["shot_id"], values["reference_of"] = "", shot_id.removeprefix(_OLD_REFERENCE)
+    elif cls is AssistRequest:
+        pass  # its target is the episode
     elif not shot_id and not values.get("reference_of"):
         raise jr.SchemaError(f"{where}.shot_id: missing")
     elif shot_id and values.get("reference_of"):
@@ -316,17 +320,6 @@ def _spoken(raw: Any, where: str) -> SpokenLine:
     )
 
 
-def _brief(raw: Any, where: str) -> ShotBrief:
-    d = jr.obj(raw, where)
-    return ShotBrief(
-        heading=jr.field(d, "heading", str, where, ""),
-        description=jr.field(d, "description", str, where, ""),
-        framing=jr.field(d, "framing", str, where, ""),
-        characters=tuple(jr.str_list(d, "characters", where)),
-        dialogue=tuple(jr.str_list(d, "dialogue", where)),
-    )
-
-
 _Reader = Callable[[dict[str, Any], str, str], Any]
 _ABSENT = object()
 _SCALARS: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
@@ -343,11 +336,13 @@ def _items(read: Callable[[Any, str], Any]) -> _Reader:
 _READERS: dict[str, _Reader] = {  # the fields that are not a plain str, int, float or bool
     "references": lambda d, name, where: tuple(jr.str_list(d, name, where)),
     "loras": _items(Lora.from_json),
-    "brief": lambda d, name, where: _brief(d[name], f"{where}.{name}"),
+    "brief": lambda d, name, where: ShotBrief.from_json(d[name], f"{where}.{name}"),
     "camera_motion": lambda d, name, where: jr.choice(d, name, CameraMotion, where),
     "backend": lambda d, name, where: jr.choice(d, name, Backend, where),
     "lines": _items(_spoken),
     "source_request": lambda d, name, where: origin_from_json(d[name], f"{where}.{name}"),
+    "task": lambda d, name, where: jr.choice(d, name, AssistTask, where),
+    "shots": _items(ShotInput.from_json),
 }
 
 

@@ -1,7 +1,8 @@
-"""What a generation request makes: a take of a shot, or a reference still of a character.
+"""What a request makes: a take of a shot, a reference still of a character, or the assistant's
+suggestions for an episode.
 
-A request names its target in its JSON (``"shot_id"`` or ``"reference_of"``); results are routed
-on the type (:mod:`studio.app.results`), never on the text of an id.
+A request names its target in its JSON (``"shot_id"``, ``"reference_of"`` or ``"episode"``);
+results are routed on the type (:mod:`studio.app.results`), never on the text of an id.
 """
 
 from __future__ import annotations
@@ -31,4 +32,15 @@ class ReferenceTarget:
         return f"reference of {self.character}"
 
 
-Target = ShotTarget | ReferenceTarget
+@dataclass(frozen=True, slots=True)
+class EpisodeTarget:
+    """Something about a whole episode: the assistant's suggestions, written to ``assist/``."""
+
+    episode: int
+
+    @property
+    def label(self) -> str:
+        return f"episode {self.episode}"
+
+
+Target = ShotTarget | ReferenceTarget | EpisodeTarget

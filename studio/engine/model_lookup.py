@@ -207,3 +207,28 @@ def _children(folder: Path) -> list[Path]:
         return sorted(p for p in folder.iterdir() if not mf.is_hidden(p.name))
     except OSError:
         return []
+
+
+def installed_model(models_dir: Path, name: str, model_hash: str, kind: ModelKind) -> ModelEntry:
+    """The installed model ``name`` of ``kind`` for a request in the worker, still the one the
+    request recorded (``model_hash``; "" takes it as it is); BackendError says why not."""
+    from studio.engine.backends.base import BackendError
+
+    try:
+        entry = for_folder(models_dir).find(name)
+    except NotInstalled as missing:
+        installed = [e.name for e in missing.registry.of_kind(kind) if not e.problems]
+        raise BackendError(
+            f"no {kind.value} model named {name!r} is installed in {missing.registry.root} "
+            f"(installed: {', '.join(installed) or 'none'})"
+        ) from None
+    if entry.kind != kind:
+        raise BackendError(f"{name} is of kind {entry.kind.value}, not a {kind.value} model")
+    if entry.problems:
+        raise BackendError(f"{name} cannot be used: {'; '.join(entry.problems)}")
+    if model_hash and model_hash != entry.hash:
+        raise BackendError(
+            f"model {name} changed since this request was made (its files are not the ones the "
+            "request recorded): make a new request to use it as it is now"
+        )
+    return entry

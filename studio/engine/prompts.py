@@ -27,7 +27,7 @@ def compose_prompt(project: Project, shot: Shot, heading: str) -> str:
     if shot.framing:
         parts.append(f"{shot.framing} shot")
     parts.append(_action(shot))
-    parts.extend(_cast(project, shot))
+    parts.extend(bible_lines(project, shot))
     setting = setting_of(heading)
     if setting:
         parts.append(setting)
@@ -57,7 +57,7 @@ def _action(shot: Shot) -> str:
     return text
 
 
-def _cast(project: Project, shot: Shot) -> list[str]:
+def bible_lines(project: Project, shot: Shot) -> list[str]:
     """A bible line per character in the shot: ``Maya: 24, courier jacket, wet hair``."""
     lines = []
     for name in shot.characters:

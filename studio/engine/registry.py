@@ -22,6 +22,7 @@ from typing import Any
 from studio.core.kinds import PIPELINE_KINDS, ModelKind
 from studio.engine import model_files as mf
 from studio.engine import pickle_trust
+from studio.engine.chat_models import card_license, chat_family
 from studio.engine.pipeline_index import pipeline_facts
 
 LORAS = "loras"
@@ -55,6 +56,7 @@ class ModelEntry:
     revision: str = ""  # the commit of a Hugging Face cache snapshot
     pickle_files: tuple[str, ...] = ()  # pickle weights that loading would need (relative)
     pickle_trusted: bool = False  # the user trusted this model's pickles (`studio models trust`)
+    license: str = ""  # as its model card names it ("" when it does not say)
 
     def load_blockers(self, allow_pickle: bool = False) -> list[str]:
         """The problems that stop loading (the pickle one is lifted by ``allow_pickle``)."""
@@ -72,6 +74,7 @@ class ModelEntry:
             "revision": self.revision,
             "safetensors_only": self.safetensors_only,
             "problems": list(self.problems),
+            "license": self.license,
         }
 
 
@@ -143,6 +146,8 @@ def folder_entry(
     weights_only = False  # its .pth/.bin files are read as tensors only, never unpickled
     if (path / mf.MODEL_INDEX).is_file():
         kind, family, pipeline_class, pickles = pipeline_facts(path, files, problems)
+    elif (chat := chat_family(path, files, problems)) is not None:
+        kind, family = ModelKind.CHAT, chat
     elif sound := _detected(path):
         kind, family = sound
         weights_only = True
@@ -155,7 +160,11 @@ def folder_entry(
         problems.append(f"no {mf.MODEL_INDEX}: not a diffusers pipeline folder")
     if not weights:
         problems.append("no weight files")
-    elif kind not in PIPELINE_KINDS and not weights_only and all(map(mf.is_pickle, weights)):
+    elif (
+        kind not in (*PIPELINE_KINDS, ModelKind.CHAT)
+        and not weights_only
+        and all(map(mf.is_pickle, weights))
+    ):
         pickles = tuple(weights)
     trusted = bool(pickles) and pickle_trust.is_trusted(name, path, pickles)
     if pickles and not trusted:
@@ -173,6 +182,7 @@ def folder_entry(
         revision=revision or mf.pulled_revision(path),
         pickle_files=pickles,
         pickle_trusted=trusted,
+        license=card_license(path),
     )
 
 

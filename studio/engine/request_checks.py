@@ -9,12 +9,27 @@ reads (references, the source take) and how much it computes (size, frames, step
 
 from __future__ import annotations
 
-from studio.core.bounds import MAX_FPS, MAX_SEED, MAX_SHOT_SECONDS, MAX_SIZE, MAX_TEXT, MIN_SIZE
+from studio.core import assist
+from studio.core.bounds import (
+    MAX_EPISODE_NUMBER,
+    MAX_FPS,
+    MAX_SEED,
+    MAX_SHOT_SECONDS,
+    MAX_SIZE,
+    MAX_TEXT,
+    MIN_SIZE,
+)
 from studio.core.ids import id_problem, name_problem, path_problem
 from studio.core.jsonread import SchemaError
 from studio.core.paths import parts_of
-from studio.core.request import GenerationRequest, LipSyncRequest, Request, VoiceRequest
-from studio.core.targets import ReferenceTarget, ShotTarget, Target
+from studio.core.request import (
+    AssistRequest,
+    GenerationRequest,
+    LipSyncRequest,
+    Request,
+    VoiceRequest,
+)
+from studio.core.targets import EpisodeTarget, ReferenceTarget, ShotTarget, Target
 from studio.core.time import FrameRate
 
 MAX_FRAMES = MAX_FPS * MAX_SHOT_SECONDS
@@ -22,6 +37,7 @@ MAX_STEPS = 1000
 MAX_GUIDANCE = 100.0
 MAX_LINE = 999  # a dialogue line's index in its shot
 MAX_SAMPLE_RATE = 192_000
+MAX_ANSWER_TOKENS = 2048  # tokens the assistant may write for one answer
 
 
 def check_request(request: Request, where: str = "request") -> None:
@@ -44,6 +60,8 @@ def check_request(request: Request, where: str = "request") -> None:
         for i, line in enumerate(request.lines):
             _path(line.media, f"{where}.lines[{i}].media")
             _path(line.timing, f"{where}.lines[{i}].timing")
+    elif isinstance(request, AssistRequest):
+        _check_assist(request, where)
 
 
 def check_target(target: Target, where: str) -> None:
@@ -53,6 +71,8 @@ def check_target(target: Target, where: str) -> None:
             field, problem = "shot_id", id_problem(shot_id)
         case ReferenceTarget(character):
             field, problem = "reference_of", name_problem(character)
+        case EpisodeTarget(number):
+            field, problem = "episode", "" if 1 <= number <= MAX_EPISODE_NUMBER else "no episode"
     if problem:
         raise SchemaError(f"{where}.{field}: {problem}")
 
@@ -74,6 +94,23 @@ def _check_generation(request: GenerationRequest, where: str) -> None:
     init_image = getattr(request, "init_image", "")
     if init_image:
         _path(init_image, f"{where}.init_image")
+
+
+def _check_assist(request: AssistRequest, where: str) -> None:
+    _range(request.seed, 0, MAX_SEED, f"{where}.seed")
+    _range(request.temperature, 0.0, 2.0, f"{where}.temperature")
+    _range(request.max_tokens, 1, MAX_ANSWER_TOKENS, f"{where}.max_tokens")
+    _range(len(request.shots), 1, assist.MAX_SHOTS, f"{where}.shots (count)")
+    _text(request.title, f"{where}.title")
+    for i, shot in enumerate(request.shots):
+        spot = f"{where}.shots[{i}]"
+        problem = id_problem(shot.shot_id)
+        if problem:
+            raise SchemaError(f"{spot}.shot_id: {problem}")
+        _range(shot.number, 1, assist.MAX_SHOTS, f"{spot}.number")
+        texts = (shot.heading, shot.action, shot.rule_prompt, *shot.dialogue, *shot.characters)
+        if len(texts) > 3 + 2 * MAX_LINE or any(len(t) > assist.MAX_FIELD for t in texts):
+            raise SchemaError(f"{spot}: more text than the assistant reads")
 
 
 def _range(value: float, low: float, high: float, where: str) -> None:

@@ -45,6 +45,7 @@ from studio.engine.crash_log import failure_line
 BUILTIN_BACKENDS = {
     kinds.Backend.ANIMATIC: "studio.engine.backends.animatic:AnimaticBackend",
     kinds.Backend.DIFFUSERS: "studio.engine.backends.diffusion:DiffusersBackend",
+    kinds.Backend.LANGUAGE_MODEL: "studio.engine.backends.language_model:LanguageModelBackend",
 }
 PREVIEW_EDGE = 256  # longest side of a progress preview, in pixels
 PARENT_POLL_S = 0.5  # how often the worker looks whether its parent is still there

@@ -272,7 +272,7 @@ class Session(QObject):
             self.message.emit(note)
         if recorded.what == "reference":
             self.charactersChanged.emit()
-        else:
+        elif recorded.what != "suggestion":  # the assistant's answers change no project data
             self.changed()
         self._autosave_soon.start()
         self.resultRecorded.emit(recorded)

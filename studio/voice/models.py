@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from studio.core.kinds import Backend, ModelKind
-from studio.engine.backends.base import BackendError
-from studio.engine.model_lookup import NotInstalled, for_folder
-from studio.engine.registry import ModelEntry, add_detector
+from studio.engine.model_lookup import installed_model
+from studio.engine.registry import add_detector
 
 BACKENDS = {  # backend name -> "module:Class", loaded by the worker (WorkerConfig.backends)
     Backend.ESPEAK: "studio.voice.tts_backends:EspeakBackend",
@@ -36,28 +35,5 @@ def sound_folder(path: Path) -> tuple[ModelKind, str] | None:
 add_detector(sound_folder)
 
 
-def sound_model(models_dir: Path, name: str, model_hash: str, kind: ModelKind) -> ModelEntry:
-    """The installed model ``name`` of ``kind``, still the one the request recorded (looked up
-    once per model in this process: :mod:`studio.engine.model_lookup`)."""
-    try:
-        entry = for_folder(models_dir).find(name)
-    except NotInstalled as missing:
-        installed = [e.name for e in missing.registry.of_kind(kind) if not e.problems]
-        raise BackendError(
-            f"no {kind.value} model named {name!r} is installed in {missing.registry.root} "
-            f"(installed: {', '.join(installed) or 'none'})"
-        ) from None
-    if entry.kind != kind:
-        raise BackendError(f"{name} is of kind {entry.kind.value}, not a {kind.value} model")
-    if entry.problems:
-        raise BackendError(f"{name} cannot be used: {'; '.join(entry.problems)}")
-    if model_hash and model_hash != entry.hash:
-        raise BackendError(
-            f"model {name} changed since this request was made (its files are not the ones the "
-            "request recorded): make a new request to use it as it is now"
-        )
-    return entry
-
-
 def voice_model_folder(models_dir: Path, name: str, model_hash: str) -> Path:
-    return sound_model(models_dir, name, model_hash, ModelKind.TTS).path
+    return installed_model(models_dir, name, model_hash, ModelKind.TTS).path

@@ -12,8 +12,8 @@ from studio.core.request import LipSyncRequest
 from studio.core.result import Rendered, Timings
 from studio.core.voicing import SAMPLE_RATE
 from studio.engine.backends.base import BackendError, RunContext
+from studio.engine.model_lookup import installed_model
 from studio.voice.lipsync import checked_rate, footage, write_take
-from studio.voice.models import sound_model
 from studio.voice.shot_speech import load_lines, shot_audio
 
 MUSETALK_RATE = 16000  # the audio rate its whisper encoder hears
@@ -63,7 +63,9 @@ class MuseTalkBackend:
     def _model(self, request: LipSyncRequest, ctx: RunContext) -> Any:
         from studio.voice.musetalk import MuseTalk
 
-        entry = sound_model(ctx.models_dir, request.model, request.model_hash, ModelKind.LIPSYNC)
+        entry = installed_model(
+            ctx.models_dir, request.model, request.model_hash, ModelKind.LIPSYNC
+        )
         if self._loaded is None or self._loaded[0] != entry.path:
             # diffusers and transformers read .bin weights with torch.load(weights_only=True),
             # and unet.pth is read the same way: no pickle code runs, so no trust is needed.

@@ -63,3 +63,28 @@ def test_a_bad_reference_name_in_jobs_json_leaves_the_job_out(tmp_path: Path) ->
     again = JobQueue.open(tmp_path)
     assert again.jobs() == []
     assert "jobs[0].request.reference_of: name holds a control character" in again.problems[0]
+
+
+def test_an_assistant_job_in_jobs_json_is_bounded_and_targets_its_episode(tmp_path: Path) -> None:
+    from studio.core.assist import AssistTask, ShotInput
+    from studio.core.request import AssistRequest
+    from studio.core.targets import EpisodeTarget
+
+    shot = ShotInput("sh-1", 1, "INT. LOBBY - NIGHT", "Rain.")
+    good = AssistRequest(episode=2, task=AssistTask.BEATS, model="chat", shots=(shot,))
+    assert good.target == EpisodeTarget(2) and good.target.label == "episode 2"
+    check_request(good)
+    bad = {
+        "episode": (0, r"^request\.episode: no episode"),
+        "max_tokens": (10**6, r"^request\.max_tokens: must be from 1 to"),
+        "shots": ((), r"^request\.shots \(count\): must be from 1 to"),
+    }
+    for name, (value, message) in bad.items():
+        with pytest.raises(SchemaError, match=message):
+            check_request(AssistRequest(**{**good.__dict__, name: value}))
+    with pytest.raises(SchemaError, match=r"shots\[0\]\.shot_id: '\.\./x' is not a valid id"):
+        check_request(AssistRequest(**{**good.__dict__, "shots": (ShotInput("../x", 1),)}))
+    queue = JobQueue(tmp_path / "jobs.json")
+    queue.submit(good)
+    reopened = JobQueue.open(tmp_path)
+    assert [job.request for job in reopened.jobs()] == [good]

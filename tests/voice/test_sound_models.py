@@ -11,9 +11,10 @@ import pytest
 
 from studio.engine import model_files as mf
 from studio.engine.backends.base import BackendError
+from studio.engine.model_lookup import installed_model
 from studio.engine.registry import ModelKind, scan
 from studio.voice.kokoro_tts import CONFIG_KEYS
-from studio.voice.models import sound_model, voice_model_folder
+from studio.voice.models import voice_model_folder
 
 KOKORO = "Kokoro-82M"
 WEIGHTS = "kokoro-v1_0.pth"
@@ -47,16 +48,16 @@ def test_lines_for_one_voice_hash_its_folder_once(models: Path, monkeypatch) -> 
 
 def test_a_voice_replaced_on_disk_refuses_the_lines_made_for_the_old_one(models: Path) -> None:
     recorded = scan(models).get(KOKORO).hash
-    assert sound_model(models, KOKORO, recorded, ModelKind.TTS).hash == recorded
+    assert installed_model(models, KOKORO, recorded, ModelKind.TTS).hash == recorded
     (models / KOKORO / WEIGHTS).write_bytes(b"other weights")
     with pytest.raises(BackendError, match=f"model {KOKORO} changed since this request was made"):
-        sound_model(models, KOKORO, recorded, ModelKind.TTS)
+        installed_model(models, KOKORO, recorded, ModelKind.TTS)
     now = scan(models).get(KOKORO).hash
-    assert now != recorded and sound_model(models, KOKORO, now, ModelKind.TTS).hash == now
+    assert now != recorded and installed_model(models, KOKORO, now, ModelKind.TTS).hash == now
 
 
 def test_what_is_not_there_or_of_another_kind_is_named(models: Path) -> None:
     with pytest.raises(BackendError, match=rf"no tts model named 'af' .*\(installed: {KOKORO}\)"):
-        sound_model(models, "af", "", ModelKind.TTS)
+        installed_model(models, "af", "", ModelKind.TTS)
     with pytest.raises(BackendError, match=f"{KOKORO} is of kind tts, not a lipsync model"):
-        sound_model(models, KOKORO, "", ModelKind.LIPSYNC)
+        installed_model(models, KOKORO, "", ModelKind.LIPSYNC)
