@@ -35,6 +35,8 @@ KEYS: dict[str, tuple[str | Std, ...]] = {
     "step_forward": ("Right",),
     "go_start": ("Home",),
     "go_end": ("End",),
+    "loop": ("Ctrl+L",),
+    "safe_zones": ("Shift+S",),
     # Review (the selected shot's takes)
     "approve": ("A",),
     "reject": ("R",),
