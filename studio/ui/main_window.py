@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.statusBar().addPermanentWidget(self.banner)
         self._menus()
+        keymap.apply_keys(self, keymap.saved_keys(settings))  # the keys the user rebound
         self.player.status.connect(self.show_status)
         self.editor.problem.connect(self.show_status)
         self.timeline.paths.lineWanted.connect(self.show_script_line)
