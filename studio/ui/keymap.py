@@ -100,10 +100,10 @@ def portable(name: str, chosen: Keys | None = None) -> tuple[str, ...]:
     return tuple(k.toString(QKeySequence.SequenceFormat.PortableText) for k in keys(name, chosen))
 
 
-def key_text(name: str) -> str:
+def key_text(name: str, chosen: Keys | None = None) -> str:
     """Action ``name``'s keys as this platform writes them, for tooltips ("" for none)."""
     native = QKeySequence.SequenceFormat.NativeText
-    return ", ".join(k.toString(native) for k in keys(name))
+    return ", ".join(k.toString(native) for k in keys(name, chosen))
 
 
 def bind(action: QAction, name: str) -> QAction:
@@ -159,9 +159,14 @@ def save_keys(settings: QSettings, chosen: Keys) -> None:
 
 def apply_keys(root: QObject, chosen: Keys) -> None:
     """Give every action and shortcut under ``root`` bound to a keymap name its keys now."""
+    native = QKeySequence.SequenceFormat.NativeText
     for action in root.findChildren(QAction):
         if name := action.property(NAME):
+            old = ", ".join(k.toString(native) for k in action.shortcuts())
             action.setShortcuts(keys(name, chosen))
+            tip, new = action.toolTip(), key_text(name, chosen)
+            if old and tip.endswith(f" ({old})"):  # a tooltip naming the keys names the new ones
+                action.setToolTip(tip[: -len(old) - 3] + (f" ({new})" if new else ""))
     for shortcut in root.findChildren(QShortcut):
         if name := shortcut.property(NAME):
             shortcut.setKeys(keys(name, chosen))

@@ -76,11 +76,18 @@ def test_rebinding_a_key_applies_refuses_conflicts_persists_and_resets(
                      if s.property(keymap.NAME) == "find_next")  # fmt: skip
     assert find_next.key().toString() == "Ctrl+G"
     assert not dialog.rebind("approve", QKeySequence("Ctrl+G"))  # now Find Next's
+    assert dialog.rebind("approve", QKeySequence("Ctrl+Shift+A"))
+    assert window.review.act["approve"].toolTip().endswith(f"({native('Ctrl+Shift+A')})")
     dialog.editors["mark"].clear()  # the clear button: no key
     qtbot.waitUntil(lambda: window.review.act["mark"].shortcuts() == [])
 
     from_disk = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    assert keymap.saved_keys(from_disk) == {"play": ("F5",), "find_next": ("Ctrl+G",), "mark": ()}
+    assert keymap.saved_keys(from_disk) == {
+        "play": ("F5",),
+        "find_next": ("Ctrl+G",),
+        "approve": ("Ctrl+Shift+A",),
+        "mark": (),
+    }
     windows.close_all()
     again = windows.open(project)  # the next start reads them
     assert [k.toString() for k in again.player.controls.play_action.shortcuts()] == ["F5"]
