@@ -16,8 +16,8 @@ becomes of a bad one: :mod:`studio.engine.jobfile`). Every change but progress i
 atomically before the method returns (concurrent changes share one write), so a job is on disk
 once ``submit`` returns; 1,000 jobs (0.8 MB) take about 8 ms a save. On open, running jobs are
 queued again (attempts kept), done and cancelled jobs beyond the newest ``keep_finished`` are
-dropped, and a damaged file or one of an unknown version is kept as
-``jobs.json.broken-<time>`` with a line in ``problems``.
+dropped, and a damaged file or one of an unknown version is kept as ``jobs.json.broken-<time>``
+with a line in ``problems``. :meth:`JobQueue.clear_finished` drops every ended job when asked.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 2  # a failure reported with retry=True is retried once
 _ERROR_CHARS = 500
+ENDED = (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
 
 
 class JobError(ValueError):
@@ -148,6 +149,18 @@ class JobQueue:
             job.retry_of = old.id
             events.append(job_event(EventKind.QUEUED, job))
             return replace(job)
+
+    def clear_finished(self) -> list[str]:
+        """Drop the done, failed and cancelled jobs from the queue (and its file); the ids
+        dropped. Their takes and files stay; a ``changed`` event with no job says so."""
+        with self._changing() as events:
+            ended = [i for i in self._order if self._jobs[i].state in ENDED]
+            for job_id in ended:
+                del self._jobs[job_id], self._requests[job_id]
+                self._order.remove(job_id)
+            if ended:
+                events.append(JobEvent(EventKind.CHANGED, None))
+            return ended
 
     # -- what the executor does --------------------------------------------------------------
 

@@ -83,9 +83,11 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.statusBar().addPermanentWidget(self.banner)
         self._menus()
+        keymap.apply_keys(self, keymap.saved_keys(settings))  # the keys the user rebound
         self.player.status.connect(self.show_status)
         self.editor.problem.connect(self.show_status)
         self.timeline.paths.lineWanted.connect(self.show_script_line)
+        self.jobs.takeRevealed.connect(self.show_take)
         session.message.connect(self.show_status)
         session.historyChanged.connect(self._history_names)
         session.projectChanged.connect(self._title)
@@ -251,6 +253,12 @@ class MainWindow(QMainWindow):
         self.docks["script"].show()
         self.docks["script"].raise_()
         self.editor.go_to_line(line)
+
+    def show_take(self, take_id: str) -> None:
+        """Show the take review panel with ``take_id`` (of the shot selected) current."""
+        self.docks["review"].show()
+        self.docks["review"].raise_()
+        self.review.reveal(take_id)
 
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 0)

@@ -98,9 +98,10 @@ class WindowTools(QObject):
         self._show(dialog)
 
     def shortcuts(self) -> None:
-        from studio.ui.dialogs.help_dialog import HelpDialog, menu_actions
+        from studio.ui.dialogs.help_dialog import HelpDialog, window_shortcuts
 
-        self._show(HelpDialog(menu_actions(self.window.menuBar()), self.window))
+        groups = window_shortcuts(self.window)  # keys can be rebound there, kept in settings
+        self._show(HelpDialog(groups, self.window, settings=self.settings, root=self.window))
 
     def _show(self, dialog: object) -> None:
         self.dialog = dialog

@@ -9,7 +9,7 @@ from job_helpers import order, req
 
 from studio.core.request import ShotBrief, VideoRequest
 from studio.engine import jobfile
-from studio.engine.jobs import JobQueue, JobState
+from studio.engine.jobs import EventKind, JobQueue, JobState
 
 
 def test_round_trip(tmp_path: Path):
@@ -160,3 +160,23 @@ def test_saving_a_thousand_jobs_is_cheap(tmp_path: Path):
     again = JobQueue.open(tmp_path)
     assert len(again.jobs()) == 1000
     assert time.perf_counter() - started < 2.0
+
+
+def test_clear_finished_drops_ended_jobs_from_the_file(tmp_path):
+    queue = JobQueue.open(tmp_path)
+    done, failed, cancelled, running, waiting, held = queue.submit_many([req(n) for n in range(6)])
+    queue.finished(queue.next_job().id, "tk-1")
+    queue.failed(queue.next_job().id, "boom", retry=False)
+    queue.cancel(cancelled.id)
+    queue.next_job()  # ``running``
+    queue.hold(held.id)
+    seen = []
+    queue.subscribe(seen.append)
+    assert sorted(queue.clear_finished()) == sorted([done.id, failed.id, cancelled.id])
+    left = [(j.id, j.state) for j in queue.jobs()]
+    assert left == [(running.id, JobState.RUNNING), (waiting.id, JobState.QUEUED),
+                    (held.id, JobState.PAUSED)]  # fmt: skip
+    assert [(e.kind, e.job) for e in seen] == [(EventKind.CHANGED, None)]
+    again = JobQueue.open(tmp_path)
+    assert {j.id for j in again.jobs()} == {running.id, waiting.id, held.id}
+    assert queue.clear_finished() == [] and len(seen) == 1  # nothing left to clear: no event

@@ -1,6 +1,7 @@
 """The rows of the Jobs panel: a list model over the queue's job snapshots with each job's latest
-preview image, and the delegate that paints a row (thumbnail, what the job makes, its state, a
-progress bar or its error, and a Cancel or Retry button).
+preview image (or its result's still, once there is one), and the delegate that paints a row
+(thumbnail, what the job makes, its state, a progress bar or its error, and a Cancel or Retry
+button).
 
 :meth:`JobListModel.set_jobs` takes the jobs in ``runner.jobs()`` order and changes rows in
 place (removed, moved, inserted), so the view keeps its selection and scroll position. Preview
@@ -32,6 +33,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from studio.core.request_makes import makes
+from studio.core.targets import ReferenceTarget
 from studio.engine.jobs import Job, JobState
 
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1  # the Job snapshot
@@ -45,11 +48,14 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def summary(job: Job) -> str:
-    """What the job makes: kind, shot (or character) and the start of its prompt or line."""
+    """What the job makes (take, keyframe, voice, lip-sync, reference), its shot (or
+    character) and the start of its prompt or line: "take · sh-0003 · rain on glass"."""
     request = job.request
     text = getattr(request, "prompt", "") or getattr(request, "text", "")
     text = " ".join(str(text).split())
-    head = f"{request.kind.value} · {request.target.label}"
+    target = request.target
+    whose = target.character if isinstance(target, ReferenceTarget) else target.label
+    head = f"{makes(request)} · {whose}"
     return f"{head} · {text}" if text else head
 
 
@@ -89,6 +95,7 @@ class JobListModel(QAbstractListModel):
         self._jobs: list[Job] = []
         self._png: dict[str, bytes] = {}  # job id -> latest preview, not yet decoded
         self._images: dict[str, QImage] = {}  # job id -> decoded preview, scaled to THUMB
+        self._results: dict[str, QImage | None] = {}  # job id -> its result's still (or none)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -119,22 +126,32 @@ class JobListModel(QAbstractListModel):
         return next((i for i, j in enumerate(self._jobs) if j.id == job_id), -1)
 
     def preview(self, job_id: str) -> QImage | None:
-        """The job's latest preview (decoded now if it is new)."""
+        """The job's thumbnail: its result's still when it has one, else its latest preview
+        (decoded now if it is new)."""
+        if (result := self._results.get(job_id)) is not None:
+            return result
         png = self._png.pop(job_id, None)
         if png is not None:
             image = QImage.fromData(QByteArray(png), "PNG")
             if not image.isNull():
-                self._images[job_id] = image.scaled(
-                    THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )  # fmt: skip
+                self._images[job_id] = _thumbnail(image)
         return self._images.get(job_id)
+
+    def wants_result(self, job: Job) -> bool:
+        """Whether ``job`` is done and its result's still was not looked for yet."""
+        return job.state is JobState.DONE and job.id not in self._results
 
     # -- changing --------------------------------------------------------------------------------
 
     def set_preview(self, job_id: str, png: bytes) -> None:
         """Keep ``png`` as the job's latest preview (decoded when painted)."""
         self._png[job_id] = png
+
+    def set_result(self, job_id: str, path: str | None) -> None:
+        """The still of the job's result (a keyframe, a reference) at ``path``: the row's
+        thumbnail from now on (None, or a file that cannot be read: the preview stays)."""
+        image = QImage(path) if path else QImage()
+        self._results[job_id] = None if image.isNull() else _thumbnail(image)
 
     def set_jobs(self, jobs: list[Job]) -> None:
         """Show ``jobs`` in this order: rows gone are removed, rows kept move, new rows are
@@ -156,9 +173,10 @@ class JobListModel(QAbstractListModel):
                 self.endInsertRows()
             else:
                 self._jobs[row] = by_id[job_id]
-        for gone in [i for i in (*self._png, *self._images) if i not in wanted]:
+        for gone in [i for i in (*self._png, *self._images, *self._results) if i not in wanted]:
             self._png.pop(gone, None)
             self._images.pop(gone, None)
+            self._results.pop(gone, None)
         if self._jobs:
             self.dataChanged.emit(self.index(0), self.index(len(self._jobs) - 1))
 
@@ -215,6 +233,11 @@ class JobListModel(QAbstractListModel):
         for offset, job_id in enumerate(ids):
             self.moveRequested.emit(job_id, len(above) + offset)
         return False
+
+
+def _thumbnail(image: QImage) -> QImage:
+    return image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation)  # fmt: skip
 
 
 def _tooltip(job: Job) -> str:

@@ -1,6 +1,8 @@
-"""The Jobs panel: the open project's generation queue, one row a job with its progress bar and
-latest preview, and the actions on it — cancel, retry, hold/release, move up/down (or drag), pause
-the whole queue, clear finished rows — over the device's GPU/VRAM meter.
+"""The Jobs panel: the open project's generation queue, one row a job with what it makes, its
+progress bar and latest preview (its result's still once done), and the actions on it — cancel,
+retry, hold/release, move up/down (or drag), pause the whole queue, clear the finished jobs from
+the queue, reveal a finished job's take in the take review (also on a row's right-click menu) —
+over the device's GPU/VRAM meter. The list scrolls to jobs as they are queued.
 
 The panel only reads the queue (``runner.jobs()``, a quick copy under the queue's lock) and sends
 it commands; the worker runs elsewhere. Job events mark the panel stale and a 100 ms single-shot
@@ -12,19 +14,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from studio.engine.jobs import Job, JobError, JobEvent, JobState
+from studio.core.request_makes import makes
+from studio.core.targets import ShotTarget
+from studio.engine.jobs import EventKind, Job, JobError, JobEvent, JobState
 from studio.ui import keymap
 from studio.ui.jobs.gpu_meter import GpuMeter
 from studio.ui.jobs.job_rows import WAITING, JobDelegate, JobListModel, button_for
@@ -32,10 +45,14 @@ from studio.ui.session import Session
 
 REFRESH_MS = 100  # job events are gathered this long before the queue is read again
 FINISHED = (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+TAKES = ("take", "keyframe", "lip-sync")  # what a job makes that is a take of its shot
 
 
 class JobsPanel(QWidget):
-    """The queue of ``session``'s open project (none, or read-only: an empty, disabled list)."""
+    """The queue of ``session``'s open project (none, or read-only: an empty, disabled list).
+    ``takeRevealed(take_id)``: Reveal Take selected the take's shot; show the take."""
+
+    takeRevealed = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,7 +74,8 @@ class JobsPanel(QWidget):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.hide()
         self.meter = GpuMeter()
-        self._hidden: set[str] = set()  # finished jobs cleared from the view
+        self.menu: QMenu | None = None  # a row's right-click menu, while open (or last)
+        self._queued: list[str] = []  # jobs queued since the last refresh: scrolled to
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
@@ -82,6 +100,8 @@ class JobsPanel(QWidget):
         self.delegate.buttonClicked.connect(self._button)
         self.view.selectionModel().selectionChanged.connect(self._update_actions)
         self.view.activated.connect(self._show_shot)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self.row_menu)
         self._project_changed()
 
     def actions(self) -> list[QAction]:  # type: ignore[override]
@@ -108,9 +128,13 @@ class JobsPanel(QWidget):
         self.up_action = make("Move Up", lambda: self.move_selected(-1), "job_up")
         self.down_action = make("Move Down", lambda: self.move_selected(1), "job_down")
         self.clear_action = make("Clear Finished", self.clear_finished, "",
-                                 "Hide the finished jobs from this list")  # fmt: skip
+                                 "Remove the done, failed and cancelled jobs from the queue "
+                                 "(their takes stay)")  # fmt: skip
+        self.reveal_action = make("Reveal Take", self.reveal_take, "",
+                                  "Show the take this job made in the take review")  # fmt: skip
         return [self.pause_action, self.cancel_action, self.retry_action, self.hold_action,
-                self.up_action, self.down_action, self.clear_action]  # fmt: skip
+                self.up_action, self.down_action, self.clear_action,
+                self.reveal_action]  # fmt: skip
 
     # -- reading the queue ---------------------------------------------------------------------
 
@@ -118,8 +142,12 @@ class JobsPanel(QWidget):
         """Read the queue now and show it."""
         self._timer.stop()
         runner = self.session.runner
-        jobs = [] if runner is None else [j for j in runner.jobs() if j.id not in self._hidden]
+        jobs = [] if runner is None else runner.jobs()
         self.model.set_jobs(jobs)
+        self._show_results(jobs)
+        if self._queued and (row := max(map(self.model.row_of, self._queued))) >= 0:
+            self.view.scrollTo(self.model.index(row))  # the newest queued job comes into view
+        self._queued.clear()
         if runner is not None:  # the farm has no one device: its workers show in the status
             self.meter.set_device(getattr(runner.executor, "device", ""))
             self.pause_action.setChecked(runner.queue.paused)
@@ -129,11 +157,13 @@ class JobsPanel(QWidget):
     def _on_event(self, event: JobEvent) -> None:
         if event.job is not None and isinstance(event.preview, bytes | bytearray):
             self.model.set_preview(event.job.id, bytes(event.preview))
+        if event.job is not None and event.kind is EventKind.QUEUED:
+            self._queued.append(event.job.id)
         if not self._timer.isActive():
             self._timer.start()
 
     def _project_changed(self) -> None:
-        self._hidden.clear()
+        self._queued.clear()
         self.model.set_jobs([])
         enabled = self.session.runner is not None
         self.view.setEnabled(enabled)
@@ -191,6 +221,7 @@ class JobsPanel(QWidget):
         self.up_action.setEnabled(index > 0)
         self.down_action.setEnabled(0 <= index < len(waiting) - 1)
         self.clear_action.setEnabled(any(j.state in FINISHED for j in self.model.jobs()))
+        self.reveal_action.setEnabled(len(jobs) == 1 and _made_take(jobs[0]))
         errors = [j.error for j in jobs if j.error]
         self.detail.setText("\n".join(errors))
         self.detail.setVisible(bool(errors))
@@ -265,8 +296,52 @@ class JobsPanel(QWidget):
             self.refresh()
 
     def clear_finished(self) -> None:
-        self._hidden.update(j.id for j in self.model.jobs() if j.state in FINISHED)
-        self.refresh()
+        """Remove the done, failed and cancelled jobs from the queue and its file."""
+        runner = self.session.runner
+        if runner is not None:
+            runner.queue.clear_finished()
+            self.refresh()
+
+    def reveal_take(self) -> None:
+        """Select the shot of the one selected job's take, and ask for the take shown."""
+        jobs = self.selected_jobs()
+        if len(jobs) != 1 or not _made_take(jobs[0]):
+            return
+        job = jobs[0]
+        if not self._select_shot(job):
+            self.session.message.emit(f"Reveal Take: the shot of take {job.take_id} is gone")
+            return
+        self.takeRevealed.emit(job.take_id)
+
+    def row_menu(self, at: QPoint) -> QMenu:
+        """The right-click menu of the row at ``at`` (viewport position): cancel, retry,
+        hold and reveal its job (the row is selected first unless it already is)."""
+        index = self.view.indexAt(at)
+        if index.isValid() and not self.view.selectionModel().isSelected(index):
+            job = self.model.job(index.row())
+            self.select_jobs([job.id] if job is not None else [])
+        self._update_actions()
+        self.menu = QMenu(self)
+        self.menu.addActions([self.cancel_action, self.retry_action, self.hold_action])
+        self.menu.addSeparator()
+        self.menu.addAction(self.reveal_action)
+        self.menu.popup(self.view.viewport().mapToGlobal(at))
+        return self.menu
+
+    def _show_results(self, jobs: list[Job]) -> None:
+        """Give each newly done job its result's still (a keyframe or a reference) as its
+        thumbnail, when it made one and the file is there."""
+        from studio.app.results import job_outputs
+
+        folder = self.session.folder
+        for job in jobs:
+            if folder is None or not self.model.wants_result(job) or not job.take_id:
+                continue
+            try:
+                still = job_outputs(folder)(job, job.take_id)[1]
+            except (ValueError, KeyError):  # its character or shot is gone
+                still = ""
+            self.model.set_result(job.id, str(folder.root / still) if still else None)
 
     def _button(self, job_id: str, what: str) -> None:
         self.select_jobs([job_id])
@@ -278,11 +353,21 @@ class JobsPanel(QWidget):
     def _show_shot(self, index: QModelIndex) -> None:
         """Activating a row shows its shot on the timeline."""
         job = self.model.job(index.row())
-        if job is None:
-            return
+        if job is not None:
+            self._select_shot(job)
+
+    def _select_shot(self, job: Job) -> bool:
+        """Show the job's shot in its episode, selected; whether it is still there."""
         try:
             episode = self.session.episode_of(job.request.shot_id)
         except KeyError:
-            return  # a character's reference, or a shot gone since
+            return False  # a character's reference, or a shot gone since
         self.session.set_episode(episode)
         self.session.select([job.request.shot_id])
+        return True
+
+
+def _made_take(job: Job) -> bool:
+    """Whether ``job`` is done and made a take of its shot (not a voice or a reference)."""
+    made = job.state is JobState.DONE and bool(job.take_id)
+    return made and isinstance(job.request.target, ShotTarget) and makes(job.request) in TAKES

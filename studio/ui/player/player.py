@@ -11,7 +11,8 @@ dropped and counted in :attr:`PlayerView.dropped_frames`.
 
 Keys, anywhere in the window (:mod:`studio.ui.keymap`): Space play/pause, J/K/L (back, stop,
 forward; pressed again: faster), Left/Right one frame, Home/End. Controls: play, a scrub
-slider, timecode and frame counter, loop shot, and the safe-zone overlay (TikTok or Reels).
+slider, shuttle speed, timecode and frame counter, loop shot, and the safe-zone overlay (TikTok
+or Reels). Right-click: those two, Copy Frame and Export Still… (:mod:`player_menu`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QPainter
+from PySide6.QtGui import QAction, QContextMenuEvent, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from studio.core.model import Project
@@ -36,6 +37,7 @@ from studio.media.subtitles import caption_size
 from studio.ui.player import player_overlays as overlays
 from studio.ui.player.audio_out import AudioOut, mix_episode
 from studio.ui.player.player_controls import PlayerControls
+from studio.ui.player.player_menu import PlayerMenu
 from studio.ui.player.player_overlays import SAFE_ZONES, picture_rect
 from studio.ui.session import Session
 from studio.ui.tasks import run_in_background
@@ -99,6 +101,9 @@ class PlayerView(QWidget):
             loop=self.set_loop_shot, safe_zone=self.set_safe_zone,
         )  # fmt: skip
         self.addActions(self.controls.player_actions)
+        toggles = (self.controls.safe_zone_action, self.controls.loop_action)
+        self.menu = PlayerMenu(self, toggles, lambda: self.current_frame, self._still_name,
+                               self.status.emit)  # fmt: skip
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.screen_area, 1)
@@ -112,7 +117,13 @@ class PlayerView(QWidget):
 
     def _update_controls(self) -> None:
         frame, total = max(0, self.session.playhead), self.timeline.frames
-        self.controls.show_playhead(self.playing, frame, total, self.timeline.fps)
+        self.controls.show_playhead(self.rate, frame, total, self.timeline.fps)
+
+    def _still_name(self) -> str:
+        """Where Export Still offers to write: beside the project, named for the frame."""
+        root, frame = self.session.root, self.shown_frame + 1
+        name = f"{root.stem if root else 'frame'} ep{self.session.episode_number} {frame}.png"
+        return str(root.parent / name) if root is not None else name
 
     def muted_message(self) -> str:
         return f"Preview plays muted: {self.audio.reason}"
@@ -358,6 +369,7 @@ class PlayerView(QWidget):
         if self.playing and self.rate * sign > 0:
             self.rate = sign * faster
             self._restart(self.session.playhead)
+            self._update_controls()
         else:
             self.pause()
             self.play(sign * faster)
@@ -371,6 +383,10 @@ class PlayerView(QWidget):
         if self.server is not None:
             self.server.close()
             self.server = None
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # Qt's name
+        self.menu.popup(event.globalPos())
+        event.accept()
 
     def closeEvent(self, event: object) -> None:
         self.stop()

@@ -331,7 +331,7 @@ class PromptRow(QWidget):
         go = lambda *_: generate(self.edit.text(), self.save.isChecked())  # noqa: E731
         self.edit.returnPressed.connect(go)
         button.clicked.connect(go)
-        escape = QAction(self.edit, shortcut=QKeySequence("Escape"))
+        escape = QAction("Close the Prompt", self.edit, shortcut=QKeySequence("Escape"))
         escape.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         escape.triggered.connect(lambda *_: (self.hide(), closed()))
         self.edit.addAction(escape)

@@ -184,6 +184,14 @@ class TakeReview(QWidget):
         self._update_actions()
         self.setFocus(Qt.FocusReason.MouseFocusReason)
 
+    def reveal(self, take_id: str) -> None:
+        """Make ``take_id``, a take of the shot shown, the current take (the Jobs panel's
+        Reveal Take)."""
+        if take_id in self.grid.cards:
+            self.current = take_id
+            self.grid.mark(self.current, self.marked)
+            self._update_actions()
+
     def _menu(self, _take_id: str, at: QPoint) -> None:
         menu = QMenu(self)
         menu.addActions(self.actions()[:MENU_COUNT])

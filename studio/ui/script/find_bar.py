@@ -42,6 +42,7 @@ class FindBar(QWidget):
         self.find_edit.textChanged.connect(lambda _text: self.status.clear())
         self.replace_edit.returnPressed.connect(self.replace)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setWhatsThis("Close the Find Bar")  # its name in Help
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         escape.activated.connect(self.close_bar)
         self.hide()

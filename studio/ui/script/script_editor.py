@@ -33,6 +33,7 @@ from studio.core.model import Episode, Shot
 from studio.core.script import fountain
 from studio.core.script.elements import ScriptError
 from studio.core.store import StoreError
+from studio.ui import keymap
 from studio.ui.script.find_bar import FindBar
 from studio.ui.script.fountain_highlighter import FountainHighlighter
 from studio.ui.script.script_outline import ScriptOutline
@@ -100,13 +101,13 @@ class ScriptEditor(QWidget):
 
     def _shortcuts(self) -> None:
         bindings = [
-            (QKeySequence(QKeySequence.StandardKey.Find), self.find_bar.show_find),
-            (QKeySequence("Ctrl+H"), self.find_bar.show_replace),
-            (QKeySequence(Qt.Key.Key_F3), self.find_bar.find_next),
-            (QKeySequence("Shift+F3"), self.find_bar.find_previous),
+            ("find", self.find_bar.show_find),
+            ("replace", self.find_bar.show_replace),
+            ("find_next", self.find_bar.find_next),
+            ("find_previous", self.find_bar.find_previous),
         ]
-        for keys, slot in bindings:
-            shortcut = QShortcut(keys, self)
+        for name, slot in bindings:  # their keys: the keymap's (the user's, once rebound)
+            shortcut = keymap.bind_shortcut(QShortcut(self), name)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
 

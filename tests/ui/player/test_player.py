@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from studio.core.model import (
     DialogueLine,
@@ -237,3 +239,78 @@ def test_the_episode_mix_is_made_in_the_background(qtbot, session):
     qtbot.waitUntil(lambda: player.audio._samples is not None, timeout=20_000)
     assert player.audio._samples.shape == samples.shape
     player.stop()
+
+
+# -- editor habits: the right-click menu, the shuttle speed, pressed toggles, a steady clock ----
+
+
+def pixel(image: QImage) -> tuple[int, int, int]:
+    colour = image.pixelColor(image.width() // 2, image.height() // 2)
+    return colour.red(), colour.green(), colour.blue()
+
+
+def test_right_click_offers_toggles_copy_and_export(qtbot, view, session, tmp_path, monkeypatch):
+    session.set_playhead(30)
+    shows(qtbot, view, 30)
+    centre = view.screen_area.rect().center()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, centre,
+                              view.screen_area.mapToGlobal(centre))  # fmt: skip
+    QApplication.sendEvent(view.screen_area, event)  # the picture passes it to the player
+    menu = view.menu.menu
+    assert menu is not None and menu.isVisible()
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["Safe Zone Overlay", "Loop Shot", "Copy Frame", "Export Still…"]
+    assert all(a.isCheckable() for a in menu.actions()[:2])
+    menu.actions()[1].trigger()  # Loop Shot, from the menu: the button shows it pressed
+    assert view.loop_shot and view.controls.loop_button.isChecked()
+    menu.close()
+
+    shown = view.current_frame
+    view.menu.copy_action.trigger()
+    copied = QGuiApplication.clipboard().image()
+    assert (copied.width(), copied.height()) == (shown.shape[1], shown.shape[0])
+    assert max(abs(a - b) for a, b in zip(pixel(copied), colour(10, 3), strict=True)) <= 6
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "s"), ""))
+    view.menu.export_action.trigger()  # asks where (the dialog answered above), adds .png
+    still = QImage(str(tmp_path / "s.png"))
+    assert not still.isNull() and pixel(still) == pixel(copied)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))  # cancelled
+    assert view.menu.export_still() is None
+    assert view.menu.export_still(tmp_path / "given.png") == tmp_path / "given.png"
+
+
+def test_the_shuttle_speed_shows_beside_the_clock(qtbot, view, session):
+    session.set_playhead(25)
+    assert view.controls.speed.text() == ""
+    width = view.controls.speed.width()
+    presses = [("L", "1×"), ("L", "2×"), ("L", "4×"), ("J", "−1×"), ("J", "−2×"), ("K", "")]
+    for letter, text in presses:
+        key = getattr(Qt.Key, f"Key_{letter}")
+        qtbot.keyClick(view, key)
+        assert view.controls.speed.text() == text
+        assert view.controls.speed.width() == width
+
+
+def test_toggle_buttons_look_pressed_whoever_switches_them(qtbot, view, session):
+    loop, zone = view.controls.loop_button, view.controls.safe_zone_button
+    assert loop.isCheckable() and zone.isCheckable() and not loop.isChecked()
+    qtbot.keyClick(view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # its key
+    assert view.loop_shot and loop.isChecked()
+    qtbot.mouseClick(loop, Qt.MouseButton.LeftButton)  # the button itself
+    assert not view.loop_shot and not view.controls.loop_action.isChecked()
+    view.safe_zone_action.trigger()  # the View menu
+    assert view.safe_zone and zone.isChecked()
+    view.set_safe_zone("")  # switched off elsewhere
+    assert not zone.isChecked() and not view.safe_zone_action.isChecked()
+
+
+def test_the_clock_keeps_its_width_while_it_plays(qtbot, view, session):
+    clock = view.controls.clock
+    shows(qtbot, view, 0)
+    first_text, width = clock.text(), clock.width()
+    session.set_playhead(49)
+    shows(qtbot, view, 49)
+    assert clock.text() != first_text and clock.text().endswith("50/50")
+    assert clock.width() == width
+    assert clock.fontMetrics().horizontalAdvance(clock.text()) <= width

@@ -1,0 +1,21 @@
+"""What a generation request makes, in the words of the Jobs panel: a take, a keyframe, a voice
+clip, a lip-sync or a character reference still. Read from the request's kind and its target."""
+
+from __future__ import annotations
+
+from studio.core.request import Request, RequestKind
+from studio.core.targets import ReferenceTarget
+
+_MAKES = {
+    RequestKind.IMAGE: "keyframe",  # a still, held for the shot's duration as its take
+    RequestKind.VIDEO: "take",
+    RequestKind.TTS: "voice",
+    RequestKind.LIPSYNC: "lip-sync",
+}
+
+
+def makes(request: Request) -> str:
+    """ "take", "keyframe", "voice", "lip-sync" or "reference" (a still of a character)."""
+    if isinstance(request.target, ReferenceTarget):
+        return "reference"
+    return _MAKES.get(request.kind, request.kind.value)
