@@ -1,5 +1,5 @@
 """What a generation request makes, in the words of the Jobs panel: a take, a keyframe, a voice
-clip, a lip-sync or a character reference still. Read from the request's kind and its target."""
+clip, a lip-sync, a character reference still or the assistant's suggestions. Read from the request's kind and its target."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ _MAKES = {
     RequestKind.VIDEO: "take",
     RequestKind.TTS: "voice",
     RequestKind.LIPSYNC: "lip-sync",
+    RequestKind.ASSIST: "suggestions",  # the assistant's answers about an episode
 }
 
 
 def makes(request: Request) -> str:
-    """ "take", "keyframe", "voice", "lip-sync" or "reference" (a still of a character)."""
+    """ "take", "keyframe", "voice", "lip-sync", "reference" (a still of a character) or
+    "suggestions"."""
     if isinstance(request.target, ReferenceTarget):
         return "reference"
     return _MAKES.get(request.kind, request.kind.value)

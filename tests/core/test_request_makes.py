@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from studio.core.request import ImageRequest, LipSyncRequest, VideoRequest, VoiceRequest
+from studio.core.assist import AssistTask
+from studio.core.request import (
+    AssistRequest,
+    ImageRequest,
+    LipSyncRequest,
+    VideoRequest,
+    VoiceRequest,
+)
 from studio.core.request_makes import makes
 
 
@@ -15,3 +22,5 @@ def test_each_kind_and_target_has_its_word() -> None:
         makes(LipSyncRequest(shot_id="sh-1", source_take="tk-1", source_media="t.mp4"))
         == "lip-sync"
     )
+    beats = AssistRequest(episode=1, task=AssistTask.BEATS, model="chat")
+    assert makes(beats) == "suggestions" and beats.target.label == "episode 1"

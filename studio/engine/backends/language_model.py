@@ -45,6 +45,7 @@ class LanguageModelBackend:
         constraint = 0.0
         total = len(request.shots) if request.task is AssistTask.PROMPTS else 1
         decode_start = time.perf_counter()
+        built = self._indexes.build_seconds
         for i in range(total):
             previous = tuple(a["prompt"] for a in answers)
             messages = task_messages(request.task, request.title, request.shots, previous)
@@ -57,7 +58,9 @@ class LanguageModelBackend:
             constraint += spent
             ctx.progress(i + 1, total, None)
         decode = time.perf_counter() - decode_start
-        stats = {"tokens": tokens, "decode_seconds": decode, "constraint_seconds": constraint}
+        index = self._indexes.build_seconds - built  # 0 when the schema's index was kept
+        stats = {"tokens": tokens, "decode_seconds": decode, "constraint_seconds": constraint,
+                 "index_seconds": index}  # fmt: skip
         _write(ctx.output, request, answers, stats)
         gpu = decode if ctx.device.startswith("cuda") else 0.0
         timings = Timings(load=load, denoise=decode, gpu=gpu)
