@@ -1,5 +1,6 @@
-"""What a generation request makes, in the words of the Jobs panel: a take, a keyframe, a voice
-clip, a lip-sync, a character reference still or the assistant's suggestions. Read from the request's kind and its target."""
+"""What a request makes, in the words of the Jobs panel: a take, a keyframe, a voice clip, a
+lip-sync, a character reference still or the assistant's suggestions. Read from the request's
+kind and its target."""
 
 from __future__ import annotations
 

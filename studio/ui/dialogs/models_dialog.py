@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from studio.app.models import scan_models as scan
 from studio.core.kinds import ModelKind
+from studio.engine.chat_models import license_note
 from studio.engine.model_install import import_model
 from studio.engine.registry import ModelEntry, ModelError, Registry
 from studio.ui.tasks import failure_text, run_in_background
@@ -42,9 +43,10 @@ KIND_NAMES = {
     ModelKind.IP_ADAPTER: "IP-Adapters",
     ModelKind.TTS: "Voices (TTS)",
     ModelKind.LIPSYNC: "Lip-sync",
+    ModelKind.CHAT: "Chat (assistant)",
     ModelKind.UNKNOWN: "Not recognised",
 }
-COLUMNS = ("Name", "Family", "Size", "Problems")
+COLUMNS = ("Name", "Family", "Size", "Problems", "License")
 
 
 def model_failure(exc: BaseException) -> str:
@@ -189,8 +191,9 @@ class ModelsDialog(QDialog):
             self.tree.addTopLevelItem(group)
             for entry in entries:
                 item = QTreeWidgetItem([entry.name, entry.family, human_size(entry.size),
-                                        "; ".join(entry.problems)])  # fmt: skip
+                                        "; ".join(entry.problems), entry.license])  # fmt: skip
                 item.setToolTip(0, str(entry.path))
+                item.setToolTip(4, license_note(entry.license) or entry.license)
                 item.setToolTip(3, "\n".join(entry.problems))
                 if entry.problems:
                     item.setForeground(3, self.palette().brightText())

@@ -148,3 +148,23 @@ def test_open_folder_makes_and_opens_the_models_folder(qtbot, tmp_path, opened) 
     dialog.open_button.click()
     assert missing.is_dir() and dialog.error_box is None
     assert [url.toLocalFile() for url in opened] == [str(missing)]
+
+
+def test_a_chat_model_is_listed_with_its_license_and_every_kind_has_a_group(
+    qtbot, tmp_path
+) -> None:
+    from studio.ui.dialogs.models_dialog import KIND_NAMES
+
+    assert set(KIND_NAMES) == set(ModelKind)
+    chat = tmp_path / "models" / "small-chat"
+    chat.mkdir(parents=True)
+    config = {"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2"}
+    (chat / "config.json").write_text(json.dumps(config), "utf-8")
+    (chat / "tokenizer_config.json").write_text(json.dumps({"chat_template": "{{ x }}"}), "utf-8")
+    (chat / "tokenizer.json").write_text("{}", "utf-8")
+    (chat / "README.md").write_text("---\nlicense: cc-by-nc-4.0\n---\n", "utf-8")
+    save_file({"w": np.zeros(2, np.float32)}, str(chat / "model.safetensors"))
+    dialog = shown(qtbot, tmp_path / "models")
+    assert dialog.entry_names(ModelKind.CHAT) == ["small-chat"]
+    row = dialog.tree.topLevelItem(0).child(0)
+    assert row.text(4) == "cc-by-nc-4.0" and "non-commercial" in row.toolTip(4)
