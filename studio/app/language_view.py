@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from studio.core.model import Project, Shot
 from studio.core.take import Take, TakeState
-from studio.core.translations import Language, TranslatedLine, find_language
+from studio.core.translations import Language, LineState, TranslatedLine, find_language
 from studio.core.voicing import VoiceClip
 from studio.media.labels import has_label
 
@@ -53,6 +53,7 @@ class LanguageView:
     undubbed: tuple[Key, ...] = ()  # translated, heard in the source voice: subtitled only
     untranslated: tuple[Key, ...] = ()  # source text and voice (allowed)
     stale: tuple[Key, ...] = ()  # translated from a source text the script has changed since
+    unreviewed: tuple[Key, ...] = ()  # machine translations no person has read yet
     lip_synced: tuple[str, ...] = ()  # shots showing the take lip-synced to this language
     label_in_english: bool = False  # no AI label text in this language: the English one
 
@@ -70,6 +71,8 @@ class LanguageView:
             out.append(
                 f"{len(self.stale)} {tag} lines were translated from an older version of the script"
             )
+        if self.unreviewed:
+            out.append(f"{len(self.unreviewed)} {tag} lines are machine translations not reviewed")
         if self.label_in_english:
             out.append(f"no AI label text in {tag}: the label is in English")
         return out
@@ -83,7 +86,7 @@ def language_view(
     ``tag`` is not a target (naming them); :class:`UntranslatedError` for missing lines."""
     language = find_language(project, tag)
     counted = {e.number for e in project.episodes if episode is None or e.number == episode}
-    tally: dict[str, list[Key]] = {k: [] for k in ("dub", "undub", "missing", "stale")}
+    tally: dict[str, list[Key]] = {k: [] for k in ("dub", "undub", "missing", "stale", "machine")}
     synced: list[str] = []
     episodes = []
     for ep in project.episodes:
@@ -100,7 +103,7 @@ def language_view(
     view = dataclasses.replace(project, episodes=episodes, language=language.tag, label="")
     return LanguageView(
         view, language.tag, tuple(tally["dub"]), tuple(tally["undub"]), tuple(tally["missing"]),
-        tuple(tally["stale"]), tuple(synced),
+        tuple(tally["stale"]), tuple(tally["machine"]), tuple(synced),
         label_in_english=not has_label(language.tag),
     )  # fmt: skip
 
@@ -120,6 +123,8 @@ def _shot(shot: Shot, language: Language, tally: dict[str, list[Key]], synced: l
             continue
         if translated.source != line.text:
             tally["stale"].append(key)
+        if translated.state is LineState.MACHINE:
+            tally["machine"].append(key)
         dialogue.append(dataclasses.replace(line, text=translated.text))
         clip = _clip(translated, source.get(i))
         tally["dub" if translated.voice is not None else "undub"].append(key)

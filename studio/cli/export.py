@@ -115,7 +115,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             result = export_one(root, project, number, tag, out, options, args, bar.show)
             files = {kind: str(path) for kind, path in result.files.items()}
             for target in args.interchange:
-                path = _interchange(result.plan, args.all_episodes, target)
+                path = _interchange(result.plan, args.all_episodes, target, tag)
                 files[path.suffix.lstrip(".")] = str(path)
         except (ExportError, MediaError) as exc:
             bar.end()
@@ -165,14 +165,17 @@ def _signing(wanted: bool) -> SigningKey | None:
     return key
 
 
-def _interchange(plan: Any, per_episode: bool, target: str) -> Path:
-    """The exported episode's timeline written to ``target`` (``-epNN`` added per episode)."""
+def _interchange(plan: Any, per_episode: bool, target: str, tag: str = "") -> Path:
+    """The exported episode's timeline written to ``target`` (``-epNN`` added per episode,
+    ``-TAG`` for a target language)."""
     from studio.media.export_plan import ExportError
     from studio.media.otio_export import InterchangeError, write_interchange
 
     path = Path(target).expanduser()
     if per_episode:
         path = path.with_name(f"{path.stem}-ep{plan.number:02d}{path.suffix}")
+    if tag:
+        path = path.with_name(f"{path.stem}-{tag}{path.suffix}")
     try:
         return write_interchange(plan, path)
     except InterchangeError as exc:

@@ -47,7 +47,8 @@ def test_lines_not_translated_stop_the_view_unless_allowed():
     ethan = view.project.find_shot(shots[1].id)
     assert ethan.dialogue[0].text == "Then deliver it, and go."  # the source's
     assert ethan.voice[0].timing == "audio/src0.json"  # with its word timing
-    assert view.untranslated == ((shots[1].id, 0),)
+    assert view.untranslated == ((shots[1].id, 0),) and view.unreviewed == ((shots[0].id, 0),)
+    assert "1 id lines are machine translations not reviewed" in view.notes()
     assert "1 lines not translated into id: shown and heard in the source language" in (
         view.notes()
     )  # fmt: skip

@@ -101,9 +101,13 @@ def test_lines_not_translated_are_refused_or_exported_in_the_source(root: Path) 
     assert "(--allow-untranslated)" in done.stderr
     assert not list((root / "exports").glob("*-id.*"))  # nothing written
     done = studio("export", root, "--episode", "2", "--all-languages", "--allow-untranslated",
-                  "--preset", "draft", "--no-cover", "--json")  # fmt: skip
+                  "--preset", "draft", "--no-cover", "--interchange", root.parent / "cut.otio",
+                  "--json")  # fmt: skip
     assert done.returncode == 0, done.stderr
     records = json.loads(done.stdout)
+    assert [Path(r["files"]["otio"]).name for r in records] == [
+        "cut.otio", "cut-es.otio", "cut-id.otio"
+    ]  # fmt: skip
     assert [r["language"] for r in records] == ["", "es", "id"]
     names = [Path(r["files"]["video"]).name for r in records]
     assert names == ["Glass-ep02-draft.mp4", "Glass-ep02-draft-es.mp4", "Glass-ep02-draft-id.mp4"]
