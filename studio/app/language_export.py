@@ -5,8 +5,9 @@ The MP4 is ``exports/<title>-ep01-es.mp4`` beside the source's ``<title>-ep01.mp
 sidecars ``…-ep01-es.srt`` and ``.vtt``): the picture of the source (or the take lip-synced
 to the language), the translated captions under the language's caption rules, the dubbed
 lines where there are some and the source voice elsewhere, the audio stream tagged with the
-language's ISO 639-2 code, the AI label in the language. Each language has its own cache
-folder, so exporting one does not prune the segments of another.
+language's ISO 639-2 code, the AI label in the language. A dubbed line up to 1.15x longer
+than its slot is sped up to fit (:mod:`studio.app.dub_tempo`). Each language has its own
+cache folder, so exporting one does not prune the segments of another.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from studio.app.dub_tempo import fit_dubs
 from studio.app.language_view import UntranslatedError, language_view
 from studio.core.language_codes import iso639_2
 from studio.core.model import Project
 from studio.core.translations import find_language
 from studio.media.episode_export import (
+    CACHE,
     ExportEvent,
     ExportOptions,
     ExportResult,
@@ -77,6 +80,7 @@ def export_language(
         options, cache=f"episode-{number}-{preset.name}-{view.tag}"
     )  # the label: --label's text, else the language's (the view has no project label)
     target = out or language_output(root, project, number, preset, view.tag)
+    fitted = fit_dubs(root, project, view, number, f"{CACHE}/{options.cache}")
     result = export_episode(root, view.project, number, target, options, on_event, cancel)
-    result.warnings[:0] = view.notes()
+    result.warnings[:0] = view.notes() + fitted
     return result

@@ -5,6 +5,7 @@ the srt parser, the sound compared with the clips it should hold."""
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -14,14 +15,17 @@ import srt
 from export_projects import studio, voiced_project
 from language_projects import SPANISH, translate
 
+from studio.app.dub_fit import line_slots
 from studio.app.language_export import export_language, language_output
 from studio.app.language_view import language_view
 from studio.cli import main
 from studio.core.store import open_project
-from studio.core.translations import add_languages
-from studio.media.audio import read_audio
+from studio.core.translations import LineState, TranslatedLine, add_languages, find_language
+from studio.core.voicing import SAMPLE_RATE, VoiceClip
+from studio.media.audio import read_audio, resample, write_wav
 from studio.media.export_plan import ExportError, plan_episode
 from studio.media.presets import PRESETS
+from studio.voice.espeak import synthesize
 
 pytestmark = pytest.mark.slow
 DUBBED = "Then deliver it, and go."
@@ -149,3 +153,37 @@ def test_a_language_without_an_iso_code_is_refused_before_anything_is_written(ro
     with pytest.raises(ExportError, match="no ISO 639-2 code known for the language 'sw'"):
         export_language(root, project, 1, "sw")
     assert not list((root / "exports").glob("*-sw*"))
+
+
+def test_a_dub_a_little_longer_than_its_slot_is_sped_up_to_fit(root: Path) -> None:
+    translate(root, "pt", {"I'm just here for a delivery. Sign, please.": "Só vim entregar."})
+    with open_project(root) as folder:
+        project = folder.project
+        shot = next(s for s in project.episode(1).shots() if s.dialogue and s.voice and
+                    s.dialogue[0].text == DUBBED)  # fmt: skip
+        slot = line_slots(shot, project.fps.seconds(shot.duration_frames))[0]
+        speech = synthesize("Então entregue e vá embora.", voice="pt")
+        length = round(slot * Fraction(108, 100) * SAMPLE_RATE)  # 1.08x its slot
+        audio = resample(speech.samples, len(speech.samples), length)[:length]
+        write_wav(root / "audio/pt-long.wav", audio, SAMPLE_RATE)
+        clip = VoiceClip(0, "ETHAN", "audio/pt-long.wav", "", shot.voice[0].start, len(audio))
+        find_language(project, "pt").lines[(shot.id, 0)] = TranslatedLine(
+            shot.id, 0, "Então entregue e vá embora.", LineState.APPROVED, DUBBED, clip
+        )
+        folder.save()
+    done = studio("translations", "fit", root, "--to", "pt", "--episode", "1")
+    assert done.returncode == 0 and "speed-up" in done.stdout, done.stdout + done.stderr
+    done = studio("export", root, "--episode", "1", "--language", "pt", "--preset", "draft",
+                  "--captions", "none", "--no-cover", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "1 dubbed lines in pt sped up to fit their shots (up to 1.08x)" in done.stderr
+    (faster,) = (root / "exports/.cache/episode-1-draft-pt/tempo").glob("*.wav")
+    samples = len(read_audio(faster, channels=1))
+    assert abs(samples - length / 1.08) < 0.01 * length  # atempo: as much shorter
+    with open_project(root, read_only=True) as folder:
+        assert folder.project.languages[-1].lines[(shot.id, 0)].voice.media == "audio/pt-long.wav"
+    video = Path(json.loads(done.stdout)[0]["files"]["video"])
+    mix = read_audio(video, channels=1)[:, 0]
+    at = next(line.start for line in plan_episode(root, project, 1).lines if line.text == DUBBED)
+    assert _likeness(mix, faster, at) > 0.8
+    assert _likeness(mix, root / "audio/pt-long.wav", at) < 0.6  # not the clip as it was
