@@ -8,6 +8,7 @@ import re
 from fractions import Fraction
 
 import pytest
+from test_subtitles import H, W, box, burn, drawn
 
 from studio.core.language_codes import iso639_2, stream_language
 from studio.core.speech_timing import Mark
@@ -152,3 +153,14 @@ def test_the_lines_of_a_cue_do_not_overlap_the_next_cue():
     assert len(cues) >= 2
     for a, b in itertools.pairwise(cues):
         assert b.start > a.end
+
+
+@pytest.mark.parametrize("language", ["ar", "he"])
+def test_right_to_left_captions_burn_inside_the_margins(tmp_path, language):
+    text = {"ar": "وقّع من فضلك، ثم اذهب", "he": "תחתום בבקשה, ואז לך"}[language]
+    (cue,) = build_cues(spread(text, 1.0), caption_style(language))
+    frame = burn(tmp_path, ass_text([cue], width=W, height=H, language=language), 1)[1]
+    mask = drawn(frame)
+    left, _, right, bottom = box(mask)
+    assert mask.sum() > 300  # glyphs, not nothing
+    assert left >= W * 0.08 and right <= W * 0.92 and bottom <= H * 0.65
