@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from studio.cli.common import CliError, add_command, print_json, warn
 from studio.cli.export_interactive import check_interactive
+from studio.cli.export_languages import add_language_arguments, export_one, export_targets
 
 if TYPE_CHECKING:
     from studio.media.c2pa_sign import SigningKey
@@ -51,6 +52,7 @@ def register(sub: Any) -> None:
     p.add_argument("--choice-timeout", type=float, metavar="S",
                    help="with --interactive: the viewer has S seconds to choose, then the "
                    "default option plays (default 10)")  # fmt: skip
+    add_language_arguments(p)
     p.add_argument("--json", action="store_true", help="print the files written as JSON")
 
     p = add_command(sub, "export-setup", cmd_setup, "set what exports take from the project")
@@ -71,7 +73,7 @@ def register(sub: Any) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from studio.core.resources import resources_dir
     from studio.core.store import open_project, resolve_root
-    from studio.media.episode_export import ExportOptions, export_episode
+    from studio.media.episode_export import ExportOptions
     from studio.media.export_plan import ExportError
     from studio.media.ffmpeg import MediaError
     from studio.media.presets import PresetError, load_preset
@@ -95,6 +97,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         for problem in folder.problems:
             warn(problem)
         project = folder.project
+    tags = export_targets(args, project)
     if args.interactive:
         from studio.cli.export_interactive import export_package
 
@@ -102,38 +105,41 @@ def cmd_export(args: argparse.Namespace) -> int:
     numbers = [e.number for e in project.episodes] if args.all_episodes else [args.episode]
     if not numbers:
         raise CliError("the project has no episodes")
+    many = args.all_episodes or len(tags) > 1
     written, failed = [], []
-    for number in numbers:
-        bar = _Bar(number, quiet=args.json)
+    for number, tag in ((n, t) for n in numbers for t in tags):
+        bar = _Bar(number, quiet=args.json, language=tag)
         out = Path(args.out).expanduser() if args.out else None
+        name = f"episode {number}" + (f" in {tag}" if tag else "")
         try:
-            result = export_episode(root, project, number, out, options, on_event=bar.show)
+            result = export_one(root, project, number, tag, out, options, args, bar.show)
             files = {kind: str(path) for kind, path in result.files.items()}
             for target in args.interchange:
-                path = _interchange(result.plan, args.all_episodes, target)
+                path = _interchange(result.plan, args.all_episodes, target, tag)
                 files[path.suffix.lstrip(".")] = str(path)
         except (ExportError, MediaError) as exc:
             bar.end()
-            if not args.all_episodes:
+            if not many:
                 raise CliError(str(exc)) from None
-            warn(f"episode {number}: {exc}")
-            failed.append(number)
+            warn(f"{name}: {exc}")
+            failed.append(name)
             continue
         bar.end()
         for message in result.warnings:
             warn(message)
         written.append({
-            "episode": number, "files": files, "frames": result.frames, "fps": result.fps,
+            "episode": number, "language": tag or project.language, "files": files,
+            "frames": result.frames, "fps": result.fps,
             "segments_encoded": result.segments_encoded,
             "segments_reused": result.segments_reused,
         })  # fmt: skip
         if not args.json:
-            print(f"episode {number}: {files['video']}  ({result.segments_encoded} shots "
+            print(f"{name}: {files['video']}  ({result.segments_encoded} shots "
                   f"encoded, {result.segments_reused} reused)")  # fmt: skip
     if args.json:
         print_json(written)
     if failed:
-        raise CliError(f"episode {', '.join(map(str, failed))} not exported (see above)")
+        raise CliError(f"{', '.join(failed)} not exported (see above)")
     return 0
 
 
@@ -159,14 +165,17 @@ def _signing(wanted: bool) -> SigningKey | None:
     return key
 
 
-def _interchange(plan: Any, per_episode: bool, target: str) -> Path:
-    """The exported episode's timeline written to ``target`` (``-epNN`` added per episode)."""
+def _interchange(plan: Any, per_episode: bool, target: str, tag: str = "") -> Path:
+    """The exported episode's timeline written to ``target`` (``-epNN`` added per episode,
+    ``-TAG`` for a target language)."""
     from studio.media.export_plan import ExportError
     from studio.media.otio_export import InterchangeError, write_interchange
 
     path = Path(target).expanduser()
     if per_episode:
         path = path.with_name(f"{path.stem}-ep{plan.number:02d}{path.suffix}")
+    if tag:
+        path = path.with_name(f"{path.stem}-{tag}{path.suffix}")
     try:
         return write_interchange(plan, path)
     except InterchangeError as exc:
@@ -184,10 +193,10 @@ class _Bar:
 
     WIDTH = 28
 
-    def __init__(self, episode: int, quiet: bool) -> None:
+    def __init__(self, episode: int, quiet: bool, language: str = "") -> None:
         self.live = sys.stderr.isatty() and not quiet
         self.quiet = quiet
-        self.episode = episode
+        self.episode = f"{episode} {language}".strip()
         self.stage = ""
 
     def show(self, event: Any) -> None:

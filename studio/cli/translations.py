@@ -1,8 +1,9 @@
 """Language variants from the command line: ``languages`` lists and edits the project's target
-languages; ``translations export|import`` moves one language's lines through an XLIFF 2.0 file.
+languages; ``translations export|import`` moves one language's lines through an XLIFF 2.0 file;
+``translations fit`` says whether the translated lines fit the picture.
 
-``studio translations export …`` and ``studio translations import …`` are two-word commands:
-main() routes them to :data:`EXPORT_COMMAND` and :data:`IMPORT_COMMAND`.
+``studio translations export …``, ``… import …`` and ``… fit …`` are two-word commands: main()
+routes them to :data:`EXPORT_COMMAND`, :data:`IMPORT_COMMAND` and :data:`FIT_COMMAND`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from studio.core.model import Project
 
 EXPORT_COMMAND = "translations-export"
 IMPORT_COMMAND = "translations-import"
-TWO_WORD = {"export": EXPORT_COMMAND, "import": IMPORT_COMMAND}
+FIT_COMMAND = "translations-fit"
+TWO_WORD = {"export": EXPORT_COMMAND, "import": IMPORT_COMMAND, "fit": FIT_COMMAND}
 
 
 def register(sub: Any) -> None:
@@ -32,7 +34,8 @@ def register(sub: Any) -> None:
         "translations",
         cmd_translations,
         "`studio translations export PROJECT --to es FILE.xlf`, "
-        "`studio translations import PROJECT FILE.xlf`: XLIFF 2.0 for translators",
+        "`studio translations import PROJECT FILE.xlf`: XLIFF 2.0 for translators; "
+        "`studio translations fit PROJECT --to es`: do the lines fit the picture",
     )
     p.add_argument("words", nargs="*", help=argparse.SUPPRESS)
 
@@ -55,6 +58,19 @@ def register(sub: Any) -> None:
     p.add_argument("project", help="project folder")
     p.add_argument("file", help="the .xlf file to read")
     p.add_argument("--json", action="store_true", help="print what changed as JSON")
+
+    p = sub.add_parser(
+        FIT_COMMAND,
+        prog="studio translations fit",
+        description="Whether each translated line fits its slot in the shot: fits, needs a "
+        "speed-up (up to 1.15x) or does not fit, with the frames a shot that is not locked "
+        "needs to grow by. Exits 1 when some line does not fit.",
+    )
+    p.set_defaults(command=FIT_COMMAND, run=cmd_fit)
+    p.add_argument("project", help="project folder")
+    p.add_argument("--to", required=True, metavar="TAG", help="the target language (es, pt-BR)")
+    p.add_argument("--episode", type=int, metavar="N", help="episode N only (default: all)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
 def cmd_languages(args: argparse.Namespace) -> int:
@@ -153,6 +169,36 @@ def cmd_import(args: argparse.Namespace) -> int:
     for unit in report.unknown:
         print(f"  unknown {unit}: no such line in this project")
     return 0
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    from studio.app.dub_fit import fit_report
+    from studio.cli.table import render
+
+    project = open_for_reading(args.project)
+    if args.episode is not None:
+        try:
+            project.episode(args.episode)
+        except KeyError as exc:
+            raise CliError(str(exc.args[0])) from None
+    report = failing(fit_report, project, args.to, args.episode)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        rows = [
+            [line.shot, str(line.line + 1), f"{float(line.slot):.2f}s",
+             f"{float(line.spoken):.2f}s" + ("" if line.dubbed else "~"),
+             f"{float(line.speed):.2f}x" if line.text else "", line.verdict]
+            for line in report.lines
+        ]  # fmt: skip
+        print(render(["SHOT", "LINE", "SLOT", "SPOKEN", "SPEED", "FITS"], rows))
+        for shot in report.shots:
+            if shot.proposal:
+                print(f"shot {shot.shot}: {shot.proposal}")
+        counts = report.to_json()["counts"]
+        print(f"{report.tag}: " + ", ".join(f"{n} {v}" for v, n in counts.items()) +
+              " (~ estimated from the text)")  # fmt: skip
+    return 1 if report.count("does not fit") else 0
 
 
 def _read(file: Path) -> bytes:

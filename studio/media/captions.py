@@ -23,11 +23,16 @@ from fractions import Fraction
 from studio.core.speech_timing import Mark
 
 _CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")  # with kana, hangul
-SENTENCE_END = ".!?…。！？‼⁉"
-CLAUSE_END = ",;:、，；：—–"
+SENTENCE_END = ".!?…。！？‼⁉؟۔"
+CLAUSE_END = ",;:、，；：—–،؛"
 _CLOSERS = "\"'”’»)]}」』）》〉】"
 _OPENERS = "「『（《〈【"
 _BREAK_COST = {"sentence": 0.0, "clause": 0.5, "": 3.0}  # cutting a cue after such a word
+# a cue or line ending on an article, preposition or conjunction: worse than cutting a cue
+# where there is no punctuation
+_DANGLING_COST = 5.0
+_GUESSED_WORD_COST = 0.5  # a line break between two CJK characters not known to be words
+_FOLLOWERS = "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー々ゝゞヽヾ"  # never start a line
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,7 @@ class CaptionStyle:
     max_seconds: float = 3.5  # a cue is cut before it runs longer (a single word may)
     min_seconds: float = 0.8  # a shorter cue is held on screen (not into the next cue's gap)
     gap_seconds: float = 0.08  # at least this between consecutive cues
+    no_end_words: frozenset[str] = frozenset()  # a line should not end on these (lower case)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,29 @@ def has_cjk(text: str) -> bool:
 def text_width(text: str) -> int:
     """Width in half-width units: 2 for each CJK character, 1 for anything else."""
     return sum(2 if _CJK.match(c) else 1 for c in text)
+
+
+def caption_words(text: str) -> list[str]:
+    """The words of ``text`` for captions timed without word timings: runs of letters and
+    digits, each CJK character its own word (with a small kana or a prolongation mark that
+    follows it: they never start a line). Punctuation is left out: :func:`build_cues` shows it
+    beside its word from the text, so closing punctuation never starts a line."""
+    words: list[str] = []
+    for run in re.finditer(r"[^\W_]+(?:['’][^\W_]+)*", text):
+        token = ""
+        for char in run.group():
+            if _CJK.match(char) and char not in _FOLLOWERS:
+                if token:
+                    words.append(token)
+                token = char
+            elif token and _CJK.match(token[-1]) and char not in _FOLLOWERS:
+                words.append(token)
+                token = char
+            else:
+                token += char
+        if token:
+            words.append(token)
+    return words
 
 
 def build_cues(lines: Sequence[SpokenWords], style: CaptionStyle = CaptionStyle()) -> list[Cue]:
@@ -185,12 +214,14 @@ def _cut(words: list[_Word], style: CaptionStyle) -> list[tuple[list[_Word], tup
             cue = words[i:j]
             if j - i > 1 and cue[-1].end - cue[0].start > longest:
                 break
-            lines = _layout(cue, limit, style.max_lines)
+            lines = _layout(cue, limit, style.max_lines, style.no_end_words)
             if lines is None:
                 break  # more words cannot fit either
             fill = sum(map(text_width, lines)) / capacity
             cost = 1.0 + 0.2 * (1.0 - min(fill, 1.0)) ** 2
             cost += _BREAK_COST[_ending(cue[-1].text)] if j < n else 0.0
+            cost += _dangling(cue[-1].text, style.no_end_words) if j < n else 0.0
+            cost += sum(_dangling(line.split()[-1], style.no_end_words) for line in lines[:-1])
             cost += 1.0 if cue[-1].end - cue[0].start < short else 0.0
             if best[i][0] + cost < best[j][0]:
                 best[j] = (best[i][0] + cost, i, lines)
@@ -203,9 +234,12 @@ def _cut(words: list[_Word], style: CaptionStyle) -> list[tuple[list[_Word], tup
     return cues[::-1]
 
 
-def _layout(words: list[_Word], limit: int, max_lines: int) -> tuple[str, ...] | None:
+def _layout(
+    words: list[_Word], limit: int, max_lines: int, no_end: frozenset[str] = frozenset()
+) -> tuple[str, ...] | None:
     """``words`` in the fewest lines (at most ``max_lines``) no wider than ``limit`` (a single
-    word may be), the lines as even as can be, a break after punctuation preferred; or None."""
+    word may be), the lines as even as can be, a break after punctuation preferred and one
+    after a word of ``no_end`` avoided; or None."""
     if len(words) == 1:
         return (words[0].text,)
     total = text_width(_joined(words))
@@ -222,11 +256,37 @@ def _layout(words: list[_Word], limit: int, max_lines: int) -> tuple[str, ...] |
                 continue
             score = (max(widths) - min(widths)) / limit
             score += sum(0.0 if _ending(p[-1].text) else 0.25 for p in parts[:-1])
+            score += sum(_dangling(p[-1].text, no_end) for p in parts[:-1])
+            score += sum(
+                _GUESSED_WORD_COST for a, b in itertools.pairwise(parts) if _in_word(a[-1], b[0])
+            )
             if best is None or score < best[0]:
                 best = (score, lines)
         if best is not None:
             return best[1]
     return None
+
+
+def _dangling(word: str, no_end: frozenset[str]) -> float:
+    """The cost of ending a line or cue on ``word`` (as shown): high for an article,
+    preposition or conjunction (without punctuation after it), else nothing."""
+    if not no_end or _ending(word):
+        return 0.0
+    bare = word.strip(_CLOSERS + _OPENERS + "¡¿\"'“‘«").casefold()
+    return _DANGLING_COST if bare in no_end else 0.0
+
+
+def _in_word(before: _Word, word: _Word) -> bool:
+    """Whether a line break between ``before`` and ``word`` may cut a word in two: between
+    single CJK characters (as :func:`caption_words` splits text whose words are not known),
+    with no space or punctuation between them."""
+    if word.space_before or _ending(before.text) or word.text[:1] in _OPENERS:
+        return False
+    return all(_letters(w.text) == 1 and has_cjk(w.text) for w in (before, word))
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if unicodedata.category(c)[0] in "LN")
 
 
 def _joined(words: list[_Word]) -> str:

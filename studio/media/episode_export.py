@@ -38,6 +38,7 @@ from studio.core.paths import resolve_inside
 from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE
 from studio.media.c2pa_sign import SigningKey
+from studio.media.caption_rules import caption_style
 from studio.media.captions import Cue, has_cjk
 from studio.media.episode_extras import write_extras
 from studio.media.episode_join import join_episode, temp_beside
@@ -126,7 +127,8 @@ def export_episode(
         raise ExportError(f"the output must be an .mp4 file, not {out.name}")
     emit = on_event or (lambda event: None)
     emit(ExportEvent(number, "plan", 0, 1))
-    plan = plan_episode(root, project, number, approved_only=options.approved_only)
+    style = caption_style(project.language, portrait=preset.height >= preset.width)
+    plan = plan_episode(root, project, number, approved_only=options.approved_only, style=style)
     result = ExportResult(number, warnings=list(plan.warnings), plan=plan)
     captions = options.captions or preset.captions
     rate = preset.rate(project.fps)

@@ -8,6 +8,7 @@ import secrets
 import threading
 from pathlib import Path
 
+from studio.core.language_codes import stream_language
 from studio.core.model import Project
 from studio.core.time import FrameRate
 from studio.core.titles import episode_name
@@ -52,7 +53,7 @@ def join_episode(
             ["-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
              "-i", str(sound), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
              "-movflags", "+faststart+use_metadata_tags", *clocks, *meta,
-             "-metadata:s:a:0", f"language={_iso639_2(plan.language)}",
+             "-metadata:s:a:0", f"language={stream_language(plan.language)}",
              "-f", "mp4", str(partial)],
             f"join the shots of episode {plan.number}",
         )  # fmt: skip
@@ -79,16 +80,6 @@ def join_episode(
 def _concat_quote(path: Path) -> str:
     """``path`` as one quoted word of ffmpeg's concat listing (a ``'`` closes, escapes, reopens)."""
     return "'" + path.as_posix().replace("'", "'\\''") + "'"
-
-
-_ISO639_2 = {
-    "en": "eng", "zh": "chi", "cmn": "chi", "yue": "chi", "ja": "jpn", "ko": "kor",
-    "es": "spa", "fr": "fre", "de": "ger", "pt": "por", "ru": "rus", "it": "ita",
-}  # fmt: skip
-
-
-def _iso639_2(language: str) -> str:
-    return _ISO639_2.get(language.lower().split("-")[0], "und")
 
 
 def temp_beside(out: Path, suffix: str) -> Path:

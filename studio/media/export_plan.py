@@ -5,7 +5,10 @@ dialogue heard and the captions shown.
 else its latest finished one (with a warning, or an error under ``approved_only``), places the
 voiced lines at their samples, and times the captions from the word timings. A shot with
 dialogue that is not voiced yet gets captions spread evenly over the shot, with a warning, so
-a draft still reads with the sound off.
+a draft still reads with the sound off; a voiced line without a word timing (a translated line
+heard in the source voice: ``VoiceClip.timing`` "") gets its captions spread over its clip.
+Captions read faster than the language allows (:mod:`studio.media.caption_rules`) are kept
+whole and named in a warning.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from studio.core.model import Episode, Project, Shot, Take, TakeState
 from studio.core.speech_timing import Mark, SpeechTiming
 from studio.core.time import FrameRate
 from studio.core.voicing import SAMPLE_RATE
-from studio.media.captions import CaptionStyle, Cue, SpokenWords, build_cues
+from studio.media.caption_rules import caption_rules, caption_style, too_fast
+from studio.media.captions import CaptionStyle, Cue, SpokenWords, build_cues, caption_words
 
 _HEAD, _TAIL = Fraction(1, 5), Fraction(2, 5)  # unvoiced captions: as voiced shots place lines
 
@@ -93,7 +97,9 @@ def plan_episode(
     approved_only: bool = False,
     style: CaptionStyle | None = None,
 ) -> EpisodePlan:
-    """The export plan of episode ``number``; ExportError naming every shot that stops it."""
+    """The export plan of episode ``number``; ExportError naming every shot that stops it.
+    ``style`` None: :func:`~studio.media.caption_rules.caption_style` for the project's
+    language."""
     try:
         episode = project.episode(number)
     except KeyError as exc:
@@ -136,8 +142,16 @@ def plan_episode(
             f"exporting their latest takes ({named})"
         )
     lines, spoken = spoken_dialogue(root, episode, fps, warnings)
-    cues = tuple(build_cues(spoken, style or CaptionStyle()))
+    cues = tuple(build_cues(spoken, style or caption_style(project.language)))
     starts = [position for _, _, position in cuts]
+    fast = too_fast(cues, project.language)
+    if fast:
+        where = sorted({cuts[_shot_of(c.start, starts, fps)][0].id for c in fast})
+        warnings.append(
+            f"episode {number}: {len(fast)} caption{'s' if len(fast) > 1 else ''} read faster "
+            f"than {caption_rules(project.language).cps:g} characters a second (shot "
+            f"{', '.join(where)}): shorten the line or give it more time"
+        )
     return EpisodePlan(
         project_title=project.title,
         number=number,
@@ -186,7 +200,6 @@ def spoken_dialogue(
         unvoiced = [i for i in range(len(shot.dialogue)) if i not in voiced]
         for i, clip in sorted(voiced.items()):
             text = shot.dialogue[i].text
-            timing = _timing(root, clip.timing, shot.id, i)
             lines.append(
                 Line(
                     shot.id,
@@ -199,7 +212,13 @@ def spoken_dialogue(
                     clip.request_json(),
                 )
             )
-            spoken.append(SpokenWords(at + clip.start, timing.words, clip.character, text=text))
+            if clip.timing:
+                words = _timing(root, clip.timing, shot.id, i).words
+                spoken.append(SpokenWords(at + clip.start, words, clip.character, text=text))
+            else:
+                seconds = Fraction(clip.samples, SAMPLE_RATE)
+                marks = _even([text], Fraction(0), seconds)[0]
+                spoken.append(SpokenWords(at + clip.start, marks, clip.character, text=text))
         if unvoiced:
             warnings.append(
                 f"shot {shot.id} has unvoiced dialogue: its captions are spread over the shot"
@@ -224,15 +243,24 @@ def _spread(shot: Shot, indexes: list[int], at: int, seconds: Fraction) -> list[
     """Unvoiced lines as words evenly spread over the shot, after its head, before its tail."""
     head, tail = (_HEAD, _TAIL) if seconds > _HEAD + _TAIL + Fraction(1, 2) else (0, 0)
     texts = [shot.dialogue[i].text for i in indexes]
-    words = [text.split() or [text] for text in texts]
-    count = sum(len(w) for w in words)
-    step = (seconds - head - tail) / max(1, count)
+    marks = _even(texts, head, seconds - head - tail)
+    return [
+        SpokenWords(at, tuple(m), shot.dialogue[i].character, text=text)
+        for text, m, i in zip(texts, marks, indexes, strict=True)
+    ]
+
+
+def _even(texts: list[str], start: Fraction, seconds: Fraction) -> list[list[Mark]]:
+    """The words of ``texts`` (see :func:`caption_words`) given equal times one after another,
+    over ``seconds`` from ``start``; a list of marks per text."""
+    words = [caption_words(text) or [text] for text in texts]
+    step = seconds / max(1, sum(len(w) for w in words))
     out, k = [], 0
-    for text, items, i in zip(texts, words, indexes, strict=True):
+    for items in words:
         marks = []
         for word in items:
-            start = round((head + k * step) * SAMPLE_RATE)
-            marks.append(Mark(start, round((head + (k + 1) * step) * SAMPLE_RATE), word))
+            begin = round((start + k * step) * SAMPLE_RATE)
+            marks.append(Mark(begin, round((start + (k + 1) * step) * SAMPLE_RATE), word))
             k += 1
-        out.append(SpokenWords(at, tuple(marks), shot.dialogue[i].character, text=text))
+        out.append(marks)
     return out

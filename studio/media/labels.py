@@ -22,14 +22,31 @@ from studio.media.subtitles import SIDE_MARGIN, AssLayer, ass_event, ass_style, 
 DIGITAL_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 INTRO_SECONDS = Fraction(3)
 SAFE_TOP = Fraction(14, 100)  # of the height: the platforms' top bar (Reels; TikTok ~150 px)
-_DEFAULT_TEXT = {"zh": "AI生成", "cmn": "AI生成", "yue": "AI生成", "ja": "AI生成", "ko": "AI 생성"}
+_DEFAULT_TEXT = {  # "AI-generated", as platforms and regulators in each language word it
+    "en": "AI-generated", "zh": "AI生成", "cmn": "AI生成", "yue": "AI生成", "ja": "AI生成",
+    "ko": "AI 생성", "es": "Generado con IA", "pt": "Gerado por IA", "fr": "Généré par IA",
+    "it": "Generato con IA", "de": "KI-generiert", "nl": "Gemaakt met AI",
+    "id": "Dibuat dengan AI", "ms": "Dijana oleh AI", "vi": "Do AI tạo ra",
+    "th": "สร้างโดย AI", "tr": "Yapay zekâ ile üretildi", "ru": "Создано ИИ",
+    "pl": "Wygenerowane przez AI", "ar": "مُنشأ بالذكاء الاصطناعي",
+    "he": "נוצר באמצעות בינה מלאכותית", "hi": "एआई द्वारा निर्मित",
+}  # fmt: skip
 TOOL = "Micro-Drama Studio"
 
 
 def default_label(language: str) -> str:
-    """ "AI-generated" in the dialogue language ("AI生成" for Chinese and Japanese)."""
-    code = language.strip().lower().replace("_", "-").split("-")[0]
-    return _DEFAULT_TEXT.get(code, "AI-generated")
+    """ "AI-generated" in the dialogue language ("AI生成" for Chinese and Japanese), English
+    for a language not in the table (see :func:`has_label`)."""
+    return _DEFAULT_TEXT.get(_code(language), "AI-generated")
+
+
+def has_label(language: str) -> bool:
+    """Whether :func:`default_label` has the label in ``language`` (else it says it in English)."""
+    return _code(language) in _DEFAULT_TEXT
+
+
+def _code(language: str) -> str:
+    return language.strip().lower().replace("_", "-").split("-")[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,3 +138,39 @@ def test_export_needs_a_target_language(root: Path, tmp_path: Path, capsys) -> N
     assert not (tmp_path / "x").exists()
     code, _, err = studio(capsys, "translations", "send", root)
     assert code == 1 and "studio translations export" in err
+
+
+def test_fit_says_which_lines_fit_the_picture(root: Path, capsys) -> None:
+    _languages(capsys, root, "--add", "es")
+    from studio.core.translations import LineState, TranslatedLine
+
+    with open_project(root) as folder:
+        project = folder.project
+        es = project.languages[0]
+        first, second = [s for s in project.shots() if s.dialogue]
+        long = (
+            "¿Adrián? ¿De verdad eres tú? No puedo creer que hayas vuelto después de tanto tiempo."
+        )
+        for shot, text in ((first, long), (second, "Nunca me fui.")):
+            es.lines[(shot.id, 0)] = TranslatedLine(
+                shot.id, 0, text, LineState.EDITED, shot.dialogue[0].text
+            )
+        folder.save()
+    before = (root / "project.json").read_bytes()
+    code, out, err = studio(capsys, "translations", "fit", root, "--to", "es")
+    assert code == 1, err
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("sh-")}
+    assert rows[first.id].endswith("does not fit") and rows[second.id].endswith("fits")
+    assert f"shot {first.id}: re-time: " in out and "frames longer" in out
+    assert "es: 1 fits, 0 speed-up, 1 does not fit, 0 not translated" in out
+    code, out, err = studio(capsys, "translations", "fit", root, "--to", "es", "--episode", "1",
+                            "--json")  # fmt: skip
+    assert code == 1
+    report = json.loads(out)
+    assert report["counts"]["does not fit"] == 1
+    assert report["shots"][0]["longer"] > 0 and report["shots"][0]["lines"][0]["speed"] > 1.15
+    for args, message in ((("--to", "es", "--episode", "4"), "no episode 4 (the project has 1)"),
+                          (("--to", "fr"), "fr is not a target language")):  # fmt: skip
+        code, _, err = studio(capsys, "translations", "fit", root, *args)
+        assert code == 1 and message in err, err
+    assert (root / "project.json").read_bytes() == before  # only read

@@ -20,6 +20,7 @@ from studio.media.labels import (
     Label,
     aigc_metadata,
     default_label,
+    has_label,
 )
 from studio.media.subtitles import ass_text
 
@@ -32,11 +33,13 @@ TEN = Fraction(10)
     ("language", "text"),
     [("zh-CN", "AI生成"), ("zh_TW", "AI生成"), ("cmn", "AI生成"), ("yue", "AI生成"),
      ("ja", "AI生成"), ("ja-JP", "AI生成"), ("ko", "AI 생성"), ("KO-kr", "AI 생성"),
-     ("en-US", "AI-generated"), ("", "AI-generated"), ("fr", "AI-generated"),
-     (" zh ", "AI生成")],
+     ("en-US", "AI-generated"), ("", "AI-generated"), ("fr", "Généré par IA"),
+     (" zh ", "AI生成"), ("es-419", "Generado con IA"), ("pt-BR", "Gerado por IA"),
+     ("id", "Dibuat dengan AI"), ("de", "KI-generiert"), ("sw", "AI-generated")],
 )  # fmt: skip
 def test_the_default_label_is_in_the_dialogue_language(language, text):
     assert default_label(language) == text
+    assert has_label(language) == (language.strip() not in ("", "sw"))
 
 
 def events(label: Label, start: Fraction, end: Fraction) -> list[tuple[str, str, str, str]]:
