@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 from studio.app.story import EpisodeStory, episode_story
 from studio.core.model import Project
 from studio.core.resources import resources_dir
-from studio.core.story import Problem
 from studio.core.titles import episode_name
 from studio.media.episode_export import (
     ExportEvent,
@@ -48,6 +47,7 @@ from studio.media.export_plan import ExportError
 from studio.media.ffmpeg import MediaError
 from studio.media.interactive_export import InteractiveResult, StoryErrors, export_interactive
 from studio.media.presets import CAPTION_MODES, PRESETS, ExportPreset
+from studio.ui.dialogs.export_dialog_outcome import folder_of, saved_lines, story_errors, written
 from studio.ui.tasks import Task, failure_text
 
 STAGES = {"plan": "Plan", "video": "Shots", "audio": "Sound", "join": "Join", "extras": "Extras",
@@ -211,7 +211,7 @@ class ExportDialog(QDialog):
             out = self.root / out
         number = int(self.episode.currentData())
         if self.interactive and (self.story is None or self.story.errors):
-            self._show_error(_story_errors(self.story.errors) if self.story is not None
+            self._show_error(story_errors(self.story.errors) if self.story is not None
                              else f"Episode {number} does not branch.")  # fmt: skip
             return
         options = self.options()
@@ -242,11 +242,9 @@ class ExportDialog(QDialog):
             self.status.setText("Cancelling…")
 
     def open_folder(self) -> None:
-        folder = self._written()
+        folder = folder_of(self.result)
         if folder is None:
             return
-        if isinstance(self.result, ExportResult):
-            folder = folder.parent
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             self._show_error(f"No file manager could open {folder}")
 
@@ -279,11 +277,8 @@ class ExportDialog(QDialog):
         self.result = result
         for bar in self.bars.values():
             bar.setValue(bar.maximum())
-        written = self._written()
-        saved = written / "index.html" if isinstance(result, InteractiveResult) else written
-        lines = [f"Saved {saved}"] + [f"Warning: {w}" for w in result.warnings]
-        self._set_running(False, "\n".join(lines))
-        self.open_button.setEnabled(written is not None)
+        self._set_running(False, "\n".join(saved_lines(result)))
+        self.open_button.setEnabled(written(result) is not None)
         self.exported.emit(result)
         if self._closing:
             super().reject()
@@ -291,7 +286,7 @@ class ExportDialog(QDialog):
     def _on_failed(self, exc: Exception) -> None:
         message = failure_text(exc, (ExportError, MediaError, OSError))
         if isinstance(exc, StoryErrors):  # the script changed since the dialog read it
-            message = _story_errors(exc.problems)
+            message = story_errors(exc.problems)
         cancelled = self._cancelled() and message == CANCELLED
         self._task = None
         self._set_running(False, "Export cancelled." if cancelled else f"Export failed: {message}")
@@ -301,12 +296,6 @@ class ExportDialog(QDialog):
             self._show_error(message)
 
     # -- inside -------------------------------------------------------------------------------
-
-    def _written(self) -> Path | None:
-        """The video or the package folder the last export wrote."""
-        if isinstance(self.result, InteractiveResult):
-            return self.result.out
-        return self.result.files.get("video") if self.result is not None else None
 
     def _episode_chosen(self) -> None:
         """Offer the interactive package only for an episode that branches; read its story."""
@@ -333,7 +322,7 @@ class ExportDialog(QDialog):
         self._preset_chosen()
         errors = self.story.errors if self.story is not None and self.interactive else []
         if not self.running:
-            self._set_running(False, _story_errors(errors) if errors else "")
+            self._set_running(False, story_errors(errors) if errors else "")
             self.export_button.setEnabled(self.export_button.isEnabled() and not errors)
 
     def _cancelled(self) -> bool:
@@ -368,8 +357,3 @@ class ExportDialog(QDialog):
         self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Export", message,
                                      QMessageBox.StandardButton.Ok, self)  # fmt: skip
         self.error_box.open()
-
-
-def _story_errors(problems: list[Problem]) -> str:
-    lines = [p.where() for p in problems]
-    return "The story has errors; fix them in the script, then export:\n" + "\n".join(lines)
