@@ -2,7 +2,8 @@
 (:mod:`path_bar`) and the pacing strip (:mod:`pacing_strip`) over a ruler and three tracks —
 video (each shot coloured by its state, with its take's thumbnail), dialogue (each voiced line's
 waveform) and captions — with zoom, scroll, a playhead, selection, drag to reorder and drag a
-right edge to trim.
+right edge to trim (snapping to edges and the playhead), split at the playhead, ripple delete and
+a shot's context menu; a reorder, split or delete is written into the script too, so the two agree.
 
 While one path is shown, the tracks hold that path's shots in its order, with a mark where each
 segment starts. A trim there is a trim of the shot, wherever it shows; a reorder is refused
@@ -20,7 +21,14 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QScrollBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QScrollBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.core.titles import episode_name
 from studio.ui.session import Session
@@ -28,6 +36,7 @@ from studio.ui.timeline.pacing_strip import PacingStrip
 from studio.ui.timeline.path_bar import PathBar
 from studio.ui.timeline.thumbnails import MediaCache
 from studio.ui.timeline.timeline_canvas import SCROLL_STEP, TimelineCanvas
+from studio.ui.timeline.timeline_edit_actions import TimelineEdits
 
 __all__ = ["TimelineCanvas", "TimelineView"]
 
@@ -42,15 +51,25 @@ class TimelineView(QWidget):
         *,
         media: MediaCache | None = None,
         script_text: Callable[[], str] | None = None,
+        before_script_edit: Callable[[], object] | None = None,
     ) -> None:
         """``script_text`` gives the script the shots were broken down from, for the path
-        picker (None: the project's script file)."""
+        picker and the edits written into the script (None: the project's script file);
+        ``before_script_edit`` applies an edit still being typed in the script editor."""
         super().__init__(parent)
         self.session = session
         self.media = media if media is not None else MediaCache(self)
         self.episode_box = QComboBox(self)
         self.episode_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.canvas = TimelineCanvas(session, self.media, self)
+        self.edits = TimelineEdits(session, self, script_text=script_text,
+                                   before_script_edit=before_script_edit)  # fmt: skip
+        self.canvas = TimelineCanvas(session, self.media, self, self.edits)
+        self.snap_button = QToolButton(self)
+        self.snap_button.setText("Snap")
+        self.snap_button.setCheckable(True)
+        self.snap_button.setChecked(True)
+        self.snap_button.setToolTip("Edges snap to shot edges and the playhead (hold Shift: not)")
+        self.snap_button.toggled.connect(lambda on: setattr(self.canvas, "snapping", on))
         self.pacing = PacingStrip(session, self.canvas.view, self)
         self.paths = PathBar(session, script_text, self)
         self.scrollbar = QScrollBar(Qt.Orientation.Horizontal, self)
@@ -59,6 +78,7 @@ class TimelineView(QWidget):
         top.addWidget(self.episode_box)
         top.addWidget(self.paths)
         top.addStretch(1)
+        top.addWidget(self.snap_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(2)

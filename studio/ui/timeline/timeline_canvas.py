@@ -1,25 +1,46 @@
 """The timeline's canvas: the ruler and the three tracks of :mod:`studio.ui.timeline.timeline`,
 with zoom, scroll, a playhead, selection, drag to reorder and drag a right edge to trim, by mouse
-and keys. Geometry is in :mod:`timeline_layout`, painting in :mod:`timeline_paint`."""
+and keys. Geometry is in :mod:`timeline_layout`, painting in :mod:`timeline_paint`; the edits
+that keep the script in agreement in :mod:`timeline_edit_actions`, a shot's context menu in
+:mod:`timeline_menu`.
+
+A trimmed edge, and the playhead scrubbed on the ruler, snap to shot edges (and a trim to the
+playhead) within :data:`~timeline_layout.SNAP_PX`, unless Shift is held or ``snapping`` is off;
+a dragged shot always lands between shots. Keys while the canvas has focus (:data:`KEYS`): they
+win over the window's shortcuts for the same keys (Delete deletes the shot, not a take)."""
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6 import QtGui
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from studio.ui.session import MOVE_ON_PATH, Session
 from studio.ui.timeline import timeline_layout as tl
 from studio.ui.timeline.thumbnails import MediaCache
+from studio.ui.timeline.timeline_edit_actions import TimelineEdits
+from studio.ui.timeline.timeline_menu import ShotMenu
 from studio.ui.timeline.timeline_paint import TimelinePainter, TrackContent
 
 ZOOM_STEP = 1.25
 SCROLL_STEP = 60.0  # px per wheel notch
+KEYS = {  # what each key does while the timeline has focus, for the help
+    "= / +": "Zoom in", "-": "Zoom out", "Shift+Z or \\": "Zoom to fit the episode",
+    "Ctrl+K": "Split the shot at the playhead", "Delete or Shift+Delete":
+    "Delete the selected shots and close the gap", "Ctrl+A": "Select every shot",
+}  # fmt: skip
+_Key = Qt.Key
+_ZOOM_IN, _ZOOM_OUT, _FIT = (
+    (_Key.Key_Plus, _Key.Key_Equal),
+    (_Key.Key_Minus, _Key.Key_Underscore),
+    (_Key.Key_Backslash,),
+)
 
 
 @dataclass(slots=True)
@@ -40,9 +61,18 @@ class TimelineCanvas(QWidget):
     viewChanged = Signal()  # zoom, scroll or the episode's length changed
     playWanted = Signal()  # a shot was double-clicked: play it (the playhead is at its start)
 
-    def __init__(self, session: Session, media: MediaCache, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        media: MediaCache,
+        parent: QWidget | None = None,
+        edits: TimelineEdits | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session, self.media = session, media
+        self.edits = edits if edits is not None else TimelineEdits(session, self)
+        self.shot_menu = ShotMenu(session, self.edits, self)
+        self.snapping = True  # edges snap (Shift held: not this time)
         self.view = tl.Viewport()
         self.starts: list[int] = [0]
         self.marks: list[tuple[int, str]] = []  # (shot index, segment label) of a branching one
@@ -50,6 +80,7 @@ class TimelineCanvas(QWidget):
         self._content = TrackContent.read(session)
         self._drag: _Drag | None = None
         self._anchor = ""  # the shot a shift-click extends from
+        self._shift = False  # held at the press or since, in this drag: no snapping
         self._fit_pending, self._sized = True, False
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -161,6 +192,7 @@ class TimelineCanvas(QWidget):
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
+        self._shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         x, y = event.position().x(), event.position().y()
         hit = tl.hit_test(self.view, self.starts, x, y)
         if hit.part == "ruler":
@@ -206,11 +238,14 @@ class TimelineCanvas(QWidget):
                 self.unsetCursor()
             return
         drag.x = x
+        self._shift |= bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if drag.kind == "scrub":
             self._scrub(x)
         elif drag.kind == "trim":
             base = self._content.shots[drag.index].duration_frames
             frames = max(1, base + round((x - drag.x0) / self.view.px_per_frame))
+            start = self.starts[drag.index]
+            frames = max(1, self._snap(start + frames, self._model_edges()) - start)
             if frames != drag.frames:
                 drag.frames = frames
                 self._relayout()
@@ -240,7 +275,7 @@ class TimelineCanvas(QWidget):
             index = tl.drop_index(self.starts, drag.moving, self.view.frame_at(drag.x))
             moving = [ids[i] for i in drag.moving]
             if tl.reordered(ids, moving, index) != ids:
-                self.session.move(moving, index)
+                self.edits.move(moving, index)
         elif drag.kind == "press" and len(self.session.selected) > 1:
             self.session.select(
                 [self._content.shots[drag.index].id]
@@ -248,7 +283,30 @@ class TimelineCanvas(QWidget):
         self.update()
 
     def _scrub(self, x: float) -> None:
-        self.session.set_playhead(max(0, math.floor(self.view.frame_at(x))))
+        frame = max(0, math.floor(self.view.frame_at(x)))
+        self.session.set_playhead(self._snap(frame, self.starts, playhead=False))
+
+    def _snap(self, frame: int, edges: list[int], playhead: bool = True) -> int:
+        """``frame`` snapped to ``edges`` (and the playhead), unless snapping is off now."""
+        if not self.snapping or self._shift:
+            return frame
+        targets = [*edges, self.session.playhead] if playhead else edges
+        return tl.snapped(self.view, frame, targets)
+
+    def _model_edges(self) -> list[int]:
+        """The shots' edges as the model has them (a trim being dragged left out)."""
+        return tl.shot_starts([s.duration_frames for s in self._content.shots])
+
+    def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:
+        """A shot's menu (the shot is selected first, unless it is in the selection)."""
+        hit = tl.hit_test(self.view, self.starts, event.pos().x(), event.pos().y())
+        if hit.part not in ("shot", "edge") or self._drag is not None:
+            return
+        shot = self._content.shots[hit.index]
+        if shot.id not in self.session.selected:
+            self.session.select([shot.id])
+            self._anchor = shot.id
+        self.shot_menu.build(shot).popup(event.globalPos())
 
     def wheelEvent(self, event: QtGui.QWheelEvent) -> None:
         delta = event.angleDelta()
@@ -259,15 +317,38 @@ class TimelineCanvas(QWidget):
             self.set_scroll(self.view.scroll - (delta.x() or delta.y()) / 120 * SCROLL_STEP)
         event.accept()
 
-    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
-        key = event.key()
+    def event(self, event: QEvent) -> bool:
+        """The timeline's keys win over the window's shortcuts while it has focus."""
+        if event.type() == QEvent.Type.ShortcutOverride and self._command(event) is not None:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def _command(self, event: QEvent) -> Callable[[], object] | None:
+        """What a key does on the timeline (None: not a timeline key)."""
+        assert isinstance(event, QtGui.QKeyEvent)
+        key, mods = event.key(), event.modifiers()
+        plain = not mods & ~(Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier)
         x = self.view.x(self.session.playhead)
         anchor = x if 0 <= x <= self.view.width else self.view.width / 2
+        if key in _ZOOM_IN and plain:
+            return lambda: self.zoom_by(ZOOM_STEP, anchor)
+        if key in _ZOOM_OUT and plain:
+            return lambda: self.zoom_by(1 / ZOOM_STEP, anchor)
+        shift_z = key == _Key.Key_Z and mods == Qt.KeyboardModifier.ShiftModifier
+        if (key in _FIT and plain) or shift_z:
+            return self.fit
+        if key == _Key.Key_K and mods == Qt.KeyboardModifier.ControlModifier:
+            return self.edits.split_at_playhead
+        if key == _Key.Key_Delete and plain:
+            return self.edits.ripple_delete
+        return None
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        command = self._command(event)
         if event.matches(QtGui.QKeySequence.StandardKey.SelectAll):
             self.session.select([s.id for s in self._content.shots])
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_by(ZOOM_STEP, anchor)
-        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-            self.zoom_by(1 / ZOOM_STEP, anchor)
+        elif command is not None:
+            command()
         else:
             super().keyPressEvent(event)
