@@ -1,7 +1,7 @@
 """Editing on the timeline of a project without a script, by keys and mouse: zoom with = and -,
-zoom to fit with Shift+Z and \\, a trimmed edge snaps to the playhead and to shot edges (Shift or
-the Snap button: not), Ctrl+K splits the shot under the playhead, Delete removes the selected
-shots and closes the gap, each one undoable edit."""
+zoom to fit with Shift+Z and \\, a trimmed edge snaps to the playhead and to shot edges and a
+scrubbed playhead to shot edges (Shift or the Snap button: not), Ctrl+K splits the shot under
+the playhead, Delete removes the selected shots and closes the gap, each one undoable edit."""
 
 from __future__ import annotations
 
@@ -125,3 +125,19 @@ def test_delete_removes_the_selected_shots_and_closes_the_gap(timeline: Timeline
     session.undo()
     session.undo()
     assert ids(session) == ["sh-0", "sh-1", "sh-2"] and session.project.archived_shots == []
+
+
+def test_edges_snap_to_other_shot_edges_on_a_trim_and_on_the_ruler(timeline: TimelineView) -> None:
+    canvas, session = timeline.canvas, timeline.session
+    y = round(tl.VIDEO.top + tl.VIDEO.height / 2)
+    edge = QPoint(round(canvas.view.x(60)) - 3, y)  # shot 0's right edge
+    QTest.mousePress(canvas, LEFT, NONE, edge)
+    QTest.mouseMove(canvas, edge + QPoint(118, 0))  # to frame 119: 2 px from shot 1's end
+    assert canvas.starts[1] == 120  # shown snapped while dragging
+    QTest.mouseRelease(canvas, LEFT, NONE, edge + QPoint(118, 0))
+    assert durations(session) == [120, 60, 60]
+    ruler = round(tl.RULER.top + tl.RULER.height / 2)
+    QTest.mouseClick(canvas, LEFT, NONE, QPoint(round(canvas.view.x(182)), ruler))
+    assert session.playhead == 180  # the edge between shots 1 and 2
+    QTest.mouseClick(canvas, LEFT, SHIFT, QPoint(round(canvas.view.x(182)), ruler))
+    assert session.playhead == 182
