@@ -55,7 +55,8 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self.player = PlayerView(session)
         self.editor = ScriptEditor(session)
-        self.timeline = TimelineView(session, script_text=self.editor.applied_text)
+        self.timeline = TimelineView(session, script_text=self.editor.applied_text,
+                                     before_script_edit=self.editor.apply_now)  # fmt: skip
         self.review = TakeReview(session)
         self.jobs = JobsPanel(session)
         self.characters = CharacterPanel(session)
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow):
         self.editor.problem.connect(self.show_status)
         self.timeline.paths.lineWanted.connect(self.show_script_line)
         self.jobs.takeRevealed.connect(self.show_take)
+        self.timeline.canvas.shot_menu.lineWanted.connect(self.show_script_line)
+        self.timeline.canvas.shot_menu.use_actions(self.review.act)
         session.message.connect(self.show_status)
         session.historyChanged.connect(self._history_names)
         session.projectChanged.connect(self._title)

@@ -1,9 +1,11 @@
 """The Export dialog: an episode, a preset, captions, labels, OpenTimelineIO, approved takes only,
 and where to write it; then the export itself (``studio.media.episode_export``) off the window's
 thread (a :class:`studio.ui.tasks.Task`), its progress shown stage by stage, Cancel honoured, and
-the folder one click away. A branching episode can also go out as an interactive package (a
-folder that plays in a browser, ``studio.media.interactive_export``); the format is offered only
-for an episode whose script branches, and the story's errors are said before anything runs.
+the video and its folder one click away; an existing file is replaced only if the user says so,
+and the status says the output's size and duration. A branching episode can also go out as an
+interactive package (a folder that plays in a browser, ``studio.media.interactive_export``); the
+format is offered only for an episode whose script branches, and the story's errors are said
+before anything runs.
 
 The export reads a copy of the project taken when Export is pressed, so the window can go on
 editing while it runs."""
@@ -35,7 +37,6 @@ from PySide6.QtWidgets import (
 from studio.app.story import EpisodeStory, episode_story
 from studio.core.model import Project
 from studio.core.resources import resources_dir
-from studio.core.story import Problem
 from studio.core.titles import episode_name
 from studio.media.episode_export import (
     ExportEvent,
@@ -48,6 +49,15 @@ from studio.media.export_plan import ExportError
 from studio.media.ffmpeg import MediaError
 from studio.media.interactive_export import InteractiveResult, StoryErrors, export_interactive
 from studio.media.presets import CAPTION_MODES, PRESETS, ExportPreset
+from studio.ui.dialogs.export_dialog_outcome import (
+    ask_overwrite,
+    folder_of,
+    opened_file,
+    overwritten,
+    saved_lines,
+    story_errors,
+    written,
+)
 from studio.ui.tasks import Task, failure_text
 
 STAGES = {"plan": "Plan", "video": "Shots", "audio": "Sound", "join": "Join", "extras": "Extras",
@@ -79,6 +89,8 @@ class ExportDialog(QDialog):
         self._task: Task | None = None  # the export running
         self._closing = False
         self._output_edited = False
+        # asked before replacing an existing file (the path): True replaces it; tests set it
+        self.confirm_overwrite: Callable[[Path], bool] = lambda path: ask_overwrite(self, path)
         self._build_form(episode_number)
         self._build_progress()
         self._episode_chosen()
@@ -141,8 +153,11 @@ class ExportDialog(QDialog):
         self.cancel_button = self._button("&Cancel", self.cancel)
         self.open_button = self._button("Open &Folder", self.open_folder)
         self.open_button.setEnabled(False)
+        self.open_file_button = self._button("Open &Video", self.open_file)
+        self.open_file_button.setEnabled(False)
         self.close_button = self._button("C&lose", self.reject)
         row = QHBoxLayout()
+        row.addWidget(self.open_file_button)
         row.addWidget(self.open_button)
         row.addStretch(1)
         for button in (self.export_button, self.cancel_button, self.close_button):
@@ -211,8 +226,12 @@ class ExportDialog(QDialog):
             out = self.root / out
         number = int(self.episode.currentData())
         if self.interactive and (self.story is None or self.story.errors):
-            self._show_error(_story_errors(self.story.errors) if self.story is not None
+            self._show_error(story_errors(self.story.errors) if self.story is not None
                              else f"Episode {number} does not branch.")  # fmt: skip
+            return
+        existing = overwritten(out, self.interactive)
+        if existing is not None and not self.confirm_overwrite(existing):
+            self.status.setText(f"Not exported: {existing} is kept as it was.")
             return
         options = self.options()
         snapshot = Project.from_json(self.project.to_json())  # the export reads only this copy
@@ -221,6 +240,7 @@ class ExportDialog(QDialog):
             bar.setRange(0, 1)
             bar.setValue(0)
         self.open_button.setEnabled(False)
+        self.open_file_button.setEnabled(False)
         self._set_running(True, f"Exporting episode {number}…")
         self._task = task = Task(self, "studio-export")
         task.progress.connect(self._on_event)
@@ -242,13 +262,17 @@ class ExportDialog(QDialog):
             self.status.setText("Cancelling…")
 
     def open_folder(self) -> None:
-        folder = self._written()
+        folder = folder_of(self.result)
         if folder is None:
             return
-        if isinstance(self.result, ExportResult):
-            folder = folder.parent
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             self._show_error(f"No file manager could open {folder}")
+
+    def open_file(self) -> None:
+        """Open the video (or the package's page) in the system's player or browser."""
+        path = opened_file(self.result)
+        if path is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self._show_error(f"Nothing could open {path}")
 
     def reject(self) -> None:
         """Close (Escape and the window's close button come here too); a running export is
@@ -279,11 +303,9 @@ class ExportDialog(QDialog):
         self.result = result
         for bar in self.bars.values():
             bar.setValue(bar.maximum())
-        written = self._written()
-        saved = written / "index.html" if isinstance(result, InteractiveResult) else written
-        lines = [f"Saved {saved}"] + [f"Warning: {w}" for w in result.warnings]
-        self._set_running(False, "\n".join(lines))
-        self.open_button.setEnabled(written is not None)
+        self._set_running(False, "\n".join(saved_lines(result)))
+        self.open_button.setEnabled(written(result) is not None)
+        self.open_file_button.setEnabled(written(result) is not None)
         self.exported.emit(result)
         if self._closing:
             super().reject()
@@ -291,7 +313,7 @@ class ExportDialog(QDialog):
     def _on_failed(self, exc: Exception) -> None:
         message = failure_text(exc, (ExportError, MediaError, OSError))
         if isinstance(exc, StoryErrors):  # the script changed since the dialog read it
-            message = _story_errors(exc.problems)
+            message = story_errors(exc.problems)
         cancelled = self._cancelled() and message == CANCELLED
         self._task = None
         self._set_running(False, "Export cancelled." if cancelled else f"Export failed: {message}")
@@ -301,12 +323,6 @@ class ExportDialog(QDialog):
             self._show_error(message)
 
     # -- inside -------------------------------------------------------------------------------
-
-    def _written(self) -> Path | None:
-        """The video or the package folder the last export wrote."""
-        if isinstance(self.result, InteractiveResult):
-            return self.result.out
-        return self.result.files.get("video") if self.result is not None else None
 
     def _episode_chosen(self) -> None:
         """Offer the interactive package only for an episode that branches; read its story."""
@@ -327,13 +343,14 @@ class ExportDialog(QDialog):
             self._format_chosen()
 
     def _format_chosen(self) -> None:
+        self.open_file_button.setText("Open &Page" if self.interactive else "Open &Video")
         self.otio.setEnabled(not self.interactive)
         if self.interactive:
             self.otio.setChecked(False)
         self._preset_chosen()
         errors = self.story.errors if self.story is not None and self.interactive else []
         if not self.running:
-            self._set_running(False, _story_errors(errors) if errors else "")
+            self._set_running(False, story_errors(errors) if errors else "")
             self.export_button.setEnabled(self.export_button.isEnabled() and not errors)
 
     def _cancelled(self) -> bool:
@@ -368,8 +385,3 @@ class ExportDialog(QDialog):
         self.error_box = QMessageBox(QMessageBox.Icon.Warning, "Export", message,
                                      QMessageBox.StandardButton.Ok, self)  # fmt: skip
         self.error_box.open()
-
-
-def _story_errors(problems: list[Problem]) -> str:
-    lines = [p.where() for p in problems]
-    return "The story has errors; fix them in the script, then export:\n" + "\n".join(lines)

@@ -2,298 +2,43 @@
 (:mod:`path_bar`) and the pacing strip (:mod:`pacing_strip`) over a ruler and three tracks —
 video (each shot coloured by its state, with its take's thumbnail), dialogue (each voiced line's
 waveform) and captions — with zoom, scroll, a playhead, selection, drag to reorder and drag a
-right edge to trim.
+right edge to trim (snapping to edges and the playhead), split at the playhead, ripple delete and
+a shot's context menu; a reorder, split or delete is written into the script too, so the two agree.
 
 While one path is shown, the tracks hold that path's shots in its order, with a mark where each
 segment starts. A trim there is a trim of the shot, wherever it shows; a reorder is refused
 (a place on the path is not a place in the episode): the status bar says to choose All shots.
 
-Geometry is in :mod:`studio.ui.timeline.timeline_layout`, painting in
+The ruler and tracks are :mod:`studio.ui.timeline.timeline_canvas`; geometry is in
+:mod:`studio.ui.timeline.timeline_layout`, painting in
 :mod:`studio.ui.timeline.timeline_paint`, thumbnails and waveforms in
-:mod:`studio.ui.timeline.thumbnails`; this module holds the widgets, their state and the mouse
-and keys.
+:mod:`studio.ui.timeline.thumbnails`; this module holds the panel that puts them together.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from PySide6 import QtGui
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetricsF, QPainter
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QScrollBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.core.titles import episode_name
-from studio.ui.session import MOVE_ON_PATH, Session
-from studio.ui.timeline import timeline_layout as tl
+from studio.ui.session import Session
 from studio.ui.timeline.pacing_strip import PacingStrip
 from studio.ui.timeline.path_bar import PathBar
 from studio.ui.timeline.thumbnails import MediaCache
-from studio.ui.timeline.timeline_paint import TimelinePainter, TrackContent
+from studio.ui.timeline.timeline_canvas import SCROLL_STEP, TimelineCanvas
+from studio.ui.timeline.timeline_edit_actions import TimelineEdits
 
-ZOOM_STEP = 1.25
-SCROLL_STEP = 60.0  # px per wheel notch
-
-
-@dataclass(slots=True)
-class _Drag:
-    kind: str  # "scrub", "press" (on a shot, not moved enough yet), "move", "trim"
-    index: int = -1
-    x0: float = 0.0
-    x: float = 0.0
-    frames: int = 0  # trim: the duration shown
-    moving: list[int] = field(default_factory=list)
-
-
-class TimelineCanvas(QWidget):
-    """The ruler and tracks; ``view`` is its
-    :class:`~studio.ui.timeline.timeline_layout.Viewport` and ``starts`` the shots' start frames
-    as shown (a trim being dragged included)."""
-
-    viewChanged = Signal()  # zoom, scroll or the episode's length changed
-    playWanted = Signal()  # a shot was double-clicked: play it (the playhead is at its start)
-
-    def __init__(self, session: Session, media: MediaCache, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session, self.media = session, media
-        self.view = tl.Viewport()
-        self.starts: list[int] = [0]
-        self.marks: list[tuple[int, str]] = []  # (shot index, segment label) of a branching one
-        self.paint_seconds = 0.0  # how long the last paintEvent took
-        self._content = TrackContent.read(session)
-        self._drag: _Drag | None = None
-        self._anchor = ""  # the shot a shift-click extends from
-        self._fit_pending, self._sized = True, False
-        self.setMouseTracking(True)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setMinimumHeight(int(tl.HEIGHT))
-        session.shotsChanged.connect(self.refresh)
-        session.episodeChanged.connect(self._episode_changed)
-        session.projectChanged.connect(self._episode_changed)
-        session.pathChanged.connect(self._episode_changed)
-        session.selectionChanged.connect(self.repaint_later)
-        session.playheadChanged.connect(self._playhead_moved)
-        media.ready.connect(self.repaint_later)
-        self._relayout()
-
-    # -- the model ------------------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        """Read the episode's shots again (after any change to them; a drag is dropped)."""
-        self._drag = None
-        self._content = TrackContent.read(self.session)
-        self._relayout()
-
-    def _relayout(self) -> None:
-        durations = [s.duration_frames for s in self._content.shots]
-        if self._drag is not None and self._drag.kind == "trim":
-            durations[self._drag.index] = self._drag.frames
-        self.starts = tl.shot_starts(durations)
-        self.view.frames = self.starts[-1]
-        self.view.scroll_to(self.view.scroll)
-        self._view_changed()
-
-    def set_marks(self, marks: list[tuple[int, str]]) -> None:
-        """Mark where each segment starts: (index of the shot shown, segment label)."""
-        self.marks = list(marks)
-        self.update()
-
-    def _episode_changed(self, *_: object) -> None:
-        self._fit_pending = True
-        self.refresh()
-        self._fit_if_pending()
-
-    def _fit_if_pending(self) -> None:
-        if self._fit_pending and self._sized and self.view.frames:
-            self._fit_pending = False
-            self.fit()
-
-    def _playhead_moved(self, frame: int) -> None:
-        if self._drag is None or self._drag.kind != "scrub":
-            x = self.view.x(frame)
-            if not 0 <= x <= self.view.width - 16:  # it left the view: page to it
-                self.set_scroll(tl.LEFT + frame * self.view.px_per_frame - 0.1 * self.view.width)
-        self.update()
-
-    def repaint_later(self, *_: object) -> None:
-        self.update()
-
-    # -- zoom and scroll ------------------------------------------------------------------------
-
-    def zoom_by(self, factor: float, anchor_x: float) -> None:
-        """Zoom in (factor > 1) or out keeping the frame under ``anchor_x`` in place."""
-        self.view.zoom(factor, anchor_x)
-        self._view_changed()
-
-    def set_scroll(self, px: float) -> None:
-        self.view.scroll_to(px)
-        self._view_changed()
-
-    def set_view(self, px_per_frame: float, scroll: float = 0.0) -> None:
-        self.view.px_per_frame = px_per_frame
-        self.set_scroll(scroll)
-
-    def fit(self) -> None:
-        """Show the whole episode."""
-        self.view.fit()
-        self._view_changed()
-
-    def _view_changed(self) -> None:
-        self.viewChanged.emit()
-        self.update()
-
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
-        self.view.width = float(event.size().width())
-        self.view.scroll_to(self.view.scroll)
-        self._sized = True
-        self._fit_if_pending()
-        self.viewChanged.emit()
-
-    # -- painting -------------------------------------------------------------------------------
-
-    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
-        began = time.perf_counter()
-        p = QPainter(self)
-        p.setClipRect(event.rect())
-        metrics = QFontMetricsF(self.font())
-        paint = TimelinePainter(p, self.view, self.starts, self._content, self.media, metrics)
-        paint.tracks(QRectF(event.rect()), self.palette(), self.session.selected)
-        paint.segment_marks(self.marks)
-        drag = self._drag
-        if drag is not None and drag.kind == "trim":
-            paint.trim_mark(drag.index, drag.frames)
-        elif drag is not None and drag.kind == "move":
-            paint.move_ghost(drag.moving, drag.index, drag.x - drag.x0, drag.x)
-        paint.playhead(self.session.playhead)
-        p.end()
-        self.paint_seconds = time.perf_counter() - began
-
-    # -- mouse and keys -------------------------------------------------------------------------
-
-    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        x, y = event.position().x(), event.position().y()
-        hit = tl.hit_test(self.view, self.starts, x, y)
-        if hit.part == "ruler":
-            self._drag = _Drag("scrub")
-            self._scrub(x)
-        elif hit.part == "edge":
-            frames = self._content.shots[hit.index].duration_frames
-            self._drag = _Drag("trim", hit.index, x, x, frames)
-        elif hit.part == "shot":
-            self._press_shot(hit.index, x, event.modifiers())
-        elif hit.part == "track":
-            self.session.select([])
-
-    def _press_shot(self, index: int, x: float, modifiers: Qt.KeyboardModifier) -> None:
-        ids = [s.id for s in self._content.shots]
-        ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-        shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
-        chosen = tl.clicked(ids, self.session.selected, self._anchor, index, ctrl, shift)
-        self.session.select(chosen)
-        if not shift:
-            self._anchor = ids[index]
-        if not ctrl and not shift:
-            self._drag = _Drag("press", index, x, x)
-            self.session.set_playhead(self.starts[index])  # a click goes to the shot's start
-
-    def mouseDoubleClickEvent(self, event: QtGui.QMouseEvent) -> None:
-        """A double-click on a shot plays it from its first frame."""
-        hit = tl.hit_test(self.view, self.starts, event.position().x(), event.position().y())
-        if event.button() != Qt.MouseButton.LeftButton or hit.part != "shot":
-            self.mousePressEvent(event)
-            return
-        self._drag = None
-        self.session.set_playhead(self.starts[hit.index])
-        self.playWanted.emit()
-
-    def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
-        x, drag = event.position().x(), self._drag
-        if drag is None:
-            hit = tl.hit_test(self.view, self.starts, x, event.position().y())
-            if hit.part == "edge":
-                self.setCursor(Qt.CursorShape.SizeHorCursor)
-            else:
-                self.unsetCursor()
-            return
-        drag.x = x
-        if drag.kind == "scrub":
-            self._scrub(x)
-        elif drag.kind == "trim":
-            base = self._content.shots[drag.index].duration_frames
-            frames = max(1, base + round((x - drag.x0) / self.view.px_per_frame))
-            if frames != drag.frames:
-                drag.frames = frames
-                self._relayout()
-        elif drag.kind == "press" and abs(x - drag.x0) >= QApplication.startDragDistance():
-            if self.session.path is not None:  # no reorder on a path: say so, drop the drag
-                self._drag = None
-                self.session.message.emit(MOVE_ON_PATH)
-                return
-            chosen = set(self.session.selected)
-            drag.kind = "move"
-            drag.moving = [i for i, s in enumerate(self._content.shots) if s.id in chosen]
-            drag.index = drag.moving[0] if drag.moving else drag.index
-        if drag.kind == "move":
-            self.update()
-
-    def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
-        drag, self._drag = self._drag, None
-        if drag is None or event.button() != Qt.MouseButton.LeftButton:
-            return
-        if drag.kind == "trim":
-            shot = self._content.shots[drag.index]
-            self._relayout()  # back to the model's durations; the edit re-lays out again
-            if drag.frames != shot.duration_frames:
-                self.session.trim(shot.id, drag.frames)
-        elif drag.kind == "move" and drag.moving:
-            ids = [s.id for s in self._content.shots]
-            index = tl.drop_index(self.starts, drag.moving, self.view.frame_at(drag.x))
-            moving = [ids[i] for i in drag.moving]
-            if tl.reordered(ids, moving, index) != ids:
-                self.session.move(moving, index)
-        elif drag.kind == "press" and len(self.session.selected) > 1:
-            self.session.select(
-                [self._content.shots[drag.index].id]
-            )  # a plain click in a selection
-        self.update()
-
-    def _scrub(self, x: float) -> None:
-        self.session.set_playhead(max(0, math.floor(self.view.frame_at(x))))
-
-    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:
-        delta = event.angleDelta()
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            if delta.y():
-                self.zoom_by(ZOOM_STEP ** (delta.y() / 120), event.position().x())
-        else:
-            self.set_scroll(self.view.scroll - (delta.x() or delta.y()) / 120 * SCROLL_STEP)
-        event.accept()
-
-    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
-        key = event.key()
-        x = self.view.x(self.session.playhead)
-        anchor = x if 0 <= x <= self.view.width else self.view.width / 2
-        if event.matches(QtGui.QKeySequence.StandardKey.SelectAll):
-            self.session.select([s.id for s in self._content.shots])
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_by(ZOOM_STEP, anchor)
-        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-            self.zoom_by(1 / ZOOM_STEP, anchor)
-        else:
-            super().keyPressEvent(event)
+__all__ = ["TimelineCanvas", "TimelineView"]
 
 
 class TimelineView(QWidget):
@@ -306,15 +51,25 @@ class TimelineView(QWidget):
         *,
         media: MediaCache | None = None,
         script_text: Callable[[], str] | None = None,
+        before_script_edit: Callable[[], object] | None = None,
     ) -> None:
         """``script_text`` gives the script the shots were broken down from, for the path
-        picker (None: the project's script file)."""
+        picker and the edits written into the script (None: the project's script file);
+        ``before_script_edit`` applies an edit still being typed in the script editor."""
         super().__init__(parent)
         self.session = session
         self.media = media if media is not None else MediaCache(self)
         self.episode_box = QComboBox(self)
         self.episode_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.canvas = TimelineCanvas(session, self.media, self)
+        self.edits = TimelineEdits(session, self, script_text=script_text,
+                                   before_script_edit=before_script_edit)  # fmt: skip
+        self.canvas = TimelineCanvas(session, self.media, self, self.edits)
+        self.snap_button = QToolButton(self)
+        self.snap_button.setText("Snap")
+        self.snap_button.setCheckable(True)
+        self.snap_button.setChecked(True)
+        self.snap_button.setToolTip("Edges snap to shot edges and the playhead (hold Shift: not)")
+        self.snap_button.toggled.connect(lambda on: setattr(self.canvas, "snapping", on))
         self.pacing = PacingStrip(session, self.canvas.view, self)
         self.paths = PathBar(session, script_text, self)
         self.scrollbar = QScrollBar(Qt.Orientation.Horizontal, self)
@@ -323,6 +78,7 @@ class TimelineView(QWidget):
         top.addWidget(self.episode_box)
         top.addWidget(self.paths)
         top.addStretch(1)
+        top.addWidget(self.snap_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(2)

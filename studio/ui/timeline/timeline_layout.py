@@ -1,6 +1,6 @@
 """Geometry of the shot timeline, without painting: frame ↔ x, the track rows, which shots a
-stretch of the view shows, what a point hits, where dragged shots land, the ruler's ticks, where
-captions and voiced lines sit in a shot, and the rule that gives a shot its state colour.
+stretch of the view shows, what a point hits, where dragged shots land, the ruler's ticks, snapping,
+where captions and voiced lines sit in a shot, and the rule that gives a shot its state colour.
 
 Plain numbers only (no Qt), so all of it is tested without a window. ``starts`` everywhere is
 the list of shot start frames followed by the episode's length (``len(shots) + 1`` items).
@@ -86,7 +86,8 @@ LEFT = 8.0  # px before frame 0
 TAIL = 240.0  # px of room after the last shot, to drop a shot at the end or lengthen the last
 MIN_PX_PER_FRAME = 0.005
 MAX_PX_PER_FRAME = 64.0
-EDGE = 6.0  # px inside a shot's right edge that grab the edge (less in a narrow shot)
+EDGE = 8.0  # px inside a shot's right edge that grab the edge (less in a shot under 16 px)
+SNAP_PX = 6.0  # an edge dragged this close to a snap target goes to it
 
 
 @dataclass(slots=True)
@@ -168,7 +169,7 @@ class Hit:
 def edge_zone(view: Viewport, starts: Sequence[int], index: int) -> float:
     """How many px inside shot ``index``'s right edge grab the edge."""
     width = (starts[index + 1] - starts[index]) * view.px_per_frame
-    return min(EDGE, width / 3)
+    return min(EDGE, width / 2)
 
 
 def hit_test(view: Viewport, starts: Sequence[int], x: float, y: float) -> Hit:
@@ -186,6 +187,15 @@ def hit_test(view: Viewport, starts: Sequence[int], x: float, y: float) -> Hit:
     if x >= view.x(starts[index + 1]) - edge_zone(view, starts, index):
         return Hit("edge", index, frame)
     return Hit("shot", index, frame)
+
+
+def snapped(view: Viewport, frame: int, targets: Sequence[int]) -> int:
+    """``frame``, or the nearest of ``targets`` (shot edges, the playhead) when one is within
+    :data:`SNAP_PX` of it at this zoom."""
+    near = min(targets, key=lambda t: abs(t - frame), default=None)
+    if near is not None and abs(near - frame) * view.px_per_frame <= SNAP_PX:
+        return near
+    return frame
 
 
 # -- selecting and reordering ----------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """The Export dialog on a real voiced project (tests/media/export_projects.py): the draft preset
 exports an MP4 that PyAV reads back, progress fills stage by stage, the folder opens; Cancel and
-closing stop it with nothing written; an export that cannot be done says why in a box."""
+closing stop it with nothing written; an export that cannot be done says why in a box; an
+existing file is replaced only on Yes, and the status says the size and duration of what was
+written, which opens (file and folder) without launching anything."""
 
 from __future__ import annotations
 
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -145,3 +148,35 @@ def test_an_export_that_cannot_be_done_says_why(qtbot, voiced, tmp_path) -> None
     assert ".mp4" in dialog.error_box.text()
     dialog.error_box.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_file_is_replaced_only_when_the_user_says_so(qtbot, voiced, tmp_path) -> None:
+    out = tmp_path / "old.mp4"
+    out.write_bytes(b"an older cut")
+    dialog = dialog_for(qtbot, voiced)
+    dialog.output.setText(str(out))
+    asked: list[Path] = []
+    dialog.confirm_overwrite = lambda path: asked.append(path) or False  # No
+    dialog.export_button.click()
+    assert asked == [out] and not dialog.running and dialog.result is None
+    assert out.read_bytes() == b"an older cut" and "kept" in dialog.status.text()
+    assert not dialog.open_file_button.isEnabled()
+    dialog.confirm_overwrite = lambda path: True  # Yes
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT_MS) as done:
+        dialog.export_button.click()
+    result = done.args[0]
+    size = out.stat().st_size
+    assert size > 1000 and out.read_bytes() != b"an older cut"
+    seconds = result.frames * Fraction(result.fps) ** -1
+    unit, shown = ("MB", size / 1e6) if size >= 1e6 else ("KB", size / 1e3)
+    minutes, rest = divmod(float(seconds), 60)
+    said = f"Saved {out} ({shown:.1f} {unit}, {int(minutes)}:{rest:04.1f})"
+    assert dialog.status.text().splitlines()[0] == said
+    recorder = UrlRecorder()
+    QDesktopServices.setUrlHandler("file", recorder, "open")
+    try:
+        dialog.open_file_button.click()  # the video itself
+        dialog.open_button.click()  # its folder
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert [u.toLocalFile() for u in recorder.urls] == [str(out), str(tmp_path)]

@@ -347,7 +347,8 @@ def test_hit_test_parts() -> None:
     assert tl.hit_test(view, starts, view.x(200), y).part == "track"
     assert tl.hit_test(view, starts, view.x(30), 5).part == "ruler"
     assert tl.hit_test(view, starts, view.x(30), tl.HEIGHT + 10).part == "none"
-    assert tl.edge_zone(tl.Viewport(px_per_frame=0.1), [0, 30], 0) == pytest.approx(1.0)
+    assert tl.hit_test(view, starts, view.x(60) - 7, y).part == "edge"  # the handle is 8 px
+    assert tl.edge_zone(tl.Viewport(px_per_frame=0.1), [0, 30], 0) == pytest.approx(1.5)
 
 
 def test_drop_index_counts_the_other_shots_before_the_drop() -> None:
