@@ -34,7 +34,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests" / "engine")]
 from tiny_chat import CHATML, save_tiny_chat  # noqa: E402
 
 from studio.core.assist import AssistTask, ShotInput  # noqa: E402
-from studio.core.request import AssistRequest  # noqa: E402
+from studio.core.text_requests import AssistRequest  # noqa: E402
 from studio.engine.backends.base import RunContext  # noqa: E402
 from studio.engine.backends.language_model import LanguageModelBackend  # noqa: E402
 from studio.engine.registry import scan  # noqa: E402

@@ -20,7 +20,8 @@ from studio.core.kinds import ModelKind
 from studio.core.model import Project
 from studio.core.pacing_beats import Beat
 from studio.core.paths import resolve_inside
-from studio.core.request import AssistRequest, request_from_json
+from studio.core.request import request_from_json
+from studio.core.text_requests import AssistRequest
 from studio.engine.prompts import bible_lines, compose_prompt
 from studio.engine.registry import ModelEntry, Registry
 

@@ -3,7 +3,8 @@
 One place for the window (and any caller that runs mixed jobs through one executor): a shot's
 picture becomes a take, a spoken line a voice clip, a lip-sync a take linked to its source, and
 a character reference still a candidate for the bible, and the assistant's answers a file of
-suggestions in ``assist/`` (the project itself is not changed).
+suggestions in ``assist/`` (the project itself is not changed), and a machine translation lines
+of a target language.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from studio.app.assistant import read_suggestion
+from studio.app.machine_translation import record_translation
 from studio.app.references import candidates_folder
 from studio.core.paths import resolve_inside
-from studio.core.request import AssistRequest, LipSyncRequest, Request, VoiceRequest
+from studio.core.request import LipSyncRequest, Request, VoiceRequest
 from studio.core.result import TakeResult
 from studio.core.store import ProjectFolder
 from studio.core.take_record import record_take
 from studio.core.targets import ReferenceTarget
+from studio.core.text_requests import AssistRequest, TranslateRequest
 from studio.engine.jobs import Job
 from studio.engine.process_executor import take_outputs
 from studio.voice.recording import record_lipsync, record_voice, voice_outputs
@@ -26,8 +29,8 @@ from studio.voice.recording import record_lipsync, record_voice, voice_outputs
 
 @dataclass(frozen=True)
 class Recorded:
-    """What a finished job added: ``what`` is "take", "voice", "reference" or "suggestion"
-    (the assistant's answers: ``item`` is their file)."""
+    """What a finished job added: ``what`` is "take", "voice", "reference", "suggestion" (the
+    assistant's answers: ``item`` is their file) or "translation" (lines of a target language)."""
 
     what: str
     shot_id: str = ""  # the shot (take, voice), or "" for a reference
@@ -75,6 +78,9 @@ def record_result(folder: ProjectFolder, job: Job, take_id: str, result: TakeRes
     if isinstance(request, AssistRequest):
         read_suggestion(folder.root, result.media)  # SuggestionError: the job fails with it
         return Recorded("suggestion", item=result.media, request=request)
+    if isinstance(request, TranslateRequest):
+        done = record_translation(folder.project, folder.root, result.media)
+        return Recorded("translation", item=result.media, notes=done.notes(), request=request)
     if isinstance(request, VoiceRequest):
         clip, notes = record_voice(folder, request, result)
         return Recorded("voice", request.shot_id, clip.media, notes=notes, request=request)

@@ -25,6 +25,7 @@ from studio.cli import (
     project,
     story,
     takes,
+    translate,
     translations,
     voice,
 )
@@ -41,6 +42,7 @@ COMMAND_GROUPS = (
     characters,
     voice,
     translations,
+    translate,
     export,
     models,
     pacing,

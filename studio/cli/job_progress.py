@@ -46,7 +46,7 @@ class JobProgress:
         if self.quiet:
             return
         worker = job.worker or "worker"
-        shot = job.request.shot_id or "reference"
+        shot = job.request.target.label  # a shot's id, "reference of NAME", "episode N"
         if kind is EventKind.PROGRESS and event.total:
             self.lines[worker] = _line(worker, shot, event.step, event.total, f"step {event.step}")
         elif kind is EventKind.CHANGED and job.worker and not job.progress:

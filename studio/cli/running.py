@@ -15,6 +15,7 @@ from studio.app.results import Recorded
 from studio.cli.common import CliError, print_json, warn
 from studio.cli.job_progress import JobProgress, summary_lines
 from studio.core.request import Request
+from studio.core.targets import ShotTarget
 from studio.engine.jobs import Job, JobEvent, JobState
 
 # What a command prints for one recorded result (on the main thread; saved after it).
@@ -114,7 +115,8 @@ def report(made: list[dict], failures: list[str], summary: str, as_json: bool) -
 
 
 def _target(job: Job) -> str:
-    return f"shot {job.request.shot_id}"
+    target = job.request.target
+    return f"shot {target.shot_id}" if isinstance(target, ShotTarget) else target.label
 
 
 def _production(folder: Any, persist: bool, executor: ExecutorChoice | None) -> Production:

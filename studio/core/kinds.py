@@ -17,6 +17,7 @@ class Backend(StrEnum):
     VISEME = "viseme"  # built-in lip-sync: mouths moved by visemes
     MUSETALK = "musetalk"  # a neural lip-sync model (MuseTalk)
     LANGUAGE_MODEL = "language-model"  # a chat model through transformers: the assistant
+    TRANSLATION_MODEL = "translation-model"  # a sequence-to-sequence translation model
 
 
 ANIMATIC_MODEL = Backend.ANIMATIC.value  # the animatic's model name: it has no weights
@@ -24,6 +25,7 @@ PICTURE_BACKENDS = (Backend.ANIMATIC, Backend.DIFFUSERS)  # what makes takes and
 VOICE_BACKENDS = (Backend.ESPEAK, Backend.KOKORO)
 LIPSYNC_BACKENDS = (Backend.VISEME, Backend.MUSETALK)
 ASSIST_BACKENDS = (Backend.LANGUAGE_MODEL,)
+TRANSLATE_BACKENDS = (Backend.TRANSLATION_MODEL,)
 
 
 class ModelKind(StrEnum):
@@ -37,6 +39,7 @@ class ModelKind(StrEnum):
     TTS = "tts"  # a neural voice: Kokoro-82M
     LIPSYNC = "lipsync"  # a neural lip-sync model: MuseTalk
     CHAT = "chat"  # a causal language model with a chat template: the assistant
+    TRANSLATION = "translation"  # a sequence-to-sequence model: Marian (OPUS-MT), M2M100, NLLB
     UNKNOWN = "unknown"
 
 

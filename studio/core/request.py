@@ -17,37 +17,28 @@ exactly one of the two; a reference stored as ``"shot_id": "character:NAME"`` (h
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any, ClassVar
 
 from studio.core import jsonread as jr
-from studio.core.assist import TEMPLATE_VERSION, AssistTask, ShotInput
+from studio.core.assist import AssistTask, ShotInput
 from studio.core.footage import Footage
 from studio.core.kinds import (
     ANIMATIC_MODEL,
-    ASSIST_BACKENDS,
     LIPSYNC_BACKENDS,
     PICTURE_BACKENDS,
     VOICE_BACKENDS,
     Backend,
 )
 from studio.core.lora import Lora
+from studio.core.request_base import RequestBase, RequestKind
 from studio.core.shot_brief import ShotBrief
-from studio.core.targets import EpisodeTarget, ReferenceTarget, ShotTarget, Target
+from studio.core.targets import ReferenceTarget, ShotTarget, Target
+from studio.core.text_requests import AssistRequest, SourceLine, TranslateRequest
 
 _OLD_REFERENCE = "character:"  # a reference's shot id before ``reference_of`` (read, not written)
-
-
-class RequestKind(StrEnum):
-    IMAGE = "image"  # a keyframe, held for the shot's duration as a video take
-    VIDEO = "video"  # text-to-video, or image-to-video from ``init_image``
-    TTS = "tts"  # one dialogue line, spoken
-    LIPSYNC = "lipsync"  # a video take re-mouthed to its shot's dialogue
-    ASSIST = "assist"  # the assistant's suggestions for an episode (a JSON file)
 
 
 class CameraMotion(StrEnum):
@@ -59,30 +50,7 @@ class CameraMotion(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class _Request:
-    """What every kind shares: its stored form, its digest, and its target (a shot's take)."""
-
-    kind: ClassVar[RequestKind]
-    backends: ClassVar[tuple[Backend, ...]]  # the backends that run this kind
-
-    @property
-    def target(self) -> Target:
-        return ShotTarget(self.shot_id)  # type: ignore[attr-defined]
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"kind": self.kind.value}
-        for name in _names(type(self)):
-            data[name] = _plain(getattr(self, name))
-        return data
-
-    def digest(self) -> str:
-        """A stable hash of everything that determines the output."""
-        text = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True, kw_only=True)
-class GenerationRequest(_Request):
+class GenerationRequest(RequestBase):
     """Fields the picture kinds share. Paths are relative: ``references`` and ``init_image`` to
     the project folder, ``loras`` to the models folder."""
 
@@ -151,7 +119,7 @@ class VideoRequest(GenerationRequest):
 
 
 @dataclass(frozen=True, kw_only=True)
-class VoiceRequest(_Request):
+class VoiceRequest(RequestBase):
     """One dialogue line of a shot, spoken by its character's voice. ``rate``, ``pitch`` and
     ``volume`` are the effective values (the character's voice adjusted for the delivery)."""
 
@@ -192,7 +160,7 @@ class SpokenLine:
 
 
 @dataclass(frozen=True, kw_only=True)
-class LipSyncRequest(_Request):
+class LipSyncRequest(RequestBase):
     """A video take re-mouthed to the shot's voiced lines: the new take has the shot's length
     at ``fps`` and the source's size, and links back to ``source_take``."""
 
@@ -216,46 +184,16 @@ class LipSyncRequest(_Request):
         object.__setattr__(self, "lines", tuple(self.lines))
 
 
-@dataclass(frozen=True, kw_only=True)
-class AssistRequest(_Request):
-    """A task for the assistant (:mod:`studio.core.assist`) about one episode: what it reads of
-    each shot, the chat model and its hash, the template version and the seed. ``temperature``
-    0 decodes greedily; above 0 it samples from ``seed``: either way the same request gives the
-    same answer on the same device."""
-
-    kind: ClassVar[RequestKind] = RequestKind.ASSIST
-    backends: ClassVar[tuple[Backend, ...]] = ASSIST_BACKENDS
-
-    episode: int
-    task: AssistTask
-    model: str  # registry name of a chat model
-    title: str = ""
-    shots: tuple[ShotInput, ...] = ()
-    backend: Backend = Backend.LANGUAGE_MODEL
-    model_hash: str = ""
-    template: str = TEMPLATE_VERSION
-    seed: int = 0
-    temperature: float = 0.0
-    max_tokens: int = 160  # per answer
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "backend", Backend(self.backend))
-        object.__setattr__(self, "task", AssistTask(self.task))
-        object.__setattr__(self, "temperature", float(self.temperature))
-        object.__setattr__(self, "shots", tuple(self.shots))
-
-    @property
-    def target(self) -> Target:
-        return EpisodeTarget(self.episode)
-
-
-Request = ImageRequest | VideoRequest | VoiceRequest | LipSyncRequest | AssistRequest
+Request = (
+    ImageRequest | VideoRequest | VoiceRequest | LipSyncRequest | AssistRequest | TranslateRequest
+)
 _BY_KIND: dict[str, type[Any]] = {
     RequestKind.IMAGE.value: ImageRequest,
     RequestKind.VIDEO.value: VideoRequest,
     RequestKind.TTS.value: VoiceRequest,
     RequestKind.LIPSYNC.value: LipSyncRequest,
     RequestKind.ASSIST.value: AssistRequest,
+    RequestKind.TRANSLATE.value: TranslateRequest,
 }
 
 
@@ -287,8 +225,8 @@ def request_from_json(raw: Any, where: str = "request") -> Request:
     shot_id = values.get("shot_id", "")
     if cls is ImageRequest and shot_id.startswith(_OLD_REFERENCE) and "reference_of" not in d:
         values["shot_id"], values["reference_of"] = "", shot_id.removeprefix(_OLD_REFERENCE)
-    elif cls is AssistRequest:
-        pass  # its target is the episode
+    elif cls in (AssistRequest, TranslateRequest):
+        pass  # their target is the episode
     elif not shot_id and not values.get("reference_of"):
         raise jr.SchemaError(f"{where}.shot_id: missing")
     elif shot_id and values.get("reference_of"):
@@ -343,6 +281,7 @@ _READERS: dict[str, _Reader] = {  # the fields that are not a plain str, int, fl
     "source_request": lambda d, name, where: origin_from_json(d[name], f"{where}.{name}"),
     "task": lambda d, name, where: jr.choice(d, name, AssistTask, where),
     "shots": _items(ShotInput.from_json),
+    "texts": _items(SourceLine.from_json),
 }
 
 
@@ -356,25 +295,3 @@ def _readers(cls: type) -> tuple[tuple[str, type | None, _Reader | None, bool], 
         scalar = None if read is not None else _SCALARS[str(f.type)]
         found.append((f.name, scalar, read, f.default is MISSING and f.default_factory is MISSING))
     return tuple(found)
-
-
-@functools.cache
-def _names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
-
-
-def _plain(value: Any) -> Any:
-    """A field's value as its JSON holds it."""
-    if type(value) in (str, int, float, bool):
-        return value
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, Lora):  # all three fields, always: the digest of a request covers them
-        return {"path": value.path, "weight": value.weight, "sha256": value.sha256}
-    if isinstance(value, ShotBrief | SpokenLine):
-        return {name: _plain(getattr(value, name)) for name in _names(type(value))}
-    if value is None:  # no source request
-        return {}
-    return value.to_json()  # a source request, or the footage a source take was imported from

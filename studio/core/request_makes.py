@@ -13,6 +13,7 @@ _MAKES = {
     RequestKind.TTS: "voice",
     RequestKind.LIPSYNC: "lip-sync",
     RequestKind.ASSIST: "suggestions",  # the assistant's answers about an episode
+    RequestKind.TRANSLATE: "translation",  # an episode's dialogue in a target language
 }
 
 

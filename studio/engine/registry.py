@@ -24,11 +24,13 @@ from studio.engine import model_files as mf
 from studio.engine import pickle_trust
 from studio.engine.chat_models import card_license, chat_family
 from studio.engine.pipeline_index import pipeline_facts
+from studio.engine.translation_models import implied_license, translation_family
 
 LORAS = "loras"
 IP_ADAPTERS = "ip_adapters"
 HUB = "hub"
 HUB_PREFIX = "models--"
+TEXT_KINDS = (ModelKind.CHAT, ModelKind.TRANSLATION)  # their pickles are refused, never trusted
 
 
 class ModelError(Exception):
@@ -148,6 +150,8 @@ def folder_entry(
         kind, family, pipeline_class, pickles = pipeline_facts(path, files, problems)
     elif (chat := chat_family(path, files, problems)) is not None:
         kind, family = ModelKind.CHAT, chat
+    elif (translator := translation_family(path, files, problems)) is not None:
+        kind, family = ModelKind.TRANSLATION, translator
     elif sound := _detected(path):
         kind, family = sound
         weights_only = True
@@ -182,7 +186,7 @@ def folder_entry(
         revision=revision or mf.pulled_revision(path),
         pickle_files=pickles,
         pickle_trusted=trusted,
-        license=card_license(path),
+        license=card_license(path) or implied_license(family),
     )
 
 

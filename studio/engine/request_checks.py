@@ -22,22 +22,19 @@ from studio.core.bounds import (
 from studio.core.ids import id_problem, name_problem, path_problem
 from studio.core.jsonread import SchemaError
 from studio.core.paths import parts_of
-from studio.core.request import (
-    AssistRequest,
-    GenerationRequest,
-    LipSyncRequest,
-    Request,
-    VoiceRequest,
-)
+from studio.core.request import GenerationRequest, LipSyncRequest, Request, VoiceRequest
 from studio.core.targets import EpisodeTarget, ReferenceTarget, ShotTarget, Target
+from studio.core.text_requests import AssistRequest, TranslateRequest
 from studio.core.time import FrameRate
+from studio.core.translations import tag_problem
 
 MAX_FRAMES = MAX_FPS * MAX_SHOT_SECONDS
 MAX_STEPS = 1000
 MAX_GUIDANCE = 100.0
 MAX_LINE = 999  # a dialogue line's index in its shot
 MAX_SAMPLE_RATE = 192_000
-MAX_ANSWER_TOKENS = 2048  # tokens the assistant may write for one answer
+MAX_ANSWER_TOKENS = 2048  # tokens a language model may write for one answer or line
+MAX_TRANSLATED_LINES = 10_000  # dialogue lines of one episode sent to translation
 
 
 def check_request(request: Request, where: str = "request") -> None:
@@ -62,6 +59,8 @@ def check_request(request: Request, where: str = "request") -> None:
             _path(line.timing, f"{where}.lines[{i}].timing")
     elif isinstance(request, AssistRequest):
         _check_assist(request, where)
+    elif isinstance(request, TranslateRequest):
+        _check_translate(request, where)
 
 
 def check_target(target: Target, where: str) -> None:
@@ -111,6 +110,22 @@ def _check_assist(request: AssistRequest, where: str) -> None:
         texts = (shot.heading, shot.action, shot.rule_prompt, *shot.dialogue, *shot.characters)
         if len(texts) > 3 + 2 * MAX_LINE or any(len(t) > assist.MAX_FIELD for t in texts):
             raise SchemaError(f"{spot}: more text than the assistant reads")
+
+
+def _check_translate(request: TranslateRequest, where: str) -> None:
+    for name in ("language", "source_language"):
+        problem = tag_problem(getattr(request, name))
+        if problem:
+            raise SchemaError(f"{where}.{name}: {problem}")
+    _range(request.max_tokens, 1, MAX_ANSWER_TOKENS, f"{where}.max_tokens")
+    _range(len(request.texts), 1, MAX_TRANSLATED_LINES, f"{where}.texts (count)")
+    for i, line in enumerate(request.texts):
+        problem = id_problem(line.shot_id)
+        if problem:
+            raise SchemaError(f"{where}.texts[{i}].shot_id: {problem}")
+        _range(line.line, 0, MAX_LINE, f"{where}.texts[{i}].line")
+        if len(line.text) > assist.MAX_FIELD:
+            raise SchemaError(f"{where}.texts[{i}].text: longer than a dialogue line can be")
 
 
 def _range(value: float, low: float, high: float, where: str) -> None:

@@ -46,6 +46,9 @@ BUILTIN_BACKENDS = {
     kinds.Backend.ANIMATIC: "studio.engine.backends.animatic:AnimaticBackend",
     kinds.Backend.DIFFUSERS: "studio.engine.backends.diffusion:DiffusersBackend",
     kinds.Backend.LANGUAGE_MODEL: "studio.engine.backends.language_model:LanguageModelBackend",
+    kinds.Backend.TRANSLATION_MODEL: (
+        "studio.engine.backends.translation_model:TranslationModelBackend"
+    ),
 }
 PREVIEW_EDGE = 256  # longest side of a progress preview, in pixels
 PARENT_POLL_S = 0.5  # how often the worker looks whether its parent is still there

@@ -16,8 +16,9 @@ from typing import Any
 
 from studio.core.assist import ASSIST_FOLDER
 from studio.core.paths import resolve_inside
-from studio.core.request import AssistRequest, RequestKind
+from studio.core.request import RequestKind
 from studio.core.result import TakeResult
+from studio.core.text_requests import AssistRequest, TranslateRequest
 from studio.engine.jobs import Job, JobQueue
 from studio.engine.worker import result_from_json
 
@@ -35,10 +36,13 @@ class NotRecorded(Exception):
 
 def take_outputs(job: Job, take_id: str) -> tuple[str, str]:
     """A shot's take: ``takes/<shot>/<take>.mp4``, and its keyframe ``.png`` for image requests;
-    the assistant's answers about an episode: ``assist/ep001/<task>-<take>.json``."""
+        the assistant's answers about an episode: ``assist/ep001/<task>-<take>.json``; an episode's
+    machine translation: ``translations/<tag>/ep001-<take>.json``."""
     request = job.request
     if isinstance(request, AssistRequest):
         return f"{ASSIST_FOLDER}/ep{request.episode:03d}/{request.task}-{take_id}.json", ""
+    if isinstance(request, TranslateRequest):
+        return f"translations/{request.language}/ep{request.episode:03d}-{take_id}.json", ""
     media = f"takes/{request.shot_id}/{take_id}.mp4"
     keyframe = f"takes/{request.shot_id}/{take_id}.png" if request.kind is RequestKind.IMAGE else ""
     return media, keyframe

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from studio.core.assist import AssistTask
 from studio.core.request import (
-    AssistRequest,
     ImageRequest,
     LipSyncRequest,
     VideoRequest,
     VoiceRequest,
 )
 from studio.core.request_makes import makes
+from studio.core.text_requests import AssistRequest
 
 
 def test_each_kind_and_target_has_its_word() -> None:

@@ -15,7 +15,8 @@ from tiny_chat import TINY_CHAT, save_tiny_chat
 
 from studio.core.assist import AssistTask, ShotInput, answer_problem
 from studio.core.kinds import ModelKind
-from studio.core.request import AssistRequest, request_from_json
+from studio.core.request import request_from_json
+from studio.core.text_requests import AssistRequest
 from studio.engine.chat_models import license_note
 from studio.engine.json_decoding import token_bytes
 from studio.engine.registry import scan

@@ -67,8 +67,8 @@ def test_a_bad_reference_name_in_jobs_json_leaves_the_job_out(tmp_path: Path) ->
 
 def test_an_assistant_job_in_jobs_json_is_bounded_and_targets_its_episode(tmp_path: Path) -> None:
     from studio.core.assist import AssistTask, ShotInput
-    from studio.core.request import AssistRequest
     from studio.core.targets import EpisodeTarget
+    from studio.core.text_requests import AssistRequest
 
     shot = ShotInput("sh-1", 1, "INT. LOBBY - NIGHT", "Rain.")
     good = AssistRequest(episode=2, task=AssistTask.BEATS, model="chat", shots=(shot,))

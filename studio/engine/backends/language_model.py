@@ -17,8 +17,8 @@ from typing import Any
 
 from studio.core.assist import AssistTask, answer_problem, schema_text, task_messages
 from studio.core.kinds import ModelKind
-from studio.core.request import AssistRequest
 from studio.core.result import Rendered, Timings
+from studio.core.text_requests import AssistRequest
 from studio.engine.backends.base import BackendError, Cancelled, RunContext
 from studio.engine.model_lookup import installed_model
 from studio.engine.registry import ModelEntry

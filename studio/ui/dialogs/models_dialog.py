@@ -44,6 +44,7 @@ KIND_NAMES = {
     ModelKind.TTS: "Voices (TTS)",
     ModelKind.LIPSYNC: "Lip-sync",
     ModelKind.CHAT: "Chat (assistant)",
+    ModelKind.TRANSLATION: "Translation",
     ModelKind.UNKNOWN: "Not recognised",
 }
 COLUMNS = ("Name", "Family", "Size", "Problems", "License")
