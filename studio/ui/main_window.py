@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.store import StoreError, resolve_root
 from studio.ui import keymap
+from studio.ui.assist.assist_actions import AssistantActions
 from studio.ui.characters.character_panel import CharacterPanel
 from studio.ui.dialogs import open_failure
 from studio.ui.jobs.jobs_panel import JobsPanel
@@ -60,6 +61,8 @@ class MainWindow(QMainWindow):
         self.review = TakeReview(session)
         self.jobs = JobsPanel(session)
         self.characters = CharacterPanel(session)
+        self.assistant = AssistantActions(session, self, self.editor)
+        self.review.promptsWanted.connect(self.assistant.suggest_prompts)
         self.tools = WindowTools(self, session, settings, self.show_status)
         self.files = ProjectFiles(self, settings, demo_parent or _data_folder())
         self.setCentralWidget(self.files.stack)  # the start page, or the player
@@ -145,6 +148,10 @@ class MainWindow(QMainWindow):
             menu = bar.addMenu(title)
             for action in panel.actions():
                 menu.addAction(action)
+        assistant = bar.addMenu("&Assistant")
+        for action in self.assistant.actions():
+            assistant.addAction(action)
+        needs_project += self.assistant.actions()
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Models…", self.tools.models)
         needs_project.append(self._action(tools, "&Statistics…", self.tools.stats))

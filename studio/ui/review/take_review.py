@@ -16,13 +16,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -52,7 +53,10 @@ _WAITING = (JobState.QUEUED, JobState.RUNNING, JobState.PAUSED)
 class TakeReview(QWidget):
     """Take review of ``session``'s selected shot. :meth:`actions` lists its actions (with
     their shortcuts) for the window's menus and Help. Generating uses the model chosen in
-    Settings (``session.generation``)."""
+    Settings (``session.generation``). ``promptsWanted``: its Suggest Prompts button (the
+    window's assistant answers it)."""
+
+    promptsWanted = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +69,10 @@ class TakeReview(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.act = make_actions(self)
         self.header = QLabel(wordWrap=True)
+        self.suggest_button = QPushButton(
+            "Suggest Prompts", toolTip="Ask the assistant for each shot's prompt"
+        )
+        self.suggest_button.clicked.connect(self.promptsWanted)
         self.prompt_row = PromptRow(self.generate_prompt, self.setFocus)
         self.grid = TakeGrid(self.loops, self)
         self.grid.takeClicked.connect(self._clicked)
@@ -76,6 +84,7 @@ class TakeReview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
+        layout.addWidget(self.suggest_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.batch_row)
         layout.addWidget(make_toolbar(self.act, TOOLBAR))
         for widget, stretch in ((self.prompt_row, 0), (self.grid, 1), (self.empty, 1),

@@ -5,7 +5,10 @@ unresolved in it, on the timeline's own zoom and scroll.
 The analysis is :func:`studio.app.pacing.project_pacing` (the same as ``studio pacing``), with
 the project's preset, or :func:`studio.app.story_view.path_pacing` while the timeline shows one
 path through a branching episode; the strip reads it again when the shots, the episode, the path
-or the project change, and only paints what it was given. Its tooltip lists the flags.
+or the project change, or a suggestion of the assistant arrives, and only paints what it was
+given. Its tooltip lists the flags, then the assistant's beat sheet in words. The assistant's
+beats (turns whose kind starts with ``assistant``) are drawn apart from the script's: a taller
+violet tick.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPolygonF
 from PySide6.QtWidgets import QWidget
 
+from studio.app.beat_notes import beat_notes
 from studio.app.pacing import load_pacing_preset, project_pacing
 from studio.app.story_view import path_pacing
 from studio.core.pacing import EpisodePacing
@@ -30,12 +34,14 @@ OK = QColor("#2f9a57")
 FLAG = QColor("#e0433a")
 FLAG_FILL = QColor(224, 67, 58, 110)
 TURN = QColor("#ffd23f")
+ASSISTANT = QColor("#b48cff")  # the assistant's suggested beats
 WINDOW_FILL = QColor(120, 120, 140, 70)
 
 
 @dataclass(frozen=True, slots=True)
 class StripMark:
-    """Something the strip paints, in frames: ``kind`` is hook, turn, gap, window or ending."""
+    """Something the strip paints, in frames: ``kind`` is hook, turn, gap, window, ending or
+    assistant (a beat the assistant suggested: ``text`` is its kind)."""
 
     kind: str
     start: float
@@ -57,7 +63,12 @@ def strip_marks(pacing: EpisodePacing) -> list[StripMark]:
     marks += [
         StripMark("gap", frame(g.start), frame(g.end), True, "no turn") for g in pacing.long_gaps
     ]
-    marks += [StripMark("turn", t.frame, t.frame, False, t.kind) for t in pacing.turns]
+    marks += [
+        StripMark("assistant", t.frame, t.frame, False, t.detail)
+        if t.detail.startswith("assistant")
+        else StripMark("turn", t.frame, t.frame, False, t.kind)
+        for t in pacing.turns
+    ]
     marks += [StripMark("ending", t.frame, t.frame, False, t.kind) for t in pacing.ending]
     if pacing.hook is not None:
         at = frame(pacing.hook)
@@ -80,7 +91,12 @@ class PacingStrip(QWidget):
         session.episodeChanged.connect(self.refresh)
         session.projectChanged.connect(self.refresh)
         session.pathChanged.connect(self.refresh)
+        session.resultRecorded.connect(self._recorded)
         self.refresh()
+
+    def _recorded(self, recorded: object) -> None:
+        if getattr(recorded, "what", "") == "suggestion":  # a beat sheet, perhaps
+            self.refresh()
 
     def refresh(self, *_: object) -> None:
         project, episode = self.session.project, self.session.episode()
@@ -98,6 +114,8 @@ class PacingStrip(QWidget):
                 self.pacing = found[0] if found else None
         flags = self.pacing.flags() if self.pacing is not None else []
         lines = ([self.problem] if self.problem else []) + flags
+        notes = beat_notes(self.session.root, episode.number) if episode is not None else []
+        lines += ["The assistant's beats:", *notes] if notes else []
         self.setToolTip("\n".join(lines) if lines else "Pacing: no flags")
         self.update()
 
@@ -118,6 +136,8 @@ class PacingStrip(QWidget):
                 painter.fillRect(QRectF(x0, h - 2, x1 - x0, 2), FLAG)
             elif mark.kind == "turn":
                 painter.fillRect(QRectF(x0 - 1, 3, 2, h - 6), TURN)
+            elif mark.kind == "assistant":
+                painter.fillRect(QRectF(x0 - 1.5, 0, 3, h), ASSISTANT)
             else:  # hook or ending: a diamond
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(FLAG if mark.flagged else OK)

@@ -1,0 +1,1 @@
+"""The local language-model assistant: its menu, suggested prompts, alternatives."""
