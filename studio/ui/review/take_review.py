@@ -34,9 +34,11 @@ from studio.ui import actions as act
 from studio.ui.review.review_actions import (
     BATCH,
     MENU_COUNT,
+    MORE,
     TOOLBAR,
     VARIATIONS,
     enabled_actions,
+    hold_width,
     make_actions,
     make_toolbar,
     show_counts,
@@ -73,11 +75,16 @@ class TakeReview(QWidget):
         self.archived = QListWidget(maximumHeight=110)
         self.archived.itemSelectionChanged.connect(self._update_actions)
         self.batch_row = make_toolbar(self.act, BATCH)
+        self.batch_row.insertWidget(self.batch_row.actions()[0], QLabel("Selected: "))
+        self.toolbar = make_toolbar(self.act, TOOLBAR, MORE)
+        show_counts(self.act, 999, 999)  # the widest the batch row gets
+        for bar in (self.batch_row, self.toolbar):
+            hold_width(bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
         layout.addWidget(self.batch_row)
-        layout.addWidget(make_toolbar(self.act, TOOLBAR))
+        layout.addWidget(self.toolbar)
         for widget, stretch in ((self.prompt_row, 0), (self.grid, 1), (self.empty, 1),
                                 (self.archived, 0)):  # fmt: skip
             layout.addWidget(widget, stretch)
@@ -129,8 +136,7 @@ class TakeReview(QWidget):
             self.empty.setText("Select a shot in the timeline to review its takes.")
         else:
             self.empty.setText("This shot has no takes yet: press G to generate one.")
-        self.empty.setVisible(shot is None or not (takes or self.grid.job_cards))
-        self.grid.setVisible(not self.empty.isVisible())
+        self._show_grid(shot is not None and bool(takes or self.grid.job_cards))
         more = f" (+{count - 1} more selected)" if count > 1 else ""
         what = html.escape(elided(shot.description or shot.prompt, 90)) if shot else ""
         self.header.setText(f"<b>Shot {shot.id}</b> — {len(takes)} takes{more}<br>{what}"
@@ -162,10 +168,14 @@ class TakeReview(QWidget):
             self.grid.job_progress(job, event.preview)
         elif job is None or self._makes_take(job) or job.id in self.grid.job_cards:
             self._refresh_jobs()
-            self.empty.setVisible(
-                self.shot() is None or not (self.grid.cards or self.grid.job_cards)
+            self._show_grid(
+                self.shot() is not None and bool(self.grid.cards or self.grid.job_cards)
             )
-            self.grid.setVisible(not self.empty.isVisible())
+
+    def _show_grid(self, cards: bool) -> None:
+        """The grid when it has ``cards``, else the line that says why it has none."""
+        self.empty.setVisible(not cards)
+        self.grid.setVisible(cards)  # not from isVisible(): false before the panel is shown
 
     def _update_actions(self) -> None:
         restorable = bool(self.archived.selectedItems())
