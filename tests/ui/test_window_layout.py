@@ -84,6 +84,13 @@ def test_the_default_layout_fits_the_screen(qtbot, project: Path, tmp_path: Path
     for bar in (window.findChild(QToolBar, "toolbar-main"), *window.review.findChildren(QToolBar)):
         assert not _collapsed(bar), [a.iconText() for a in bar.actions()]
 
+    window.review.edit_prompt()  # the prompt editor opens above the cards: they still fit
+    assert window.review.prompt_row.isVisible()
+    assert window.minimumSizeHint().height() <= screen[1]  # the window need not grow
+    qtbot.waitUntil(lambda: window.review.height() >= window.review.minimumSizeHint().height())
+    assert window.size() == QSize(*screen)
+    assert card.visibleRegion().boundingRect().size() == card.size()
+
     image = window.grab().toImage()
     path = tmp_path / f"window-{screen[0]}x{screen[1]}.png"
     assert image.save(str(path), "PNG")

@@ -1,6 +1,6 @@
 """The take review's grid: a card per take of a shot, with a looping thumbnail, its review badge
-and the request that made it, and a placeholder card per job still making a take for the shot;
-and the row that edits a prompt to generate with.
+and the request that made it, and a placeholder card per job still making a take for the shot.
+Every card has the same fixed height (:func:`card_height`), room for all its labels.
 
 The grid owns no logic: it shows takes and jobs it is given, says which card was clicked, and
 marks the current take (and the one marked for comparison). Thumbnails loop at
@@ -10,21 +10,17 @@ marks the current take (and the one marked for comparison). Thumbnails loop at
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence, QMouseEvent, QPixmap
+from PySide6.QtGui import QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -346,36 +342,3 @@ class TakeGrid(QScrollArea):
         for n, widget in enumerate(widgets):
             self._layout.addWidget(widget, n // columns, n % columns)
             widget.show()
-
-
-class PromptRow(QWidget):
-    """A prompt to edit, then generate with: Enter (or the button) calls
-    ``generate(text, save_as_shot_prompt)``; Escape hides the row and calls ``closed()``."""
-
-    def __init__(self, generate: Callable[[str, bool], None], closed: Callable[[], object]) -> None:
-        super().__init__()
-        self.edit = QLineEdit(placeholderText="the prompt to generate with")
-        self.save = QCheckBox("Save as the shot's prompt")
-        button = QPushButton("Generate")
-        go = lambda *_: generate(self.edit.text(), self.save.isChecked())  # noqa: E731
-        self.edit.returnPressed.connect(go)
-        button.clicked.connect(go)
-        escape = QAction("Close the Prompt", self.edit, shortcut=QKeySequence("Escape"))
-        escape.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        escape.triggered.connect(lambda *_: (self.hide(), closed()))
-        self.edit.addAction(escape)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.save)
-        row.addWidget(button)
-        self.hide()
-
-    def open(self, prompt: str, must_save: bool = False) -> None:
-        """Show ``prompt`` to edit (``must_save``: it becomes the shot's prompt, no choice)."""
-        self.edit.setText(prompt)
-        self.save.setChecked(must_save)
-        self.save.setEnabled(not must_save)
-        self.show()
-        self.edit.selectAll()
-        self.edit.setFocus()

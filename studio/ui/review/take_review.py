@@ -14,6 +14,7 @@ actions' names, texts, toolbars and when each is enabled are in :mod:`review_act
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -27,10 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.app.prompt_tokens import counter_for
 from studio.core.model import Shot, Take, TakeState
 from studio.engine.jobs import EventKind, JobEvent, JobState
 from studio.media.frame_proxies import PROXIES
 from studio.ui import actions as act
+from studio.ui.review.prompt_editor import PromptEditor
 from studio.ui.review.review_actions import (
     BATCH,
     MENU_COUNT,
@@ -44,7 +47,7 @@ from studio.ui.review.review_actions import (
     show_counts,
 )
 from studio.ui.review.take_compare import TakeCompare, compare_partner
-from studio.ui.review.take_grid import PromptRow, TakeGrid, elided, take_line, take_prompt
+from studio.ui.review.take_grid import TakeGrid, elided, take_line, take_prompt
 from studio.ui.review.take_loop import LoopFrames
 from studio.ui.session import Session
 
@@ -67,7 +70,7 @@ class TakeReview(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.act = make_actions(self)
         self.header = QLabel(wordWrap=True)
-        self.prompt_row = PromptRow(self.generate_prompt, self.setFocus)
+        self.prompt_row = PromptEditor(self.generate_prompt, self.setFocus)
         self.grid = TakeGrid(self.loops, self)
         self.grid.takeClicked.connect(self._clicked)
         self.grid.menuRequested.connect(self._menu)
@@ -295,22 +298,36 @@ class TakeReview(QWidget):
             self._queued(jobs, f"variations of take {take.id}")
 
     def edit_prompt(self) -> None:
+        """Edit the current take's prompt, seed and steps (the shot's, with the model chosen in
+        Settings, when it has no take), counting tokens for the model that will run it."""
         shot, take = self.shot(), self.take()
-        if shot is not None:
-            prompt = take_prompt(take) if take is not None else shot.prompt
-            self.prompt_row.open(prompt, must_save=take is None)
+        if shot is None:
+            return
+        session = self.session
+        made = take.request if take is not None else session.generation  # a Choice has them too
+        model = getattr(made, "model", "")
+        self.prompt_row.count_for(
+            model, lambda: counter_for(model, session.models_dir, session.registry)
+        )
+        prompt = take_prompt(take) if take is not None else shot.prompt
+        seed, steps = getattr(made, "seed", None), getattr(made, "steps", None)
+        self.prompt_row.open(prompt, seed, steps, must_save=take is None)
 
-    def generate_prompt(self, text: str, save: bool) -> None:
-        """Generate the shot with ``text`` as the prompt (and make it the shot's, with ``save``)."""
+    def generate_prompt(
+        self, text: str, save: bool, seed: int | None = None, steps: int | None = None
+    ) -> None:
+        """Generate the shot with ``text`` as the prompt (and make it the shot's, with
+        ``save``), and ``seed`` and ``steps`` when given."""
         shot, take = self.shot(), self.take()
         if shot is None or not text.strip():
             return
         if save or take is None:
             self.session.set_shot_fields(shot.id, "Edit Shot Prompt", prompt=text.strip())
+        given = {k: v for k, v in (("seed", seed), ("steps", steps)) if v is not None}
         if take is not None:
-            jobs = act.regenerate(self.session, take.id, prompt=text.strip())
+            jobs = act.regenerate(self.session, take.id, prompt=text.strip(), **given)
         else:
-            jobs = act.generate(self.session, [shot.id])
+            jobs = act.generate(self.session, [shot.id], replace(self.session.generation, **given))
         self._queued(jobs, "a take with the new prompt")
         self.prompt_row.hide()
         self.setFocus()
