@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from studio.core.model import Shot, Take
 from studio.ui import keymap
@@ -40,16 +40,10 @@ SPEC: tuple[tuple[str, str], ...] = (  # method, menu text (keys: studio.ui.keym
     ("approve_selected", "Approve Latest of Selected Shots"),
 )
 MENU_COUNT = 11  # the first actions of SPEC: a take's context menu
-TOOLBAR = (
-    ("approve", "Approve"),
-    ("reject", "Reject"),
-    ("star", "Star"),
-    ("archive", "Delete"),
-    None,
-    ("regenerate", "Regenerate"),
-    ("edit_prompt", "Prompt…"),
-)
+TOOLBAR = (("approve", "Approve"), ("reject", "Reject"), ("star", "Star"), None,
+           ("regenerate", "Regenerate"), ("edit_prompt", "Prompt…"))  # fmt: skip
 MORE = (
+    "archive",
     "variations",
     "compare",
     "mark",
@@ -62,10 +56,10 @@ MORE = (
     "show_archived",
     "restore",
 )  # the More menu (None: a separator)
-BATCH = tuple((name, "") for name in ("generate_selected", "voice_selected",
-                                        "lipsync_selected", "approve_selected"))  # fmt: skip
+BATCH = (("generate_selected", "Generate"), ("voice_selected", "Voice"),
+         ("lipsync_selected", "Lip-sync"), ("approve_selected", "Approve"))  # fmt: skip
 _BATCH_VERBS = ("Generate", "Voice", "Lip-sync", "Approve latest for")
-_BATCH_SHORT = ("Generate", "Voice", "Lip-sync", "Approve")  # on the batch row: "Voice 3"
+COUNT_LABEL = "selected-count"  # the batch row's label: "3 selected:"
 
 
 def make_actions(panel: QWidget) -> dict[str, QAction]:
@@ -114,18 +108,30 @@ def make_toolbar(
     return bar
 
 
-def hold_width(bar: QToolBar) -> None:
-    """Keep ``bar`` as wide as its buttons now (it shows no extension, hiding none)."""
-    bar.setMinimumWidth(bar.sizeHint().width())
+def make_toolbars(actions: dict[str, QAction]) -> tuple[QToolBar, QToolBar]:
+    """The panel's batch row (the selected shots) and its toolbar (the current take, and More),
+    each held at least as wide as its buttons: neither hides any behind an extension."""
+    batch = make_toolbar(actions, BATCH)
+    batch.insertWidget(batch.actions()[0], QLabel(objectName=COUNT_LABEL))
+    toolbar = make_toolbar(actions, TOOLBAR, MORE)
+    show_counts(actions, 999, 999, batch)  # the widest the batch row gets
+    for bar in (batch, toolbar):
+        bar.setMinimumWidth(bar.sizeHint().width())
+    return batch, toolbar
 
 
-def show_counts(actions: dict[str, QAction], selected: int, archived: int) -> None:
-    """Name the ``selected`` shots in the batch actions and the ``archived`` takes in theirs."""
+def show_counts(
+    actions: dict[str, QAction], selected: int, archived: int, batch: QToolBar | None = None
+) -> None:
+    """Name the ``selected`` shots in the batch actions (and the ``batch`` row's label) and the
+    ``archived`` takes in theirs."""
     actions["show_archived"].setText(f"Show Archived Takes ({archived})")
     actions["show_archived"].setIconText(f"Archived ({archived})")
-    for (name, _), verb, short in zip(BATCH, _BATCH_VERBS, _BATCH_SHORT, strict=True):
+    for (name, _), verb in zip(BATCH, _BATCH_VERBS, strict=True):
         actions[name].setText(f"{verb} {selected} shot{'s' * (selected != 1)}")
-        actions[name].setIconText(f"{short} {selected}")
+    label = batch.findChild(QLabel, COUNT_LABEL) if batch is not None else None
+    if label is not None:
+        label.setText(f"{selected} selected:")
 
 
 def enabled_actions(

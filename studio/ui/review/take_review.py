@@ -35,15 +35,11 @@ from studio.media.frame_proxies import PROXIES
 from studio.ui import actions as act
 from studio.ui.review.prompt_editor import PromptEditor
 from studio.ui.review.review_actions import (
-    BATCH,
     MENU_COUNT,
-    MORE,
-    TOOLBAR,
     VARIATIONS,
     enabled_actions,
-    hold_width,
     make_actions,
-    make_toolbar,
+    make_toolbars,
     show_counts,
 )
 from studio.ui.review.take_compare import TakeCompare, compare_partner
@@ -77,12 +73,7 @@ class TakeReview(QWidget):
         self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.archived = QListWidget(maximumHeight=110)
         self.archived.itemSelectionChanged.connect(self._update_actions)
-        self.batch_row = make_toolbar(self.act, BATCH)
-        self.batch_row.insertWidget(self.batch_row.actions()[0], QLabel("Selected: "))
-        self.toolbar = make_toolbar(self.act, TOOLBAR, MORE)
-        show_counts(self.act, 999, 999)  # the widest the batch row gets
-        for bar in (self.batch_row, self.toolbar):
-            hold_width(bar)
+        self.batch_row, self.toolbar = make_toolbars(self.act)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
@@ -150,7 +141,7 @@ class TakeReview(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, take.id)
             item.setToolTip(take_prompt(take))
             self.archived.addItem(item)
-        show_counts(self.act, count, self.archived.count())
+        show_counts(self.act, count, self.archived.count(), self.batch_row)
         self.archived.setVisible(self.act["show_archived"].isChecked() and shot is not None)
         self.batch_row.setVisible(count >= 1)
         self._update_actions()
