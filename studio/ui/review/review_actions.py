@@ -40,9 +40,10 @@ SPEC: tuple[tuple[str, str], ...] = (  # method, menu text (keys: studio.ui.keym
     ("approve_selected", "Approve Latest of Selected Shots"),
 )
 MENU_COUNT = 11  # the first actions of SPEC: a take's context menu
-TOOLBAR = (("approve", "Approve"), ("reject", "Reject"), ("star", "Star"), None,
-           ("regenerate", "Regenerate"), ("edit_prompt", "Prompt…"))  # fmt: skip
+TOOLBAR = (("approve", "Approve"), ("reject", "Reject"), None, ("regenerate", "Regenerate"),
+           ("edit_prompt", "Prompt…"))  # fmt: skip
 MORE = (
+    "star",
     "archive",
     "variations",
     "compare",
@@ -55,7 +56,7 @@ MORE = (
     None,
     "show_archived",
     "restore",
-)  # the More menu (None: a separator)
+)  # None: a separator
 BATCH = (("generate_selected", "Generate"), ("voice_selected", "Voice"),
          ("lipsync_selected", "Lip-sync"), ("approve_selected", "Approve"))  # fmt: skip
 _BATCH_VERBS = ("Generate", "Voice", "Lip-sync", "Approve latest for")
