@@ -46,3 +46,23 @@ def find_take(project: Project, take_id: str, *, archived: bool = False) -> tupl
                     return shot, take
                 raise SelectionError(f"take {take_id} was deleted: restore it first")
     raise SelectionError(f"no take {take_id} in this project (see `studio takes`)")
+
+
+def neighbour_shot(
+    project: Project, episode: int, shot_id: str, delta: int, unapproved: bool = False
+) -> tuple[int, str] | None:
+    """(episode, shot id) of the shot ``delta`` away from ``shot_id`` in the project (the next
+    without an approved take, with ``unapproved``), or None. With no ``shot_id`` (or one not
+    live) it counts from ``episode``'s first shot (or last, going back)."""
+    order = [(e.number, s) for e in project.episodes for s in e.shots()]
+    ids = [s.id for _, s in order]
+    shown = [i for i, (n, _) in enumerate(order) if n == episode]
+    if shot_id in ids:
+        at = ids.index(shot_id)
+    else:
+        at = (shown[0] - 1 if delta > 0 else shown[-1] + 1) if shown else -1
+    step = 1 if delta > 0 else -1
+    for i in range(at + step, len(order) if step > 0 else -1, step):
+        if not unapproved or order[i][1].approved_take is None:
+            return order[i][0], order[i][1].id
+    return None

@@ -2,8 +2,9 @@
 shot timeline in dockable panels around it, a menu bar, a toolbar and a status bar.
 
 The layout (window geometry, where the panels are) is remembered between runs in the user's
-settings file. The window owns no logic: it builds the panels on one :class:`Session` and
-forwards their messages to the status bar.
+settings file; the default one, and each panel's least size, are in :mod:`window_layout`. The
+window owns no logic: it builds the panels on one :class:`Session` and forwards their messages
+to the status bar.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.store import StoreError, resolve_root
-from studio.ui import keymap
+from studio.ui import keymap, window_layout
 from studio.ui.assist.assist_actions import AssistantActions
 from studio.ui.characters.character_panel import CharacterPanel
 from studio.ui.dialogs import open_failure
@@ -39,7 +40,7 @@ from studio.ui.timeline.timeline import TimelineView
 from studio.ui.wheel_guard import guard_wheel
 from studio.ui.window_tools import WindowTools
 
-_LAYOUT_VERSION = 2  # bump when the panels change, so an old saved layout is not restored
+_LAYOUT_VERSION = 3  # bump when the panels change, so an old saved layout is not restored
 
 
 class MainWindow(QMainWindow):
@@ -66,24 +67,19 @@ class MainWindow(QMainWindow):
         self.tools = WindowTools(self, session, settings, self.show_status)
         self.files = ProjectFiles(self, settings, demo_parent or _data_folder())
         self.setCentralWidget(self.files.stack)  # the start page, or the player
-        area = Qt.DockWidgetArea
-        left, bottom, right = (
-            area.LeftDockWidgetArea,
-            area.BottomDockWidgetArea,
-            area.RightDockWidgetArea,
-        )
         self.docks = {
-            "script": self._dock("script", "Script", self.editor, left),
-            "outline": self._dock("outline", "Outline", self.editor.outline, left),
-            "timeline": self._dock("timeline", "Timeline", self.timeline, bottom),
-            "review": self._dock("review", "Takes", self.review, right),
-            "jobs": self._dock("jobs", "Jobs", self.jobs, right),
-            "characters": self._dock("characters", "Characters", self.characters, right),
+            name: self._dock(name, title, widget)
+            for name, title, widget in (
+                ("script", "Script", self.editor),
+                ("outline", "Outline", self.editor.outline),
+                ("timeline", "Timeline", self.timeline),
+                ("review", "Takes", self.review),
+                ("jobs", "Jobs", self.jobs),
+                ("characters", "Characters", self.characters),
+            )
         }
-        self.splitDockWidget(self.docks["outline"], self.docks["script"], Qt.Orientation.Horizontal)
-        self.splitDockWidget(self.docks["review"], self.docks["jobs"], Qt.Orientation.Vertical)
-        self.tabifyDockWidget(self.docks["jobs"], self.docks["characters"])
-        self.docks["jobs"].raise_()
+        window_layout.arrange(self)
+        self._fitted = False  # the side columns are sized for the window on the first show
         self.banner = QLabel()
         self.statusBar().addPermanentWidget(self.banner)
         self._menus()
@@ -106,11 +102,11 @@ class MainWindow(QMainWindow):
 
     # -- building -----------------------------------------------------------------------------
 
-    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{name}")  # saveState needs stable names
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
+        self.addDockWidget(window_layout.PLACES[name], dock)
         return dock
 
     def _menus(self) -> None:
@@ -201,6 +197,7 @@ class MainWindow(QMainWindow):
 
     def _project_shown(self) -> None:
         self.files.show_state(_LAYOUT_VERSION)
+        self._fit_once()
 
     def _cannot_open(self, path: str | Path, exc: StoreError) -> bool:
         """Say why ``path`` did not open; open its newest autosave if the user asks."""
@@ -302,7 +299,18 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
-            self.restoreState(state, _LAYOUT_VERSION)
+            self._fitted = self.restoreState(state, _LAYOUT_VERSION)  # the user's own sizes
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt's name
+        super().showEvent(event)
+        self._fit_once()
+
+    def _fit_once(self) -> None:
+        """The default layout's column widths, for this window's width: once, when the
+        panels are first shown (not over a remembered layout)."""
+        if not self._fitted and self.isVisible() and self.session.root is not None:
+            self._fitted = True
+            window_layout.fit(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
         if not self.files.settle():  # Cancel, or a save that failed (a box said why)

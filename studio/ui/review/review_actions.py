@@ -1,12 +1,13 @@
 """The take review panel's actions: each one's name (its key in :mod:`studio.ui.keymap` and the
-panel method it triggers), its menu text and tooltip, the toolbars that show them, and when each
-is enabled. The panel (:mod:`studio.ui.review.take_review`) holds what they do."""
+panel method it triggers), its menu text and tooltip, the toolbars that show them (the review
+toolbar shows the most used and a More menu the rest, so it fits a 1440-pixel window), and
+when each is enabled. The panel (:mod:`studio.ui.review.take_review`) holds what they do."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QToolBar, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from studio.core.model import Shot, Take
 from studio.ui import keymap
@@ -39,14 +40,27 @@ SPEC: tuple[tuple[str, str], ...] = (  # method, menu text (keys: studio.ui.keym
     ("approve_selected", "Approve Latest of Selected Shots"),
 )
 MENU_COUNT = 11  # the first actions of SPEC: a take's context menu
-TOOLBAR = (("approve", "Approve"), ("reject", "Reject"), ("star", "Star"),
-           ("archive", "Delete"), None, ("regenerate", "Regenerate"), ("variations", "Variations"),
-           ("edit_prompt", "Prompt…"), ("compare", "Compare"), None, ("voice", "Voice"),
-           ("lipsync", "Lip-sync"), None, ("previous_shot", "◀ Shot"), ("next_shot", "Shot ▶"),
-           None, ("show_archived", "Archived"))  # fmt: skip
-BATCH = tuple((name, "") for name in ("generate_selected", "voice_selected",
-                                        "lipsync_selected", "approve_selected"))  # fmt: skip
+TOOLBAR = (("approve", "Approve"), ("reject", "Reject"), None, ("regenerate", "Regenerate"),
+           ("edit_prompt", "Prompt…"))  # fmt: skip
+MORE = (
+    "star",
+    "archive",
+    "variations",
+    "compare",
+    "mark",
+    "voice",
+    "lipsync",
+    None,
+    "previous_shot",
+    "next_shot",
+    None,
+    "show_archived",
+    "restore",
+)  # None: a separator
+BATCH = (("generate_selected", "Generate"), ("voice_selected", "Voice"),
+         ("lipsync_selected", "Lip-sync"), ("approve_selected", "Approve"))  # fmt: skip
 _BATCH_VERBS = ("Generate", "Voice", "Lip-sync", "Approve latest for")
+COUNT_LABEL = "selected-count"  # the batch row's label: "3 selected:"
 
 
 def make_actions(panel: QWidget) -> dict[str, QAction]:
@@ -66,10 +80,14 @@ def make_actions(panel: QWidget) -> dict[str, QAction]:
 
 
 def make_toolbar(
-    actions: dict[str, QAction], items: tuple[tuple[str, str] | None, ...]
+    actions: dict[str, QAction],
+    items: tuple[tuple[str, str] | None, ...],
+    more: tuple[str | None, ...] = (),
 ) -> QToolBar:
-    """A text-only toolbar of ``items`` ((name, short text) of an action, or None: a separator)."""
-    bar = QToolBar()
+    """A text-only toolbar of ``items`` ((name, short text) of an action, or None: a separator),
+    then a "More" button whose menu holds the actions named in ``more``. The toolbar never
+    collapses: it is at least as wide as its buttons (the panel is held at that width)."""
+    bar = QToolBar(movable=False)
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     for item in items:
         if item is None:
@@ -78,15 +96,43 @@ def make_toolbar(
             if item[1]:
                 actions[item[0]].setIconText(item[1])
             bar.addAction(actions[item[0]])
+    if more:
+        menu = QMenu(bar)
+        for name in more:
+            menu.addSeparator() if name is None else menu.addAction(actions[name])
+        button = QToolButton(
+            bar, text="More", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup
+        )
+        button.setMenu(menu)
+        button.setToolTip("More take and shot actions")
+        bar.addWidget(button)
     return bar
 
 
-def show_counts(actions: dict[str, QAction], selected: int, archived: int) -> None:
-    """Name the ``selected`` shots in the batch actions and the ``archived`` takes in theirs."""
+def make_toolbars(actions: dict[str, QAction]) -> tuple[QToolBar, QToolBar]:
+    """The panel's batch row (the selected shots) and its toolbar (the current take, and More),
+    each held at least as wide as its buttons: neither hides any behind an extension."""
+    batch = make_toolbar(actions, BATCH)
+    batch.insertWidget(batch.actions()[0], QLabel(objectName=COUNT_LABEL))
+    toolbar = make_toolbar(actions, TOOLBAR, MORE)
+    show_counts(actions, 999, 999, batch)  # the widest the batch row gets
+    for bar in (batch, toolbar):
+        bar.setMinimumWidth(bar.sizeHint().width())
+    return batch, toolbar
+
+
+def show_counts(
+    actions: dict[str, QAction], selected: int, archived: int, batch: QToolBar | None = None
+) -> None:
+    """Name the ``selected`` shots in the batch actions (and the ``batch`` row's label) and the
+    ``archived`` takes in theirs."""
     actions["show_archived"].setText(f"Show Archived Takes ({archived})")
     actions["show_archived"].setIconText(f"Archived ({archived})")
     for (name, _), verb in zip(BATCH, _BATCH_VERBS, strict=True):
         actions[name].setText(f"{verb} {selected} shot{'s' * (selected != 1)}")
+    label = batch.findChild(QLabel, COUNT_LABEL) if batch is not None else None
+    if label is not None:
+        label.setText(f"{selected} selected:")
 
 
 def enabled_actions(

@@ -1,6 +1,6 @@
 """The take review's grid: a card per take of a shot, with a looping thumbnail, its review badge
-and the request that made it, and a placeholder card per job still making a take for the shot;
-and the row that edits a prompt to generate with.
+and the request that made it, and a placeholder card per job still making a take for the shot.
+Every card has the same fixed height (:func:`card_height`), room for all its labels.
 
 The grid owns no logic: it shows takes and jobs it is given, says which card was clicked, and
 marks the current take (and the one marked for comparison). Thumbnails loop at
@@ -10,21 +10,17 @@ marks the current take (and the one marked for comparison). Thumbnails loop at
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence, QMouseEvent, QPixmap
+from PySide6.QtGui import QImage, QMouseEvent, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -38,6 +34,8 @@ from studio.ui.review.take_loop import LoopFrames
 THUMB = (108, 192)  # a 9:16 thumbnail, in pixels
 LOOP_RATE = 10.0  # thumbnail frames a second
 CARD_WIDTH = THUMB[0] + 36
+CARD_MARGIN = 6
+CARD_TEXT_LINES = 7  # under the thumbnail: badge, title (2), request (2), prompt, cost
 BADGES = {
     TakeState.APPROVED: ("APPROVED", "#2f9a57"),
     TakeState.REJECTED: ("REJECTED", "#a9472c"),
@@ -50,13 +48,30 @@ def elided(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def request_summary(request: Request | None) -> str:
-    """ "model · seed N" of a take's (or job's) request."""
+def card_height(line: int) -> int:
+    """A card's fixed height for a font ``line`` pixels high: the thumbnail and its text,
+    never clipped (each label has room for its lines)."""
+    return THUMB[1] + 2 * CARD_MARGIN + CARD_TEXT_LINES * (line + 2) + 2
+
+
+def fitted(label: QLabel, text: str, middle: bool = False) -> str:
+    """``text`` elided to one line of ``label`` on a card (its full text is the tooltip)."""
+    mode = Qt.TextElideMode.ElideMiddle if middle else Qt.TextElideMode.ElideRight
+    return label.fontMetrics().elidedText(text, mode, CARD_WIDTH - 2 * CARD_MARGIN - 4)
+
+
+def request_summary(request: Request | None, model: str = "") -> str:
+    """ "model · seed N" of a take's (or job's) request (``model``: its name as shown)."""
     if request is None:
         return "?"
-    model = request.model or request.backend.value
+    model = model or model_of(request)
     seed = getattr(request, "seed", None)  # a voiced line has none
     return f"{model} · seed {seed}" if seed is not None else model
+
+
+def model_of(request: Request | None) -> str:
+    """The model that ran ``request`` (its backend's name for a built-in one)."""
+    return "?" if request is None else request.model or request.backend.value
 
 
 def take_prompt(take: Take) -> str:
@@ -89,7 +104,7 @@ class TakeCard(QFrame):
         self.problem = ""
         self.current = self.marked = False
         self.shown: tuple[object, int] | None = None  # (loop, image index) on screen
-        self.setFixedWidth(CARD_WIDTH)
+        self.setFixedSize(CARD_WIDTH, card_height(self.fontMetrics().lineSpacing()))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.thumb = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.thumb.setFixedSize(*THUMB)
@@ -101,11 +116,11 @@ class TakeCard(QFrame):
         self.prompt = QLabel()
         self.cost = QLabel()
         for label in (self.title, self.summary, self.prompt, self.cost):
-            label.setWordWrap(True)
+            label.setWordWrap(label in (self.title, self.summary))  # two lines; others one
             label.setTextFormat(Qt.TextFormat.PlainText if label is not self.title
                                 else Qt.TextFormat.RichText)  # fmt: skip
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setContentsMargins(*(CARD_MARGIN,) * 4)
         layout.setSpacing(2)
         layout.addWidget(self.thumb, 0, Qt.AlignmentFlag.AlignHCenter)
         for label in (self.badge, self.title, self.summary, self.prompt, self.cost):
@@ -124,10 +139,11 @@ class TakeCard(QFrame):
         self.badge.setVisible(bool(text))
         lipsync = " (lip-sync)" if take.source_take else ""
         self.title.setText(f"<b>{take.id}</b>{lipsync}")
-        self.summary.setText(request_summary(take.request))
+        model = fitted(self.summary, model_of(take.request), middle=True)
+        self.summary.setText(request_summary(take.request, model))
         prompt = take_prompt(take)
-        self.prompt.setText(elided(prompt))
-        self.cost.setText(take_cost(take))
+        self.prompt.setText(fitted(self.prompt, " ".join(prompt.split())))
+        self.cost.setText(fitted(self.cost, take_cost(take)))
         self.setToolTip(prompt or "(no prompt)")
         if media is None:
             self.show_image(None, take.media_problem or "no file")
@@ -169,7 +185,7 @@ class JobCard(QFrame):
     def __init__(self, job: Job, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.job_id = job.id
-        self.setFixedWidth(CARD_WIDTH)
+        self.setFixedSize(CARD_WIDTH, card_height(self.fontMetrics().lineSpacing()))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("JobCard { border: 1px dashed #2f6fd8; border-radius: 4px; }")
         self.thumb = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
@@ -179,7 +195,7 @@ class JobCard(QFrame):
         self.progress.setTextVisible(True)
         self.summary = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setContentsMargins(*(CARD_MARGIN,) * 4)
         layout.addWidget(self.thumb, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.progress)
         layout.addWidget(self.summary)
@@ -230,6 +246,15 @@ class TakeGrid(QScrollArea):
         self._layout = QGridLayout(self._inner)
         self._layout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setWidget(self._inner)
+        margins = self._layout.contentsMargins()
+        self.setMinimumHeight(
+            card_height(self.fontMetrics().lineSpacing())
+            + margins.top()
+            + margins.bottom()
+            + 2 * self.frameWidth()
+        )  # one whole card
+        self.setMinimumWidth(CARD_WIDTH + margins.left() + margins.right()
+                             + self.verticalScrollBar().sizeHint().width())  # fmt: skip
         self._columns = 0
         self._timer = QTimer(self, interval=round(1000 / LOOP_RATE))
         self._timer.timeout.connect(self.tick)
@@ -317,36 +342,3 @@ class TakeGrid(QScrollArea):
         for n, widget in enumerate(widgets):
             self._layout.addWidget(widget, n // columns, n % columns)
             widget.show()
-
-
-class PromptRow(QWidget):
-    """A prompt to edit, then generate with: Enter (or the button) calls
-    ``generate(text, save_as_shot_prompt)``; Escape hides the row and calls ``closed()``."""
-
-    def __init__(self, generate: Callable[[str, bool], None], closed: Callable[[], object]) -> None:
-        super().__init__()
-        self.edit = QLineEdit(placeholderText="the prompt to generate with")
-        self.save = QCheckBox("Save as the shot's prompt")
-        button = QPushButton("Generate")
-        go = lambda *_: generate(self.edit.text(), self.save.isChecked())  # noqa: E731
-        self.edit.returnPressed.connect(go)
-        button.clicked.connect(go)
-        escape = QAction("Close the Prompt", self.edit, shortcut=QKeySequence("Escape"))
-        escape.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        escape.triggered.connect(lambda *_: (self.hide(), closed()))
-        self.edit.addAction(escape)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.save)
-        row.addWidget(button)
-        self.hide()
-
-    def open(self, prompt: str, must_save: bool = False) -> None:
-        """Show ``prompt`` to edit (``must_save``: it becomes the shot's prompt, no choice)."""
-        self.edit.setText(prompt)
-        self.save.setChecked(must_save)
-        self.save.setEnabled(not must_save)
-        self.show()
-        self.edit.selectAll()
-        self.edit.setFocus()

@@ -14,6 +14,7 @@ actions' names, texts, toolbars and when each is enabled are in :mod:`review_act
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
@@ -28,22 +29,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.app.prompt_tokens import counter_for
+from studio.app.selection import neighbour_shot
 from studio.core.model import Shot, Take, TakeState
 from studio.engine.jobs import EventKind, JobEvent, JobState
 from studio.media.frame_proxies import PROXIES
 from studio.ui import actions as act
+from studio.ui.review.prompt_editor import PromptEditor
 from studio.ui.review.review_actions import (
-    BATCH,
     MENU_COUNT,
-    TOOLBAR,
     VARIATIONS,
     enabled_actions,
     make_actions,
-    make_toolbar,
+    make_toolbars,
     show_counts,
 )
 from studio.ui.review.take_compare import TakeCompare, compare_partner
-from studio.ui.review.take_grid import PromptRow, TakeGrid, elided, take_line, take_prompt
+from studio.ui.review.take_grid import TakeGrid, elided, take_line, take_prompt
 from studio.ui.review.take_loop import LoopFrames
 from studio.ui.session import Session
 
@@ -73,20 +75,20 @@ class TakeReview(QWidget):
             "Suggest Prompts", toolTip="Ask the assistant for each shot's prompt"
         )
         self.suggest_button.clicked.connect(self.promptsWanted)
-        self.prompt_row = PromptRow(self.generate_prompt, self.setFocus)
+        self.prompt_row = PromptEditor(self.generate_prompt, self.setFocus)
         self.grid = TakeGrid(self.loops, self)
         self.grid.takeClicked.connect(self._clicked)
         self.grid.menuRequested.connect(self._menu)
         self.empty = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.archived = QListWidget(maximumHeight=110)
         self.archived.itemSelectionChanged.connect(self._update_actions)
-        self.batch_row = make_toolbar(self.act, BATCH)
+        self.batch_row, self.toolbar = make_toolbars(self.act)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
         layout.addWidget(self.suggest_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.batch_row)
-        layout.addWidget(make_toolbar(self.act, TOOLBAR))
+        layout.addWidget(self.toolbar)
         for widget, stretch in ((self.prompt_row, 0), (self.grid, 1), (self.empty, 1),
                                 (self.archived, 0)):  # fmt: skip
             layout.addWidget(widget, stretch)
@@ -138,8 +140,7 @@ class TakeReview(QWidget):
             self.empty.setText("Select a shot in the timeline to review its takes.")
         else:
             self.empty.setText("This shot has no takes yet: press G to generate one.")
-        self.empty.setVisible(shot is None or not (takes or self.grid.job_cards))
-        self.grid.setVisible(not self.empty.isVisible())
+        self._show_grid(shot is not None and bool(takes or self.grid.job_cards))
         more = f" (+{count - 1} more selected)" if count > 1 else ""
         what = html.escape(elided(shot.description or shot.prompt, 90)) if shot else ""
         self.header.setText(f"<b>Shot {shot.id}</b> — {len(takes)} takes{more}<br>{what}"
@@ -150,7 +151,7 @@ class TakeReview(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, take.id)
             item.setToolTip(take_prompt(take))
             self.archived.addItem(item)
-        show_counts(self.act, count, self.archived.count())
+        show_counts(self.act, count, self.archived.count(), self.batch_row)
         self.archived.setVisible(self.act["show_archived"].isChecked() and shot is not None)
         self.batch_row.setVisible(count >= 1)
         self._update_actions()
@@ -171,10 +172,14 @@ class TakeReview(QWidget):
             self.grid.job_progress(job, event.preview)
         elif job is None or self._makes_take(job) or job.id in self.grid.job_cards:
             self._refresh_jobs()
-            self.empty.setVisible(
-                self.shot() is None or not (self.grid.cards or self.grid.job_cards)
+            self._show_grid(
+                self.shot() is not None and bool(self.grid.cards or self.grid.job_cards)
             )
-            self.grid.setVisible(not self.empty.isVisible())
+
+    def _show_grid(self, cards: bool) -> None:
+        """The grid when it has ``cards``, else the line that says why it has none."""
+        self.empty.setVisible(not cards)
+        self.grid.setVisible(cards)  # not from isVisible(): false before the panel is shown
 
     def _update_actions(self) -> None:
         restorable = bool(self.archived.selectedItems())
@@ -294,22 +299,36 @@ class TakeReview(QWidget):
             self._queued(jobs, f"variations of take {take.id}")
 
     def edit_prompt(self) -> None:
+        """Edit the current take's prompt, seed and steps (the shot's, with the model chosen in
+        Settings, when it has no take), counting tokens for the model that will run it."""
         shot, take = self.shot(), self.take()
-        if shot is not None:
-            prompt = take_prompt(take) if take is not None else shot.prompt
-            self.prompt_row.open(prompt, must_save=take is None)
+        if shot is None:
+            return
+        session = self.session
+        made = take.request if take is not None else session.generation  # a Choice has them too
+        model = getattr(made, "model", "")
+        self.prompt_row.count_for(
+            model, lambda: counter_for(model, session.models_dir, session.registry)
+        )
+        prompt = take_prompt(take) if take is not None else shot.prompt
+        seed, steps = getattr(made, "seed", None), getattr(made, "steps", None)
+        self.prompt_row.open(prompt, seed, steps, must_save=take is None)
 
-    def generate_prompt(self, text: str, save: bool) -> None:
-        """Generate the shot with ``text`` as the prompt (and make it the shot's, with ``save``)."""
+    def generate_prompt(
+        self, text: str, save: bool, seed: int | None = None, steps: int | None = None
+    ) -> None:
+        """Generate the shot with ``text`` as the prompt (and make it the shot's, with
+        ``save``), and ``seed`` and ``steps`` when given."""
         shot, take = self.shot(), self.take()
         if shot is None or not text.strip():
             return
         if save or take is None:
             self.session.set_shot_fields(shot.id, "Edit Shot Prompt", prompt=text.strip())
+        given = {k: v for k, v in (("seed", seed), ("steps", steps)) if v is not None}
         if take is not None:
-            jobs = act.regenerate(self.session, take.id, prompt=text.strip())
+            jobs = act.regenerate(self.session, take.id, prompt=text.strip(), **given)
         else:
-            jobs = act.generate(self.session, [shot.id])
+            jobs = act.generate(self.session, [shot.id], replace(self.session.generation, **given))
         self._queued(jobs, "a take with the new prompt")
         self.prompt_row.hide()
         self.setFocus()
@@ -358,21 +377,10 @@ class TakeReview(QWidget):
         self._go(self._next_shot(-1), "this is the first shot")
 
     def _next_shot(self, delta: int, unapproved: bool = False) -> tuple[int, str] | None:
-        """(episode, shot id) of the next shot ``delta`` away in the project (the next
-        without an approved take, with ``unapproved``), or None."""
-        project = self.session.project
-        order = [(e.number, s) for e in project.episodes for s in e.shots()] if project else []
-        ids = [s.id for _, s in order]
-        shown = [i for i, (n, _) in enumerate(order) if n == self.session.episode_number]
-        if self.shot_id in ids:
-            at = ids.index(self.shot_id)
-        else:  # none selected: from the episode shown's first (or last) shot
-            at = (shown[0] - 1 if delta > 0 else shown[-1] + 1) if shown else -1
-        step = 1 if delta > 0 else -1
-        for i in range(at + step, len(order) if step > 0 else -1, step):
-            if not unapproved or order[i][1].approved_take is None:
-                return order[i][0], order[i][1].id
-        return None
+        project, episode = self.session.project, self.session.episode_number
+        return (
+            neighbour_shot(project, episode, self.shot_id, delta, unapproved) if project else None
+        )
 
     def _go(self, where: tuple[int, str] | None, otherwise: str) -> None:
         if where is None:

@@ -3,6 +3,9 @@
 Plain-text search (no patterns) in a QPlainTextEdit, optionally case-sensitive, wrapping at
 either end. Replace all is one undo step. Escape hides the bar and gives the focus back to the
 text; F3 / Shift+F3 are bound by the widget that owns the bar (they work from the text too).
+
+The search and replace fields never collapse: each keeps room for :data:`FIELD_CHARS`
+characters, so a narrow script panel is held at the bar's minimum width instead.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["FindBar"]
+__all__ = ["FIELD_CHARS", "FindBar"]
+
+FIELD_CHARS = 14  # the fields' minimum width, in average characters of their font
 
 
 class FindBar(QWidget):
@@ -34,8 +39,10 @@ class FindBar(QWidget):
         self.replace_edit = QLineEdit(self)
         self.replace_edit.setPlaceholderText("Replace with")
         self.match_case = QCheckBox("Match case", self)
+        for field in (self.find_edit, self.replace_edit):
+            field.setMinimumWidth(field.fontMetrics().averageCharWidth() * FIELD_CHARS + 24)
         self.status = QLabel(self)
-        self.status.setMinimumWidth(120)
+        self.status.setMinimumWidth(self.status.fontMetrics().horizontalAdvance("99 replaced"))
         self._buttons: dict[str, QPushButton] = {}
         self._build()
         self.find_edit.returnPressed.connect(self.find_next)

@@ -146,7 +146,9 @@ def test_generation_keys_and_batch_queue_the_right_requests(qtbot, session) -> N
     known |= {j.id for j in session.runner.jobs()}
 
     _key(qtbot, panel, Qt.Key.Key_P)  # edit the prompt, save it as the shot's, generate
-    assert panel.prompt_row.isVisible() and panel.prompt_row.edit.text() == take.request.prompt
+    assert (
+        panel.prompt_row.isVisible() and panel.prompt_row.edit.toPlainText() == take.request.prompt
+    )
     panel.prompt_row.edit.clear()
     qtbot.keyClicks(panel.prompt_row.edit, "a red umbrella in the rain")
     panel.prompt_row.save.setChecked(True)
