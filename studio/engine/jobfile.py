@@ -48,7 +48,9 @@ _SAVED: tuple[tuple[str, type, Any], ...] = (  # besides id, state and request: 
     ("finished", str, ""),
     ("retry_of", str, ""),
     ("cancel_requested", bool, False),
+    ("worker", str, ""),
 )
+MAX_WORKER = 120  # characters of a worker's name read back
 
 
 class JobState(StrEnum):
@@ -75,7 +77,7 @@ class Job:
     retry_of: str = ""  # the failed or cancelled job this one retries
     cancel_requested: bool = False  # running: the executor was asked to stop it
     progress: tuple[int, int] | None = None  # (step, total) while running; not saved
-    worker: str = ""  # who runs (ran) it: "local (cuda:0)", "ray-1 (GPU 1)"; not saved
+    worker: str = ""  # who runs (ran) it: "local (cuda:0)", "ray-1 (GPU 1)"
 
 
 @dataclass(slots=True)
@@ -175,6 +177,7 @@ def _job_from_json(raw: Any, where: str) -> tuple[Job, str]:
     values["state"] = jr.choice(d, "state", JobState, where)
     for name, kind, default in _SAVED:
         values[name] = jr.field(d, name, kind, where, default)
+    values["worker"] = values["worker"][:MAX_WORKER]
     return Job(request=request, **values), request_text(request)
 
 

@@ -185,7 +185,7 @@ class JobQueue:
 
     def started(self, job_id: str, worker: str = "") -> None:
         """Optional: the device really began a job claimed earlier (a remote worker picked it
-        up); restamps ``started``, names the ``worker`` running it (not saved) and sends
+        up); restamps ``started``, names the ``worker`` running it (saved when it ends) and sends
         ``changed``. ``next_job`` made it running."""
         with self._changing() as events:
             if job := self._running(job_id, "started"):
@@ -363,6 +363,7 @@ class JobQueue:
         self._paused = loaded.paused
         was_running = [j for j in self._jobs.values() if j.state is JobState.RUNNING]
         for job in reversed(was_running):  # front of their priority, in their old order
+            job.worker = ""  # whoever ran it is gone
             if job.cancel_requested:
                 self._end(job, JobState.CANCELLED)
             else:

@@ -180,3 +180,20 @@ def test_clear_finished_drops_ended_jobs_from_the_file(tmp_path):
     again = JobQueue.open(tmp_path)
     assert {j.id for j in again.jobs()} == {running.id, waiting.id, held.id}
     assert queue.clear_finished() == [] and len(seen) == 1  # nothing left to clear: no event
+
+
+def test_who_ran_a_job_is_kept_and_a_requeued_job_forgets_it(tmp_path: Path):
+    queue = JobQueue.open(tmp_path)
+    a, b = queue.submit_many([req(1), req(2)])
+    queue.next_job()
+    queue.started(a.id, "ray-1 (GPU 1)")
+    queue.finished(a.id, "tk-1")
+    queue.next_job()
+    queue.started(b.id, "ray-2 (GPU 0)")  # then the head node dies
+    again = JobQueue.open(tmp_path)
+    assert again.get(a.id).worker == "ray-1 (GPU 1)"
+    assert (again.get(b.id).state, again.get(b.id).worker) == (JobState.QUEUED, "")
+    doc = json.loads((tmp_path / "jobs.json").read_text())
+    next(row for row in doc["jobs"] if row["id"] == a.id)["worker"] = "w" * 10_000  # bounded
+    (tmp_path / "jobs.json").write_text(json.dumps(doc))
+    assert len(JobQueue.open(tmp_path).get(a.id).worker) == jobfile.MAX_WORKER
