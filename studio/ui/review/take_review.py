@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -85,8 +86,10 @@ class TakeReview(QWidget):
         self.batch_row, self.toolbar = make_toolbars(self.act)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.header)
-        layout.addWidget(self.suggest_button, 0, Qt.AlignmentFlag.AlignLeft)
+        top = QHBoxLayout()  # the shot's header, and the assistant's button beside it
+        top.addWidget(self.header, 1)
+        top.addWidget(self.suggest_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         layout.addWidget(self.batch_row)
         layout.addWidget(self.toolbar)
         for widget, stretch in ((self.prompt_row, 0), (self.grid, 1), (self.empty, 1),

@@ -47,7 +47,7 @@ def test_the_assistant_s_jobs_end_in_its_panels(qtbot, window) -> None:
     with qtbot.waitSignal(assistant.shown, timeout=WAIT_MS) as shown:
         jobs = assistant.suggest(AssistTask.PROMPTS)
         assert len(jobs) == 1 and "Asking tiny-chat" in window.statusBar().currentMessage()
-        assert summary(jobs[0]) == "assist · episode 1"
+        assert summary(jobs[0]) == "suggestions · episode 1"
         qtbot.waitUntil(lambda: window.jobs.model.rowCount() == 1)  # in the Jobs panel
     _done(qtbot, session, jobs)
     panel = shown.args[0]
