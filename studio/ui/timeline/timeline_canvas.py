@@ -34,6 +34,7 @@ KEYS = {  # what each key does while the timeline has focus, for the help
     "= / +": "Zoom in", "-": "Zoom out", "Shift+Z or \\": "Zoom to fit the episode",
     "Ctrl+K": "Split the shot at the playhead", "Delete or Shift+Delete":
     "Delete the selected shots and close the gap", "Ctrl+A": "Select every shot",
+    "Shift (held while dragging)": "Trim or scrub without snapping to shot edges",
 }  # fmt: skip
 _Key = Qt.Key
 _ZOOM_IN, _ZOOM_OUT, _FIT = (
