@@ -31,6 +31,7 @@ from studio.core.model import Shot
 from studio.ui import actions
 from studio.ui.characters.character_form import CharacterForm
 from studio.ui.characters.character_refs import ImageThumbs, ReferencesBox
+from studio.ui.characters.reference_drop import ReferenceDrop
 from studio.ui.session import Session
 
 ICON_SIZE = 40
@@ -52,6 +53,7 @@ class CharacterPanel(QWidget):
         self.title.setStyleSheet("font-weight: bold; font-size: 14px")
         self.form = CharacterForm(session)
         self.references = ReferencesBox(session, self.thumbs)
+        self.drop = ReferenceDrop(self, self.references)  # images dropped in: its references
         self.shots = QListWidget()
         self.shots.setMaximumHeight(140)
         self._build()

@@ -5,7 +5,9 @@ by name or key.
 Given the app settings and the window, each action of :mod:`studio.ui.keymap` gets a key
 editor: a new key is refused, with a line saying why, when another action has it; otherwise it
 is saved in the settings and put on the window's actions at once (and read again at the next
-start). "Reset All" brings back the default keys.
+start). "Reset All" brings back the default keys. The timeline's own keys (those it takes while
+it has focus, :data:`~studio.ui.timeline.timeline_canvas.KEYS`) are listed under "Timeline" as
+read-only rows: they cannot be rebound.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from studio.ui import keymap
 
 Bound = QAction | QShortcut
 Actions = Iterable[Bound] | Mapping[str, Iterable[Bound]]
+FixedKeys = Mapping[str, Mapping[str, str]]  # group -> {keys as written: what they do}
+FIXED_NOTE = ("Timeline keys work while the timeline has focus, where they win over the "
+              "window's keys; they cannot be changed here.")  # fmt: skip
 PORTABLE = QKeySequence.SequenceFormat.PortableText
 NATIVE = QKeySequence.SequenceFormat.NativeText
 
@@ -91,6 +96,13 @@ def window_shortcuts(window: QMainWindow) -> dict[str, list[Bound]]:
     return groups
 
 
+def timeline_keys() -> dict[str, dict[str, str]]:
+    """The timeline's own keys, as the "Timeline" group of read-only rows."""
+    from studio.ui.timeline.timeline_canvas import KEYS
+
+    return {"Timeline": dict(KEYS)}
+
+
 def _has_keys(chosen: keymap.Keys, name: str) -> bool:
     return bool(keymap.portable(name, chosen))
 
@@ -103,7 +115,8 @@ def _name(bound: Bound) -> str:
 class HelpDialog(QDialog):
     """The shortcuts of ``actions``: a list, or lists by menu name (see :func:`menu_actions`
     and :func:`window_shortcuts`). With ``settings`` and ``root`` (the window) the keymap's
-    actions can be given other keys, kept in ``settings`` and applied under ``root``."""
+    actions can be given other keys, kept in ``settings`` and applied under ``root``. ``fixed``
+    keys are listed read-only after them (with ``root``, by default: :func:`timeline_keys`)."""
 
     def __init__(
         self,
@@ -112,6 +125,7 @@ class HelpDialog(QDialog):
         *,
         settings: QSettings | None = None,
         root: QObject | None = None,
+        fixed: FixedKeys | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
@@ -134,6 +148,10 @@ class HelpDialog(QDialog):
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self._fill(groups)
+        fixed = timeline_keys() if fixed is None and root is not None else fixed or {}
+        self._fill_fixed(fixed)
+        self.note = QLabel(FIXED_NOTE if fixed else "", wordWrap=True)
+        self.note.setVisible(bool(fixed))
         self.problem = QLabel(wordWrap=True)  # why a key was refused, or what was done
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -144,6 +162,7 @@ class HelpDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.note)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
 
@@ -176,6 +195,17 @@ class HelpDialog(QDialog):
                 self.editors[name] = self._editor(name)
                 self.tree.setItemWidget(item, 1, self.editors[name])
         self._show_keys()
+
+    def _fill_fixed(self, fixed: FixedKeys) -> None:
+        """Read-only rows (what the keys do, the keys) under each group of ``fixed``."""
+        for group_name, rows in fixed.items():
+            group = QTreeWidgetItem([group_name])
+            self.tree.addTopLevelItem(group)
+            for keys, what in rows.items():
+                item = QTreeWidgetItem([what, keys])
+                item.setToolTip(1, FIXED_NOTE)
+                group.addChild(item)
+            group.setExpanded(True)
 
     def _editor(self, name: str) -> QKeySequenceEdit:
         editor = QKeySequenceEdit()

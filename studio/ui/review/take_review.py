@@ -49,6 +49,7 @@ from studio.ui.review.take_compare import TakeCompare, compare_partner
 from studio.ui.review.take_grid import TakeGrid, elided, take_line, take_prompt
 from studio.ui.review.take_loop import LoopFrames
 from studio.ui.session import Session
+from studio.ui.timeline.timeline_drop import MediaDrop
 
 _WAITING = (JobState.QUEUED, JobState.RUNNING, JobState.PAUSED)
 
@@ -99,6 +100,7 @@ class TakeReview(QWidget):
         for signal in (session.episodeChanged, session.selectionChanged, session.shotsChanged):
             signal.connect(self.refresh)  # shotsChanged also says a result was recorded
         session.jobEvent.connect(self._job_event)
+        self.drop = MediaDrop(session, self, lambda _pos: self.shot_id or "")  # files dropped in
         self._project_changed()
 
     def actions(self) -> list[QAction]:  # type: ignore[override]  # QWidget's, in menu order

@@ -36,6 +36,7 @@ from studio.ui.timeline.pacing_strip import PacingStrip
 from studio.ui.timeline.path_bar import PathBar
 from studio.ui.timeline.thumbnails import MediaCache
 from studio.ui.timeline.timeline_canvas import SCROLL_STEP, TimelineCanvas
+from studio.ui.timeline.timeline_drop import MediaDrop
 from studio.ui.timeline.timeline_edit_actions import TimelineEdits
 
 __all__ = ["TimelineCanvas", "TimelineView"]
@@ -64,6 +65,8 @@ class TimelineView(QWidget):
         self.edits = TimelineEdits(session, self, script_text=script_text,
                                    before_script_edit=before_script_edit)  # fmt: skip
         self.canvas = TimelineCanvas(session, self.media, self, self.edits)
+        at = lambda pos: self.canvas.shot_id_at(pos.x(), pos.y())  # noqa: E731
+        self.drop = MediaDrop(session, self.canvas, at, self.canvas.show_drop)
         self.snap_button = QToolButton(self)
         self.snap_button.setText("Snap")
         self.snap_button.setCheckable(True)

@@ -34,6 +34,7 @@ KEYS = {  # what each key does while the timeline has focus, for the help
     "= / +": "Zoom in", "-": "Zoom out", "Shift+Z or \\": "Zoom to fit the episode",
     "Ctrl+K": "Split the shot at the playhead", "Delete or Shift+Delete":
     "Delete the selected shots and close the gap", "Ctrl+A": "Select every shot",
+    "Shift (held while dragging)": "Trim or scrub without snapping to shot edges",
 }  # fmt: skip
 _Key = Qt.Key
 _ZOOM_IN, _ZOOM_OUT, _FIT = (
@@ -82,6 +83,7 @@ class TimelineCanvas(QWidget):
         self._anchor = ""  # the shot a shift-click extends from
         self._shift = False  # held at the press or since, in this drag: no snapping
         self._fit_pending, self._sized = True, False
+        self.drop_shot = ""  # the shot files are dragged over (see :mod:`timeline_drop`)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -183,9 +185,23 @@ class TimelineCanvas(QWidget):
             paint.trim_mark(drag.index, drag.frames)
         elif drag is not None and drag.kind == "move":
             paint.move_ghost(drag.moving, drag.index, drag.x - drag.x0, drag.x)
+        ids = [s.id for s in self._content.shots]
+        if self.drop_shot in ids:
+            paint.drop_target(ids.index(self.drop_shot))
         paint.playhead(self.session.playhead)
         p.end()
         self.paint_seconds = time.perf_counter() - began
+
+    def shot_id_at(self, x: float, y: float) -> str:
+        """The id of the shot at (``x``, ``y``) on a track ("" for none)."""
+        hit = tl.hit_test(self.view, self.starts, x, y)
+        return self._content.shots[hit.index].id if hit.part in ("shot", "edge") else ""
+
+    def show_drop(self, shot_id: str) -> None:
+        """Show that files dragged over the canvas would go into ``shot_id`` ("": none)."""
+        if shot_id != self.drop_shot:
+            self.drop_shot = shot_id
+            self.update()
 
     # -- mouse and keys -------------------------------------------------------------------------
 

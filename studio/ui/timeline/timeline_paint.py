@@ -247,6 +247,15 @@ class TimelinePainter:
         text = f"{frames} f  {self.content.fps.clock(frames)}"
         p.drawText(QPointF(end + 4, tl.VIDEO.bottom - 4), text)
 
+    def drop_target(self, index: int) -> None:
+        """Shot ``index`` is where files dragged in would go: tinted, with a thick outline."""
+        p, x0, x1 = self.p, self.view.x(self.starts[index]), self.view.x(self.starts[index + 1])
+        r = QRectF(x0, tl.VIDEO.top, max(2.0, x1 - x0 - 1), tl.CAPTIONS.bottom - tl.VIDEO.top)
+        p.fillRect(r, GHOST)
+        p.setPen(QPen(DROP, 3))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(r.adjusted(1.5, 1.5, -1.5, -1.5))
+
     def move_ghost(self, moving: list[int], index: int, offset: float, x: float) -> None:
         """The shots ``moving`` being dragged: a ghost of them, their first (``index``) moved
         ``offset`` px, and a line at the gap where they would drop with the pointer at ``x``."""

@@ -216,3 +216,22 @@ def test_read_only_project_cannot_be_edited(qtbot, session, project) -> None:
         assert not panel.add_character("LENA") and names(panel) == ["MAYA", "ETHAN"]
     finally:
         other.close()
+
+
+def test_images_dropped_on_the_panel_become_references(qtbot, session, tmp_path) -> None:
+    from file_drops import drag, drop
+
+    panel = panel_on(qtbot, session)
+    said: list[str] = []
+    session.message.connect(said.append)
+    panel.select("MAYA")
+    face, side = png(tmp_path / "face.png"), png(tmp_path / "side.png", "#2080c0")
+    (tmp_path / "notes.txt").write_text("not an image")
+    middle = panel.rect().center()
+    assert drag(panel, middle, face).isAccepted()
+    assert drop(panel, middle, face, tmp_path / "notes.txt", side).isAccepted()
+    refs = session.project.character("MAYA").reference_images
+    assert [Path(r).name.split("-")[0] for r in refs] == ["face", "side"]
+    assert [(session.root / r).read_bytes() for r in refs] == [face.read_bytes(), side.read_bytes()]
+    assert any(m.startswith("Import Reference of MAYA: notes.txt: not an image") for m in said)
+    assert panel.references.approved.paths() == refs

@@ -14,6 +14,7 @@ from workflow_window import Windows
 
 from studio.ui import keymap
 from studio.ui.dialogs.help_dialog import HelpDialog, shortcut_text, title
+from studio.ui.timeline.timeline_canvas import KEYS as TIMELINE_KEYS
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
 
@@ -51,7 +52,19 @@ def test_help_lists_every_key_the_window_binds(windows, project) -> None:
                 ("Find", "Ctrl+F"), ("Find Next", "F3"), ("Find Previous", "Shift+F3"),
                 ("Close the Find Bar", "Esc")]:  # fmt: skip
         assert (row[0], native(row[1])) in shown, row
-    assert {"File", "Playback", "Review", "Jobs", "Panels"} <= set(dialog.groups())
+    assert {"File", "Playback", "Review", "Jobs", "Panels", "Timeline"} <= set(dialog.groups())
+    for keys, what in TIMELINE_KEYS.items():  # the timeline's own keys, read-only
+        assert (what, keys) in shown, keys
+    for row in [("Split the shot at the playhead", "Ctrl+K"),
+                ("Delete the selected shots and close the gap", "Delete or Shift+Delete"),
+                ("Zoom in", "= / +"), ("Zoom out", "-"),
+                ("Zoom to fit the episode", "Shift+Z or \\")]:  # fmt: skip
+        assert row in shown, row
+    assert any("Shift" in keys and "snap" in what for what, keys in shown)
+    assert "cannot be changed" in dialog.note.text() and not dialog.note.isHidden()
+    dialog.filter.setText("ctrl+k")
+    assert dialog.shown() == [("Split the shot at the playhead", "Ctrl+K")]
+    assert dialog.groups() == ["Timeline"]
 
 
 def test_rebinding_a_key_applies_refuses_conflicts_persists_and_resets(
