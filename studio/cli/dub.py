@@ -86,18 +86,14 @@ def _sources(project: Any, args: argparse.Namespace, language: Any) -> list[tupl
     """(shot, take) pairs: the named takes, or each shot of the episode with a line dubbed in
     ``language`` and the take its source lip-sync would start from."""
     from studio.app.selection import find_take, select_shots
+    from studio.voice.dubbing import is_dubbed
     from studio.voice.recording import lipsync_source
 
     if args.take:
         return [failing(find_take, project, take_id) for take_id in args.take]
     pairs = []
     for _, shot in failing(select_shots, project, args.episode, None):
-        dubbed = any(
-            line.voice is not None
-            for key, line in language.lines.items()
-            if key[0] == shot.id and key[1] < len(shot.dialogue)
-        )
-        if not dubbed:
+        if not is_dubbed(shot, language):
             continue
         take = lipsync_source(shot)
         if take is None:

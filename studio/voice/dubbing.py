@@ -61,6 +61,15 @@ def place_dubs(shot: Shot, language: Language) -> None:
         earliest = clip.end + gap
 
 
+def is_dubbed(shot: Shot, language: Language) -> bool:
+    """Whether a line of ``shot`` is dubbed in ``language`` (it can be lip-synced to it)."""
+    for index in range(len(shot.dialogue)):
+        translated = language.lines.get((shot.id, index))
+        if translated is not None and translated.voice is not None:
+            return True
+    return False
+
+
 def dub_lipsync_request(
     shot: Shot,
     take: Take,

@@ -24,7 +24,7 @@ from studio.core.translations import LineState, TranslatedLine, add_languages, f
 from studio.core.voicing import SAMPLE_RATE, VoiceClip
 from studio.media.export_plan import export_take
 from studio.voice.dub_plan import dub_requests
-from studio.voice.dubbing import dub_lipsync_request, place_dubs, record_dub
+from studio.voice.dubbing import dub_lipsync_request, is_dubbed, place_dubs, record_dub
 from studio.voice.plan import line_request
 
 
@@ -129,7 +129,9 @@ def test_a_lipsync_in_a_language_hears_the_dubs_and_its_take_is_not_the_sources(
     shot.takes = [source]
     with pytest.raises(ValueError, match="no line dubbed in es"):
         dub_lipsync_request(shot, source, spanish, "30/1")
+    assert not is_dubbed(shot, spanish)
     spanish.lines[("sh-1", 1)].voice = VoiceClip(1, "MAYA", "es1.wav", "es1.json", 70000, 100)
+    assert is_dubbed(shot, spanish)
     request = dub_lipsync_request(shot, source, spanish, "30/1")
     assert [line.media for line in request.lines] == ["a.wav", "es1.wav"]  # line 1 undubbed
     assert request.variant == "es" and request.frames == 90
