@@ -1,5 +1,4 @@
-"""A project as it is in one target language: what the export (and later voicing and lip-sync
-in that language) works on.
+"""A project as it is in one target language: what its export works on.
 
 :func:`language_view` gives a copy of the project whose dialogue is the translated text, whose
 voice clips are the translated lines' clips where they have one, whose shots show the take

@@ -17,9 +17,12 @@ from studio.app.models import scan_models
 from studio.core.kinds import ANIMATIC_MODEL, Backend, ModelKind
 from studio.core.model import Character, Project, Scene, Shot, Take
 from studio.core.request import LipSyncRequest, Request, VoiceRequest
+from studio.core.translations import find_language
 from studio.engine.planning import GenerationSettings, plan, reference_requests
 from studio.engine.planning import regenerate as again
 from studio.engine.registry import Registry
+from studio.voice.dub_plan import dub_requests
+from studio.voice.dubbing import dub_lipsync_request
 from studio.voice.plan import VoiceChoice, voice_requests
 from studio.voice.recording import lipsync_request
 
@@ -141,6 +144,52 @@ def line_requests(
     return voice_requests(project, shots, choice, force=force)
 
 
+def dub_line_requests(
+    project: Project,
+    shots: Iterable[Shot],
+    tag: str,
+    choice: VoiceChoice,
+    *,
+    force: bool = False,
+    approved_only: bool = False,
+) -> tuple[list[VoiceRequest], list[str]]:
+    """The translated lines of ``shots`` in the target language ``tag`` not dubbed yet or
+    changed since (all with ``force``; only approved ones with ``approved_only``), and notes
+    (:mod:`studio.voice.dub_plan`)."""
+    try:
+        return dub_requests(project, shots, tag, choice, force=force, approved_only=approved_only)
+    except ValueError as exc:
+        raise PlanError(str(exc)) from None
+
+
+def dub_lipsync_requests(
+    project: Project,
+    pairs: Iterable[tuple[Shot, Take]],
+    tag: str,
+    backend: str = Backend.VISEME,
+    model: str = "",
+    models_dir: Path | None = None,
+) -> tuple[list[LipSyncRequest], list[str]]:
+    """As :func:`lipsync_requests`, to the lines as heard in the target language ``tag``: each
+    new take is that language's picture of its shot (:mod:`studio.voice.dubbing`)."""
+    try:
+        language = find_language(project, tag)
+    except ValueError as exc:
+        raise PlanError(str(exc)) from None
+    model, model_hash = _lipsync_model(backend, model, models_dir)
+    requests, skipped = [], []
+    for shot, take in pairs:
+        try:
+            requests.append(
+                dub_lipsync_request(
+                    shot, take, language, str(project.fps), backend, model, model_hash
+                )
+            )
+        except ValueError as exc:
+            skipped.append(str(exc))
+    return requests, skipped
+
+
 def lipsync_requests(
     project: Project,
     pairs: Iterable[tuple[Shot, Take]],
@@ -150,11 +199,7 @@ def lipsync_requests(
 ) -> tuple[list[LipSyncRequest], list[str]]:
     """A lip-sync of each (shot, take) to the shot's voiced lines, and one line for each pair
     that cannot be lip-synced (no voice, no usable video). MuseTalk needs an installed model."""
-    model_hash = ""
-    if backend == Backend.MUSETALK:
-        model, model_hash = installed(ModelKind.LIPSYNC, model, "MuseTalk", models_dir)
-    elif model:
-        raise PlanError("a lip-sync model is for the musetalk backend")
+    model, model_hash = _lipsync_model(backend, model, models_dir)
     requests, skipped = [], []
     for shot, take in pairs:
         try:
@@ -164,6 +209,15 @@ def lipsync_requests(
         except ValueError as exc:
             skipped.append(str(exc))
     return requests, skipped
+
+
+def _lipsync_model(backend: str, model: str, models_dir: Path | None) -> tuple[str, str]:
+    """(name, hash) of the lip-sync model: MuseTalk's installed one, else none."""
+    if backend == Backend.MUSETALK:
+        return installed(ModelKind.LIPSYNC, model, "MuseTalk", models_dir)
+    if model:
+        raise PlanError("a lip-sync model is for the musetalk backend")
+    return model, ""
 
 
 def installed(

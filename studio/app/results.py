@@ -1,7 +1,8 @@
 """Where each kind of job writes its files, and how its result is recorded in the project.
 
 One place for the window (and any caller that runs mixed jobs through one executor): a shot's
-picture becomes a take, a spoken line a voice clip, a lip-sync a take linked to its source, and
+picture becomes a take, a spoken line a voice clip (of its shot, or of its translation when the
+request's ``variant`` is a target language), a lip-sync a take linked to its source, and
 a character reference still a candidate for the bible, and the assistant's answers a file of
 suggestions in ``assist/`` (the project itself is not changed), and a machine translation lines
 of a target language.

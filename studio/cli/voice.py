@@ -24,6 +24,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--model", help="the Kokoro model's name (see `studio models list`)")
     p.add_argument("--force", action="store_true", help="voice lines again even if unchanged")
+    p.add_argument("--language", metavar="TAG",
+                   help="dub the lines translated into this target language (machine, edited "
+                   "and approved ones) instead of the source's")  # fmt: skip
+    p.add_argument("--approved-only", action="store_true",
+                   help="with --language: only the approved translations")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print each voiced line as JSON")
 
     p = add_command(sub, "lipsync", cmd_lipsync, "make lip-synced takes of dialogue shots")
@@ -48,6 +53,9 @@ def register(sub: Any) -> None:
         action="store_true",
         help="approve each new take whose source take was approved",
     )
+    p.add_argument("--language", metavar="TAG",
+                   help="lip-sync to the lines dubbed in this target language: the take its "
+                   "export shows (the approved take stays the source's)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the new takes as JSON")
 
     p = add_command(sub, "mix", cmd_mix, "mix an episode's dialogue, music and effects")
@@ -69,6 +77,12 @@ def cmd_voice(args: argparse.Namespace) -> int:
     from studio.core.store import open_project, resolve_root
 
     choice = failing(voice_choice, args.backend or "", args.model or "")
+    if args.language:
+        from studio.cli.dub import dub_lines
+
+        return dub_lines(args, choice)
+    if args.approved_only:
+        raise CliError("--approved-only goes with --language")
     with open_project(resolve_root(args.project)) as folder:
         shots = [shot for _, shot in failing(select_shots, folder.project, args.episode, args.shot)]
         requests = line_requests(folder.project, shots, choice, force=args.force)
@@ -102,6 +116,10 @@ def cmd_lipsync(args: argparse.Namespace) -> int:
 
     if args.model and args.backend != Backend.MUSETALK:
         raise CliError("--model is for --backend musetalk")
+    if args.language:
+        from studio.cli.dub import dub_lipsync
+
+        return dub_lipsync(args)
     with open_project(resolve_root(args.project)) as folder:
         project = folder.project
         pairs = _sources(project, args)

@@ -141,11 +141,15 @@ class VoiceRequest(RequestBase):
     volume: float = 1.0
     whisper: bool = False
     sample_rate: int = 48000
+    variant: str = ""  # the target language whose translated line this is; "" = the source
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "backend", Backend(self.backend))
         for name in ("rate", "pitch", "volume"):
             object.__setattr__(self, name, float(getattr(self, name)))
+
+    def to_json(self) -> dict[str, Any]:
+        return _without_source_variant(super().to_json())
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,10 +182,22 @@ class LipSyncRequest(RequestBase):
     fps: str = "30/1"
     frames: int = 75
     seed: int = 0
+    variant: str = ""  # the target language whose dubbed lines it follows; "" = the source
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "backend", Backend(self.backend))
         object.__setattr__(self, "lines", tuple(self.lines))
+
+    def to_json(self) -> dict[str, Any]:
+        return _without_source_variant(super().to_json())
+
+
+def _without_source_variant(data: dict[str, Any]) -> dict[str, Any]:
+    """A voice or lip-sync request's stored form: ``variant`` only for a target language, so a
+    request of the source is stored, and hashed, as it was before languages had variants."""
+    if data.get("variant") == "":
+        del data["variant"]
+    return data
 
 
 Request = (

@@ -75,8 +75,8 @@ class TranslatedLine:
     text: str
     state: LineState
     source: str  # the source line's text this translation was made from
-    voice: VoiceClip | None = None  # the line spoken in this language (a later increment)
-    take: str = ""  # the shot's take lip-synced to that voice (a later increment)
+    voice: VoiceClip | None = None  # the line dubbed in this language (studio.voice.dubbing)
+    take: str = ""  # the shot's take lip-synced to its lines in this language (one per shot)
 
     @property
     def key(self) -> tuple[str, int]:

@@ -81,12 +81,18 @@ class EpisodePlan:
 
 
 def export_take(shot: Shot) -> Take | None:
-    """The take a shot exports: its approved take, else its latest finished one, else None."""
+    """The take a shot exports: its approved take, else its latest finished one (not one
+    lip-synced to a target language's dub: the language's own export shows that), else None."""
     approved = shot.approved_take
     if approved is not None:
         return shot.take(approved)
-    done = [t for t in shot.takes if t.state in (TakeState.DONE, TakeState.STARRED) and t.media]
+    usable = (TakeState.DONE, TakeState.STARRED)
+    done = [t for t in shot.takes if t.state in usable and t.media and not _dubbed(t)]
     return done[-1] if done else None
+
+
+def _dubbed(take: Take) -> bool:
+    return bool(getattr(take.request, "variant", ""))
 
 
 def plan_episode(
