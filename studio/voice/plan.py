@@ -3,7 +3,8 @@
 Each character speaks with their own voice (``Character.voice``). A character with no voice set
 gets a stable espeak-ng variant of their own, female or male by their description when it says,
 so two characters never sound alike by default. A line whose request is unchanged since it was
-voiced is not voiced again.
+voiced is not voiced again, nor is a line with the user's own recording (a clip with no request:
+a sound file dropped on the line), unless forced.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def voice_requests(
             request = line_request(project, shot, index, choice)
             if request is None:
                 continue
-            if force or done.get(index) != request:
+            recorded = index in done and done[index] is None  # the user's own recording
+            if force or (done.get(index) != request and not recorded):
                 requests.append(request)
     return requests
 

@@ -77,3 +77,16 @@ def test_default_voices_are_stable_and_differ_between_characters() -> None:
     assert len(set(voices)) >= 4
     assert default_espeak_voice(Character("X", "an old man"), "en").startswith("en-us+m")
     assert default_espeak_voice(Character("X", "她是女主角"), "zh").startswith("cmn+f")
+
+
+def test_a_users_own_recording_is_kept_until_forced() -> None:
+    p = project()
+    first = voice_requests(p, p.shots())
+    shot = p.find_shot("sh-1")
+    recorded = VoiceClip(first[0].line, first[0].character, "mine.wav", "mine.json", 0, 10, None)
+    shot.voice = [recorded]  # a sound file dropped on the line: no request made it
+    shot.dialogue[first[0].line].text = "Said differently on the recording."
+    again = [(r.shot_id, r.line) for r in voice_requests(p, p.shots())]
+    assert ("sh-1", first[0].line) not in again and again
+    forced = voice_requests(p, p.shots(), force=True)
+    assert ("sh-1", first[0].line) in [(r.shot_id, r.line) for r in forced]
