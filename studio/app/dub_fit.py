@@ -155,6 +155,25 @@ def fit_report(project: Project, tag: str, episode: int | None = None) -> FitRep
     return FitReport(language.tag, tuple(shots))
 
 
+def retime(project: Project, report: FitReport) -> list[tuple[str, int, int]]:
+    """Lengthen each shot that is not locked and whose translated lines need more time than it
+    has (by :attr:`ShotFit.longer`), and lock its new length so that voicing the source does not
+    shorten it again; (shot id, frames before, after) for each. The picture is shared by every
+    language: the source's shot grows too (its dialogue keeps its place, the tail is longer).
+    Shots that are locked are left to the speed-up at export, or flagged."""
+    changed = []
+    for fit in report.shots:
+        needs = {line.verdict for line in fit.lines} & {"speed-up", "does not fit"}
+        if fit.locked or fit.longer <= 0 or not needs:
+            continue
+        shot = project.find_shot(fit.shot)
+        before = shot.duration_frames
+        shot.duration_frames = before + fit.longer
+        shot.duration_locked = True
+        changed.append((shot.id, before, shot.duration_frames))
+    return changed
+
+
 def _shot_fit(shot: Shot, number: int, project: Project, language: Language) -> ShotFit:
     slots = line_slots(shot, project.fps.seconds(shot.duration_frames))
     lines = []

@@ -70,6 +70,9 @@ def register(sub: Any) -> None:
     p.add_argument("project", help="project folder")
     p.add_argument("--to", required=True, metavar="TAG", help="the target language (es, pt-BR)")
     p.add_argument("--episode", type=int, metavar="N", help="episode N only (default: all)")
+    p.add_argument("--apply", action="store_true",
+                   help="lengthen the shots that are not locked by the frames their lines need "
+                   "(and lock them), then report again")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -175,6 +178,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
     from studio.app.dub_fit import fit_report
     from studio.cli.table import render
 
+    if args.apply:
+        return _fit_and_retime(args)
     project = open_for_reading(args.project)
     if args.episode is not None:
         try:
@@ -218,3 +223,28 @@ def _read(file: Path) -> bytes:
         raise CliError(f"no such file: {file}") from None
     except OSError as exc:
         raise CliError(f"cannot read {file}: {describe(exc)}") from None
+
+
+def _fit_and_retime(args: argparse.Namespace) -> int:
+    """``fit --apply``: re-time the shots that are not locked, save, and report what fits now."""
+    from studio.app.dub_fit import fit_report, retime
+    from studio.core.store import open_project, resolve_root
+
+    with open_project(resolve_root(args.project)) as folder:
+        project = folder.project
+        if args.episode is not None and not any(e.number == args.episode for e in project.episodes):
+            raise CliError(f"no episode {args.episode} (the project has {len(project.episodes)})")
+        changed = retime(project, failing(fit_report, project, args.to, args.episode))
+        if changed:
+            folder.save()
+        report = fit_report(project, args.to, args.episode)
+    if args.json:
+        retimed = [{"shot": s, "frames_before": a, "frames_after": b} for s, a, b in changed]
+        print_json({**report.to_json(), "retimed": retimed})
+    else:
+        for shot, before, after in changed:
+            print(f"shot {shot}: {before} -> {after} frames (locked)")
+        counts = report.to_json()["counts"]
+        print(f"{report.tag}: {len(changed)} shot(s) re-timed; now " +
+              ", ".join(f"{n} {v}" for v, n in counts.items()))  # fmt: skip
+    return 1 if report.count("does not fit") else 0

@@ -174,3 +174,16 @@ def test_fit_says_which_lines_fit_the_picture(root: Path, capsys) -> None:
         code, _, err = studio(capsys, "translations", "fit", root, *args)
         assert code == 1 and message in err, err
     assert (root / "project.json").read_bytes() == before  # only read
+    longer = report["shots"][0]["longer"]
+    code, out, err = studio(capsys, "translations", "fit", root, "--to", "es", "--apply", "--json")
+    assert code == 0, err  # the long line fits once its shot is longer
+    applied = json.loads(out)
+    assert [r["shot"] for r in applied["retimed"]] == [first.id]
+    grown = applied["retimed"][0]
+    assert grown["frames_after"] - grown["frames_before"] == longer
+    assert applied["counts"]["does not fit"] == 0
+    with open_project(root) as folder:
+        shot = folder.project.find_shot(first.id)
+        assert (shot.duration_frames, shot.duration_locked) == (grown["frames_after"], True)
+    code, out, _ = studio(capsys, "translations", "fit", root, "--to", "es", "--apply")
+    assert code == 0 and "0 shot(s) re-timed" in out  # nothing more to do
