@@ -31,6 +31,7 @@ class LanguageState(QObject):
         self.session = session
         self._tag = ""
         session.projectChanged.connect(lambda: self.show(""))
+        session.shotsChanged.connect(self._check)
 
     @classmethod
     def of(cls, session: Session) -> LanguageState:
@@ -58,6 +59,12 @@ class LanguageState(QObject):
             self._tag = tag
             self.changed.emit(tag)
             self.session.shotsChanged.emit()  # what the panels show of the shots changed
+
+    def _check(self) -> None:
+        """The target shown is gone (an undo took it out): the source is shown."""
+        if self._tag and not self.tag:
+            self._tag = ""
+            self.changed.emit("")
 
     def choices(self) -> list[tuple[str, str]]:
         """(tag, label) of each language that can be shown: the source, then each target with

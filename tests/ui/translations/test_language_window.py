@@ -21,8 +21,7 @@ SPANISH = "Solo vengo a entregar algo."
 def window(qtbot, project: Path, tmp_path: Path):
     (tmp_path / "models").mkdir()
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(models_dir=tmp_path / "models"), settings)
-    qtbot.addWidget(win)
+    win = MainWindow(Session(models_dir=tmp_path / "models"), settings)  # closed below, clean
     assert win.open_project(project)
     win.show()
     qtbot.waitExposed(win)
@@ -65,6 +64,8 @@ def test_add_languages_then_show_a_target_everywhere_without_changing_the_projec
 
     before = session.project.to_json()
     menu = window.languages.menu
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert menu in [a.menu() for a in view.actions()]
     menu.aboutToShow.emit()
     es = next(a for a in menu.actions() if a.data() == "es")
     es.trigger()  # View ▸ Language ▸ es
@@ -89,3 +90,9 @@ def test_add_languages_then_show_a_target_everywhere_without_changing_the_projec
     assert SPANISH not in captions
     assert window.save()  # the targets and the line are saved with the project
     assert '"tag": "es"' in (session.root / "project.json").read_text("utf-8")
+
+    window.languages.choose("es")
+    session.undo()  # Edit Translation
+    session.undo()  # Add Languages: the target shown is gone, the source is shown again
+    assert _labels(window) == ["Source"] and window.languages.state.tag == ""
+    assert window.editor.text_edit.isVisible() and not script.isVisible()
