@@ -5,9 +5,10 @@ part of the project the change may touch. The scope is copied (as JSON) before a
 change, and undo or redo puts the copy back in place, so every edit function in core (move,
 trim, approve, a script breakdown…) becomes an undoable command without writing its inverse.
 
-Scopes: ``Scope.episode(n)`` (its scenes, shots and takes), ``Scope.characters()`` (the bible)
-and ``Scope.project()`` (everything but the script file, for a script breakdown, which rebuilds
-episodes and may add characters). A change that touches nothing records nothing. No Qt here.
+Scopes: ``Scope.episode(n)`` (its scenes, shots and takes), ``Scope.characters()`` (the bible),
+``Scope.languages()`` (the target languages and their translated lines) and ``Scope.project()``
+(everything but the script file, for a script breakdown, which rebuilds episodes and may add
+characters). A change that touches nothing records nothing. No Qt here.
 
 **Results that arrive meanwhile are kept.** Generation and voicing add takes and voice clips
 while the user edits, outside the history. Undoing an older edit must not drop them, so a
@@ -15,6 +16,8 @@ restore keeps every take, and every voiced line, that neither copy of the edit k
 whose id both copies lack is put back in its shot, and a line voiced since keeps its new clip.
 A shot that gained such results and that the restore takes out of the project (undoing the
 script edit that added it) is archived with them, as a script edit archives a removed shot.
+Likewise a translated line that neither copy of a languages edit holds (a machine translation
+recorded meanwhile) stays, in its language, when that language is still there.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from studio.core.model import Character, Episode, Project, Shot
+from studio.core.translations import Language, TranslatedLine, languages_from_json
 
 T = TypeVar("T")
 
@@ -33,7 +37,8 @@ LIMIT = 100  # edits kept for undo; the oldest go first
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """What an edit may change: ``kind`` is "episode", "characters" or "project"."""
+    """What an edit may change: ``kind`` is "episode", "characters", "languages" or
+    "project"."""
 
     kind: str
     number: int = 0  # the episode, for kind "episode"
@@ -47,6 +52,10 @@ class Scope:
         return cls("characters")
 
     @classmethod
+    def languages(cls) -> Scope:
+        return cls("languages")
+
+    @classmethod
     def project(cls) -> Scope:
         return cls("project")
 
@@ -56,12 +65,17 @@ class Scope:
             return project.episode(self.number).to_json()
         if self.kind == "characters":
             return [c.to_json() for c in project.characters]
+        if self.kind == "languages":
+            return [language.to_json() for language in project.languages]
         return project.to_json()
 
     def restore(self, project: Project, saved: Any, other: Any = None) -> None:
         """Put a copy made by :meth:`copy` back into ``project`` (the object stays the same).
         Takes and voice clips that neither ``saved`` nor ``other`` (the edit's other copy)
         holds were made meanwhile and are kept."""
+        if self.kind == "languages":
+            _restore_languages(project, saved, other)
+            return
         current = {shot.id: shot for shot in self._shots(project)}
         self._replace(project, saved)
         takes, clips = _known(saved)
@@ -91,6 +105,8 @@ class Scope:
             project.characters = [
                 Character.from_json(raw, f"characters[{i}]") for i, raw in enumerate(saved)
             ]
+        elif self.kind == "languages":
+            project.languages = languages_from_json(saved, "languages")
         else:
             fresh = Project.from_json(saved)
             for f in dataclasses.fields(Project):
@@ -194,6 +210,31 @@ def _known(doc: Any) -> tuple[set[str], set[str]]:
         elif isinstance(item, list):
             stack.extend(item)
     return takes, clips
+
+
+def _restore_languages(project: Project, saved: Any, other: Any) -> None:
+    """Put the copied languages back, keeping the lines recorded since that neither copy holds."""
+    known = {
+        (str(lang.get("tag", "")).casefold(), line.get("shot"), line.get("line"))
+        for doc in (saved, other or [])
+        for lang in doc
+        for line in lang.get("lines", [])
+    }
+    was: list[Language] = project.languages
+    project.languages = languages_from_json(saved, "languages")
+    restored = {lang.tag.casefold(): lang for lang in project.languages}
+    for language in was:
+        into = restored.get(language.tag.casefold())
+        if into is None:
+            continue
+        fresh: list[TranslatedLine] = [
+            line
+            for line in language.lines.values()
+            if (language.tag.casefold(), line.shot, line.line) not in known
+        ]
+        for line in fresh:
+            into.lines.setdefault(line.key, line)
+        into.lines = dict(sorted(into.lines.items()))
 
 
 def _has_new_results(shot: Shot, known_takes: set[str], known_clips: set[str]) -> bool:

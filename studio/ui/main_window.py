@@ -37,6 +37,8 @@ from studio.ui.review.take_review import TakeReview
 from studio.ui.script.script_editor import ScriptEditor
 from studio.ui.session import Session
 from studio.ui.timeline.timeline import TimelineView
+from studio.ui.translations.language_script import LanguageScript
+from studio.ui.translations.language_switcher import LanguageSwitcher
 from studio.ui.wheel_guard import guard_wheel
 from studio.ui.window_tools import WindowTools
 
@@ -63,6 +65,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobsPanel(session)
         self.characters = CharacterPanel(session)
         self.assistant = AssistantActions(session, self, self.editor)
+        self.languages = LanguageSwitcher(session, self)  # the language shown, and translating
+        self.language_script = LanguageScript(self.editor)
         self.review.promptsWanted.connect(self.assistant.suggest_prompts)
         self.tools = WindowTools(self, session, settings, self.show_status)
         self.files = ProjectFiles(self, settings, demo_parent or _data_folder())
@@ -137,6 +141,7 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         view.addAction(self.player.safe_zone_action)
+        view.addMenu(self.languages.menu)
         playback = bar.addMenu("&Playback")
         for action in self.player.actions():
             playback.addAction(action)
@@ -164,6 +169,8 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         for action in self.player.actions()[:1]:
             toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.languages.combo)
 
     def _action(
         self, menu: QMenu, text: str, slot: Callable[[], object], name: str = ""

@@ -323,3 +323,33 @@ def test_random_edits_undo_all_and_redo_all(ops: list[tuple[Any, ...]]) -> None:
         assert history.redo(project) is not None
         assert _episode(project) == state
     assert history.redo(project) is None
+
+
+def test_languages_scope_undoes_a_translation_edit_and_keeps_lines_recorded_meanwhile() -> None:
+    from studio.core.translations import LineState, TranslatedLine, add_languages
+
+    project = Project(title="Glass")
+    apply_script(project, SCRIPT)
+    shots = [s for s in project.shots() if s.dialogue]
+    history = History()
+    history.record("Add Languages", project, Scope.languages(),
+                   lambda: add_languages(project, ["es"]))  # fmt: skip
+    es = project.languages[0]
+    first, second = (shots[0].id, 0), (shots[1].id, 0)
+
+    def write() -> None:
+        es.lines[first] = TranslatedLine(*first, "Solo vengo.", LineState.EDITED, "x")
+
+    history.record("Edit Translation", project, Scope.languages(), write)
+    before_episode = _episode(project)
+    # a machine translation arrives after the edit, outside the history
+    es.lines[second] = TranslatedLine(*second, "Entrégalo.", LineState.MACHINE, "y")
+    history.undo(project)
+    es = project.languages[0]
+    assert first not in es.lines and es.lines[second].text == "Entrégalo."
+    assert _episode(project) == before_episode  # the shots are not part of the scope
+    history.redo(project)
+    assert project.languages[0].lines[first].state is LineState.EDITED
+    history.undo(project)
+    history.undo(project)
+    assert project.languages == []

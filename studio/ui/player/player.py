@@ -1,5 +1,5 @@
 """The preview player: the episode as it will ship (on a path through a branching episode, as a
-viewer on that path sees it), at the playhead of the session.
+viewer on that path sees it; in the language shown), at the playhead of the session.
 
 Frames come from a :class:`~studio.media.frame_server.FrameServer` (approved-else-latest takes,
 conformed and fitted to 9:16, read ahead in a background thread), captions are the export
@@ -34,6 +34,7 @@ from studio.media.episode_timeline import EpisodeTimeline
 from studio.media.frame_proxies import prune
 from studio.media.frame_server import PROXIES, FrameServer
 from studio.media.subtitles import caption_size
+from studio.ui.language_state import LanguageState
 from studio.ui.player import player_overlays as overlays
 from studio.ui.player.audio_out import AudioOut, mix_episode
 from studio.ui.player.player_controls import PlayerControls
@@ -135,7 +136,7 @@ class PlayerView(QWidget):
         if self._closed:
             return
         self.pause()
-        root, project, shown = self.session.root, self.session.project, self.session.shown_episode()
+        root, (project, shown) = self.session.root, LanguageState.of(self.session).played()
         if project is None or root is None:
             self.timeline = EpisodeTimeline(FrameRate(30), [])
         else:  # on a path, a project whose episode is the path: it plays as the viewer sees it
@@ -172,7 +173,8 @@ class PlayerView(QWidget):
 
     def _mix(self) -> None:
         """Mix the episode's sound in a background thread; muted, there is no need."""
-        episode, root, number = self.session.shown_episode(), self.session.root, self._mix_number
+        episode, number = LanguageState.of(self.session).played()[1], self._mix_number
+        root = self.session.root
         if episode is not None and root is not None and self.audio.available:
             episode, fps = copy.deepcopy(episode), self.timeline.fps  # the window may edit it
             run_in_background(

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPalette, QPen, QPoly
 from studio.core.model import Shot
 from studio.core.time import FrameRate
 from studio.media.export_plan import export_take
+from studio.ui.language_state import LanguageState
 from studio.ui.session import Session
 from studio.ui.timeline import timeline_layout as tl
 from studio.ui.timeline.thumbnails import MediaCache
@@ -71,7 +72,7 @@ class TrackContent:
     @classmethod
     def read(cls, session: Session) -> TrackContent:
         """Read the shots ``session``'s timeline shows (an empty content when none is open)."""
-        shots = session.timeline_shots()
+        shots = LanguageState.of(session).timeline_shots()  # captions in the language shown
         project, root = session.project, session.root
         fps = project.fps if project is not None else FrameRate(30)
         return cls(

@@ -1,0 +1,1 @@
+"""The window in another language: the language shown, the translations table, adding targets."""
