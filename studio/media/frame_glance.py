@@ -27,6 +27,7 @@ from studio.media.episode_timeline import EpisodeTimeline, source_frame
 from studio.media.ffmpeg import NO_WINDOW, ffmpeg_exe
 
 KEYFRAME_HEIGHT = 720  # a first frame is scaled to this height (never enlarged)
+_SCALE = f"scale=-2:'min(ih,{KEYFRAME_HEIGHT})':flags=fast_bilinear"
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,10 @@ def build_order(timeline: EpisodeTimeline, playhead: int) -> list[Path]:
 
 def first_frame(media: Path, timeout: float = 10.0) -> np.ndarray | None:
     """The take's first frame as BGR, at most :data:`KEYFRAME_HEIGHT` high (None when ffmpeg
-    cannot decode it)."""
+    cannot decode it): only keyframes decoded, little probing, scaled as it is decoded."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-threads", "1",
-           "-i", str(media), "-map", "0:v:0", "-frames:v", "1",
-           "-vf", f"scale=-2:'min(ih,{KEYFRAME_HEIGHT})':flags=fast_bilinear",
+           "-skip_frame", "nokey", "-analyzeduration", "0", "-probesize", "32768",
+           "-i", str(media), "-map", "0:v:0", "-frames:v", "1", "-vf", _SCALE,
            "-f", "image2pipe", "-c:v", "bmp", "-"]  # fmt: skip
     try:
         done = subprocess.run(

@@ -294,6 +294,7 @@ class FrameServer:
             self._first_frame(media)
 
     def _next_first_frame(self) -> Path | None:
+        """The nearest take whose first frame is wanted (its proxy has no frame yet)."""
         for media in build_order(self._timeline, self._target):
             proxy = self._proxies.get(media)
             if media not in self._keyframes and (proxy is None or proxy.count() == 0):
