@@ -113,17 +113,28 @@ def upgrade_document(doc: dict[str, Any], version: int, current: int, file: Path
 
 def encode_project(project: Project, file: Path) -> bytes:
     """The text of ``file`` (a project.json) holding ``project``; the model is only read."""
+    return encode_document(project_document(project), file)
+
+
+def project_document(project: Project) -> dict[str, Any]:
+    """The project.json document of ``project`` as a fresh JSON tree (a dozen milliseconds
+    for a 100-episode project): a snapshot that :func:`encode_document` can turn into text on
+    another thread while the model goes on changing."""
+    with paused_gc():
+        return {
+            "schema": SCHEMA_NAME,
+            "version": SCHEMA_VERSION,
+            "saved": now_iso(),
+            "project": project.to_json(),
+        }
+
+
+def encode_document(doc: dict[str, Any], file: Path) -> bytes:
+    """The text of ``file`` holding the document ``doc``; StoreError for a value JSON cannot
+    hold."""
     try:
         with paused_gc():
-            doc = {
-                "schema": SCHEMA_NAME,
-                "version": SCHEMA_VERSION,
-                "saved": now_iso(),
-                "project": project.to_json(),
-            }
-            data = projectjson.encode(doc)
-            del doc  # freed before the collector is back, so it never walks the tree
-        return data
+            return projectjson.encode(doc)
     except (TypeError, ValueError, RecursionError) as exc:  # a value JSON cannot hold
         raise StoreError(f"cannot save project: {exc} ({file})") from exc
 

@@ -20,7 +20,7 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
+from typing import Any, Literal
 
 from studio.core import lock
 from studio.core.atomic import describe, write_atomic
@@ -32,8 +32,10 @@ from studio.core.project_file import (
     PROJECT_FILE,
     autosave_hint,
     autosaves,
+    encode_document,
     encode_project,
     paused_gc,
+    project_document,
     read_project,
 )
 
@@ -176,23 +178,13 @@ class ProjectFolder:
 
     def autosave(self, keep: int = AUTOSAVE_KEEP) -> Path:
         """Write a rolling copy to ``autosave/`` and keep only the newest ``keep`` copies."""
+        return self.autosave_snapshot(keep).write()
+
+    def autosave_snapshot(self, keep: int = AUTOSAVE_KEEP) -> AutosaveSnapshot:
+        """The project as it is now, as a JSON tree (cheap), for :meth:`AutosaveSnapshot.write`
+        to write as a rolling copy, on another thread if need be. StoreError when read-only."""
         self._check_writable("autosave")
-        folder = self.root / AUTOSAVE_FOLDER
-        when = datetime.now(UTC)
-        newest = self.autosaves()[:1]
-        path = folder / f"project-{when:%Y%m%dT%H%M%S%fZ}.json"
-        while path.exists() or (newest and path.name <= newest[0].name):
-            when += timedelta(microseconds=1)  # names sort by time, so keep them increasing
-            path = folder / f"project-{when:%Y%m%dT%H%M%S%fZ}.json"
-        try:
-            folder.mkdir(exist_ok=True)
-            write_atomic(path, encode_project(self.project, self.file))
-        except OSError as exc:
-            raise StoreError(f"cannot autosave: {describe(exc)} ({path})") from exc
-        for old in self.autosaves()[max(keep, 1) :]:
-            with contextlib.suppress(OSError):
-                old.unlink()
-        return path
+        return AutosaveSnapshot(self.root, project_document(self.project), self.file, keep)
 
     def autosaves(self) -> list[Path]:
         """The autosaved copies, newest first."""
@@ -278,6 +270,34 @@ class ProjectFolder:
             raise StoreError(f"cannot {action}: the project was closed ({self.root})")
         if self.read_only:
             raise StoreError(f"cannot {action}: the project is open read-only ({self.root})")
+
+
+class AutosaveSnapshot:
+    """A copy of the project taken for an autosave; :meth:`write` makes the file. Only one
+    write at a time per project (the copies' names must keep increasing)."""
+
+    def __init__(self, root: Path, doc: dict[str, Any], file: Path, keep: int) -> None:
+        self.root, self.doc, self.file, self.keep = root, doc, file, keep
+
+    def write(self) -> Path:
+        """Write the copy to ``autosave/`` (text, fsync, rename) and keep only the newest
+        ``keep`` copies; the file written. StoreError when it cannot be written."""
+        folder = self.root / AUTOSAVE_FOLDER
+        when = datetime.now(UTC)
+        newest = autosaves(self.root)[:1]
+        path = folder / f"project-{when:%Y%m%dT%H%M%S%fZ}.json"
+        while path.exists() or (newest and path.name <= newest[0].name):
+            when += timedelta(microseconds=1)  # names sort by time, so keep them increasing
+            path = folder / f"project-{when:%Y%m%dT%H%M%S%fZ}.json"
+        try:
+            folder.mkdir(exist_ok=True)
+            write_atomic(path, encode_document(self.doc, self.file))
+        except OSError as exc:
+            raise StoreError(f"cannot autosave: {describe(exc)} ({path})") from exc
+        for old in autosaves(self.root)[max(self.keep, 1) :]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        return path
 
 
 def _lock(root: Path, *, if_locked: str, problems: list[str]) -> lock.LockInfo | None:

@@ -4,8 +4,11 @@
 the shot's take (:mod:`studio.media.episode_timeline`), its conformed source frame read from
 the take's proxy (:mod:`studio.media.frame_proxies`: a JPEG per frame, so a random seek is a few
 milliseconds), cropped to the export's 9:16 box around the shot's focus and resized. Proxies are
-built by two background threads: one works through the episode's takes, the one showing soonest
-after the playhead first; the other only builds takes someone is waiting for.
+built by two background threads: one works through the episode's takes, the one showing nearest
+the playhead first; the other only builds takes someone is waiting for. A seek before the
+take's proxy has the frame gets a :class:`~studio.media.frame_glance.Glance` at once (the
+nearest frame that decodes quickly, marked approximate; a third thread decodes the takes' first
+frames ahead), then the exact frame through ``on_ready``.
 
 The server keeps an LRU of display-size frames and a read-ahead thread that stays ``ahead``
 frames in front of the playhead given to :meth:`FrameServer.prefetch`. A frame that cannot be
@@ -23,15 +26,15 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-import cv2
 import numpy as np
 
-from studio.media.episode_timeline import EpisodeTimeline, crop_box, source_frame
+from studio.media.episode_timeline import EpisodeTimeline, source_frame
 from studio.media.ffmpeg import MediaError
+from studio.media.frame_glance import Glance, build_order, first_frame, shown_local
+from studio.media.frame_pictures import PLACEHOLDER_RGB, fitted, placeholder
 from studio.media.frame_proxies import PROXIES, Cancelled, Proxy, signature, usable_folder
 
-PLACEHOLDER_RGB = (72, 0, 72)  # the background of a frame that cannot be shown
-__all__ = ["PLACEHOLDER_RGB", "PROXIES", "FrameServer", "placeholder"]
+__all__ = ["PLACEHOLDER_RGB", "PROXIES", "FrameServer", "Glance", "placeholder"]
 
 
 class FrameServer:
@@ -65,11 +68,13 @@ class FrameServer:
         self._closed = False
         self._urgency = itertools.count(1)
         self._procs: set[subprocess.Popen[bytes]] = set()
+        self._keyframes: dict[Path, np.ndarray | None] = {}  # each take's first frame (BGR)
         self._folder, self._temp = usable_folder(cache_dir)
         self._threads = [
             threading.Thread(target=self._read_ahead, name="frames-ahead", daemon=True),
             threading.Thread(target=self._builder, args=(False,), name="proxy", daemon=True),
             threading.Thread(target=self._builder, args=(True,), name="proxy-now", daemon=True),
+            threading.Thread(target=self._first_frames, name="first-frames", daemon=True),
         ]
         for thread in self._threads:
             thread.start()
@@ -104,6 +109,38 @@ class FrameServer:
             if epoch == self._epoch:
                 self._put(frame, image)
         return image
+
+    def glance(self, frame: int) -> Glance:
+        """At once, a picture for a seek to ``frame``: the exact frame when it is decoded or
+        its take's proxy has it, else the nearest frame at or before it that decodes quickly
+        (see :mod:`studio.media.frame_glance`); the take's proxy is asked for first."""
+        with self._lock:
+            hit, size, epoch = self._hit(frame), self._size, self._epoch
+        place = self._timeline.locate(frame)
+        if hit is not None or place is None or place.span.media is None or place.span.problem:
+            return Glance(self.frame(frame) if hit is None else hit, frame, True)
+        span, fps = place.span, self._timeline.fps
+        proxy = self._proxy(span.media, urgent=True)  # type: ignore[arg-type]
+        try:
+            if proxy.count() > 0:
+                index = source_frame(place.local, proxy.fps or fps, fps, proxy.frames())
+                have = min(index, proxy.count() - 1)
+                image = fitted(proxy.read(have), proxy.source, span.focus, size)
+                if have < index:
+                    local = shown_local(have, place.local, proxy.fps or fps, fps, proxy.frames())
+                    return Glance(image, span.start + local, False)
+                with self._lock:
+                    if epoch == self._epoch:
+                        self._put(frame, image)
+                return Glance(image, frame, True)
+        except MediaError:
+            pass  # the exact frame will say why
+        key = self._first_frame(span.media)  # type: ignore[arg-type]
+        if key is None:
+            return Glance(placeholder(size, "decoding the take"), span.start, False)
+        return Glance(
+            fitted(key, (key.shape[1], key.shape[0]), span.focus, size), span.start, False
+        )
 
     def cached(self, frame: int) -> np.ndarray | None:
         """The frame if it is decoded already, else None; never waits."""
@@ -143,6 +180,7 @@ class FrameServer:
                 elif signature(media) != proxy.signature:
                     proxy.close()
                     del self._proxies[media]
+                    self._keyframes.pop(media, None)
             self._invalidate()
 
     def problem(self, frame: int) -> str:
@@ -234,7 +272,34 @@ class FrameServer:
             image = proxy.read(min(index, proxy.count() - 1))
         except MediaError as exc:
             return placeholder(size, str(exc))
-        return _fitted(image, proxy, span.focus, size)
+        return fitted(image, proxy.source, span.focus, size)
+
+    def _first_frame(self, media: Path) -> np.ndarray | None:
+        with self._lock:
+            if media in self._keyframes:
+                return self._keyframes[media]
+        image = first_frame(media)
+        with self._lock:
+            self._keyframes[media] = image
+        return image
+
+    def _first_frames(self) -> None:
+        """Decode the takes' first frames ahead of the proxies, nearest the playhead first."""
+        while True:
+            with self._lock:
+                while not self._closed and (media := self._next_first_frame()) is None:
+                    self._lock.wait()
+                if self._closed:
+                    return
+            self._first_frame(media)
+
+    def _next_first_frame(self) -> Path | None:
+        """The nearest take whose first frame is wanted (its proxy has no frame yet)."""
+        for media in build_order(self._timeline, self._target):
+            proxy = self._proxies.get(media)
+            if media not in self._keyframes and (proxy is None or proxy.count() == 0):
+                return media
+        return None
 
     def _read_ahead(self) -> None:
         while True:
@@ -282,61 +347,17 @@ class FrameServer:
                 proxy.fail("the player is closed" if self._closed else reason)
 
     def _next_build(self, urgent_only: bool) -> Proxy | None:
-        """A proxy to build: the one asked for last, else the take showing soonest after the
-        playhead."""
+        """A proxy to build: the one asked for last, else the take showing nearest the
+        playhead (:func:`~studio.media.frame_glance.build_order`)."""
         if not urgent_only:
             for media in self._timeline.medias():
                 if media not in self._proxies:
                     self._proxies[media] = Proxy(media)
-        new = [p for p in self._proxies.values() if p.state == "new"]
-        urgent = [p for p in new if p.urgent]
+        new = {p.media: p for p in self._proxies.values() if p.state == "new"}
+        urgent = [p for p in new.values() if p.urgent]
         if urgent or urgent_only:
             return max(urgent, key=lambda p: p.urgent, default=None)
-        starts, frames = self._timeline.first_use(), max(1, self._timeline.frames)
-        waiting = [p for p in new if p.media in starts]
-        return min(waiting, key=lambda p: (starts[p.media] - self._target) % frames, default=None)
-
-
-def _fitted(
-    image: np.ndarray, proxy: Proxy, focus: tuple[float, float], size: tuple[int, int]
-) -> np.ndarray:
-    """The export's 9:16 box of a proxy frame (BGR), resized to ``size``, as RGB."""
-    x, y, w, h = crop_box(proxy.source, focus)
-    sx, sy = image.shape[1] / proxy.source[0], image.shape[0] / proxy.source[1]
-    x0, y0 = max(0, round(x * sx)), max(0, round(y * sy))
-    x1 = min(image.shape[1], max(x0 + 1, round((x + w) * sx)))
-    y1 = min(image.shape[0], max(y0 + 1, round((y + h) * sy)))
-    crop = image[y0:y1, x0:x1]
-    shrink = size[0] < crop.shape[1]
-    out = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
-    return cv2.cvtColor(out, cv2.COLOR_BGR2RGB)
-
-
-def placeholder(size: tuple[int, int], reason: str) -> np.ndarray:
-    """A frame that says it is not the picture: dark magenta, crossed, with the reason."""
-    w, h = size
-    image = np.empty((h, w, 3), np.uint8)
-    image[:] = PLACEHOLDER_RGB
-    thick = max(1, w // 120)
-    cv2.line(image, (0, 0), (w - 1, h - 1), (200, 40, 90), thick)
-    cv2.line(image, (w - 1, 0), (0, h - 1), (200, 40, 90), thick)
-    scale = max(0.3, w / 700)
-    words, lines = ["NO", "PICTURE", "", *reason.split()], [""]
-    for word in words:
-        trial = f"{lines[-1]} {word}".strip()
-        if word and cv2.getTextSize(trial, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0][0] < w * 0.85:
-            lines[-1] = trial
-        else:
-            lines.append(word)
-    step = int(34 * scale) + 4
-    top = max(step, h // 2 - step * len(lines) // 2)
-    for n, line in enumerate(lines):
-        tw = cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0][0]
-        at = (max(2, (w - tw) // 2), top + n * step)
-        cv2.putText(
-            image, line, at, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1, cv2.LINE_AA
-        )
-    return image
+        return next((new[m] for m in build_order(self._timeline, self._target) if m in new), None)
 
 
 def _checked(size: tuple[int, int]) -> tuple[int, int]:

@@ -41,12 +41,13 @@ def take_of(session: Session, take_id: str) -> tuple[Shot, Take] | None:
 
 
 def review(session: Session, take_id: str, state: TakeState) -> bool:
-    """Approve, reject, star or clear a take; an approval is autosaved at once."""
+    """Approve, reject, star or clear a take; an approval is autosaved at once (written in
+    the background)."""
     done = _take_edit(
         session, take_id, REVIEW_NAMES[state], lambda s: review_take(s, take_id, state)
     )
     if done and state is TakeState.APPROVED:
-        session.autosave()
+        session.autosaver.start()
     return done
 
 

@@ -27,6 +27,7 @@ from studio.core.script.importer import apply_script
 from studio.core.store import ProjectFolder, StoreError, open_project, resolve_root
 from studio.core.timeline_edits import EditError, move_shots, set_duration
 from studio.engine.registry import Registry
+from studio.ui.autosaver import Autosaver
 
 SCRIPT_REL = "script/script.fountain"  # where a project without a script file gets one
 AUTOSAVE_AFTER_RESULTS_MS = 1500  # quiet time after a finished job before the autosave
@@ -72,7 +73,8 @@ class Session(QObject):
         self._autosave_soon = QTimer(self)  # results come in bursts: one autosave after them
         self._autosave_soon.setSingleShot(True)
         self._autosave_soon.setInterval(AUTOSAVE_AFTER_RESULTS_MS)
-        self._autosave_soon.timeout.connect(self.autosave)
+        self.autosaver = Autosaver(self)  # autosaves are written in the background
+        self._autosave_soon.timeout.connect(self.autosaver.start)
 
     # -- the project --------------------------------------------------------------------------
 
@@ -103,6 +105,7 @@ class Session(QObject):
             self.runner.deleteLater()
             self.runner = None
         self._autosave_soon.stop()
+        self.autosaver.wait()  # the autosave being written is not lost
         if self.folder is not None:
             self.folder.mark_clean()  # closed on purpose: nothing to recover next time
             self.folder.close()
@@ -165,17 +168,9 @@ class Session(QObject):
         return problems
 
     def autosave(self) -> Path | None:
-        """A rolling copy in ``autosave/`` when there are unsaved changes; the file written.
-        A failure is reported on ``message`` (the open project is untouched)."""
-        if not self.writable or not self.dirty:
-            return None
-        try:
-            path = self.folder.autosave()  # type: ignore[union-attr]
-        except StoreError as exc:
-            self.message.emit(str(exc))
-            return None
-        self.autosaved.emit(str(path))
-        return path
+        """A rolling copy in ``autosave/`` now, when there are unsaved changes (see
+        :mod:`studio.ui.autosaver`; ``autosaver.start`` writes it in the background)."""
+        return self.autosaver.save_now()
 
     # -- what is shown ------------------------------------------------------------------------
 

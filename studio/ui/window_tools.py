@@ -35,7 +35,7 @@ class WindowTools(QObject):
         self.recover_box: QMessageBox | None = None
         self.error_box: QMessageBox | None = None  # why a recovery failed
         self.autosave_timer = QTimer(self)
-        self.autosave_timer.timeout.connect(session.autosave)
+        self.autosave_timer.timeout.connect(session.autosaver.start)
         self._restart_autosave()
         session.autosaved.connect(lambda path: status(f"Autosaved ({Path(path).name})"))
 

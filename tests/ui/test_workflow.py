@@ -134,7 +134,7 @@ def test_review_workflow_in_the_window(qtbot, tmp_path, models, windows, monkeyp
     assert session.project.find_shot(s1).approved_take == take.id
     assert session.selected == [s2]  # on to the next shot without an approved take
     assert window.undo_action.text() == "&Undo Approve Take"
-    assert session.folder.autosaves()  # an approval is autosaved at once
+    qtbot.waitUntil(lambda: bool(session.folder.autosaves()))  # an approval is autosaved at once
 
     # -- voice it, then lip-sync it (the review panel's buttons) --------------------------------
     session.select([s1])

@@ -60,6 +60,7 @@ class PlayerView(QWidget):
         self.server: FrameServer | None = None
         self.current_frame: np.ndarray | None = None  # the picture shown (RGB)
         self.shown_frame = -1  # the episode frame it is
+        self.shown_exact = True  # False: a seek's stand-in until the exact frame is decoded
         self.caption_lines: tuple[str, ...] = ()  # the captions drawn over it
         self.dropped_frames = 0
         self.safe_zone = ""  # "", "TikTok" or "Reels"
@@ -313,18 +314,18 @@ class PlayerView(QWidget):
             self.screen_area.update()
             return
         self.server.prefetch(frame)
-        image = self.server.cached(frame)
-        if image is not None:
-            self._show(frame, image)
+        glance = self.server.glance(frame)  # at once: an approximate one is refined in _on_ready
+        self._show(glance.frame, glance.image, glance.exact)
 
     def _on_ready(self, frame: int) -> None:
-        if self.rate == 0 and frame == self._wanted and frame != self.shown_frame:
+        stale = frame != self.shown_frame or not self.shown_exact
+        if self.rate == 0 and frame == self._wanted and stale:
             image = self.server.cached(frame) if self.server is not None else None
             if image is not None:
                 self._show(frame, image)
 
-    def _show(self, frame: int, image: np.ndarray) -> None:
-        self.current_frame, self.shown_frame = image, frame
+    def _show(self, frame: int, image: np.ndarray, exact: bool = True) -> None:
+        self.current_frame, self.shown_frame, self.shown_exact = image, frame, exact
         self.caption_lines = tuple(
             line for cue in self.timeline.cues_at(frame) for line in cue.lines
         )

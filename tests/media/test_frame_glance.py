@@ -1,0 +1,86 @@
+"""A seek into a take whose proxy is not made yet: a stand-in at once (marked approximate, at
+or before the frame asked), then the exact frame; and the proxies are made in the order of
+the takes' distance from the playhead."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from studio.core.model import Episode, Project, Scene, Shot, ShotKind, Take, TakeState
+from studio.core.time import FrameRate
+from studio.media.episode_timeline import EpisodeTimeline, Span
+from studio.media.ffmpeg import VideoWriter
+from studio.media.frame_glance import build_order
+from studio.media.frame_server import FrameServer
+
+SIZE = (90, 160)
+
+
+def write_take(path: Path, frames: int, tag: int) -> None:
+    """Frame i is flat: red 10 + 8 i, green 60 × ``tag``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with VideoWriter(path, 180, 320) as writer:
+        for i in range(frames):
+            writer.write(np.full((320, 180, 3), (10 + 8 * i, 60 * tag, 128), np.uint8))
+
+
+def read_pattern(image: np.ndarray) -> tuple[int, int]:
+    """(frame index, tag) of a frame written by :func:`write_take`."""
+    h, w = image.shape[:2]
+    r, g, _ = image[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4].reshape(-1, 3).mean(axis=0)
+    return round((r - 10) / 8), round(g / 60)
+
+
+def shot(shot_id: str, frames: int, media: str) -> Shot:
+    take = Take(shot_id, media, None, TakeState.DONE)
+    return Shot(shot_id, ShotKind.ACTION, "", frames, takes=[take])
+
+
+def test_a_cold_seek_answers_at_once_with_an_earlier_frame_then_the_exact_one(tmp_path):
+    write_take(tmp_path / "takes/a.mp4", 20, 1)
+    write_take(tmp_path / "takes/b.mp4", 30, 2)
+    shots = [shot("sh-a", 20, "takes/a.mp4"), shot("sh-b", 30, "takes/b.mp4")]
+    scene = Scene("INT. TEST - DAY", 1, shots=shots)
+    project = Project("Test", FrameRate(30), 1080, 1920, episodes=[Episode(1, scenes=[scene])])
+    timeline = EpisodeTimeline.from_project(tmp_path, project, 1)
+    ready = {}
+    arrived = threading.Event()
+
+    def on_ready(frame: int) -> None:
+        ready[frame] = True
+        if frame == 45:
+            arrived.set()
+
+    server = FrameServer(timeline, SIZE, cache_dir=tmp_path / "proxies", on_ready=on_ready)
+    try:
+        glance = server.glance(45)  # frame 25 of take b, which has no proxy yet
+        assert not glance.exact
+        assert 20 <= glance.frame < 45  # in take b, before the frame asked
+        assert glance.image.shape == (SIZE[1], SIZE[0], 3)
+        assert read_pattern(glance.image) == (glance.frame - 20, 2)  # the frame it says it is
+        server.prefetch(45)
+        assert arrived.wait(30)
+        exact = server.cached(45)
+        assert exact is not None and read_pattern(exact) == (25, 2)
+        again = server.glance(45)
+        assert again.exact and again.frame == 45 and read_pattern(again.image) == (25, 2)
+    finally:
+        server.close()
+
+
+def span(name: str, start: int, frames: int) -> Span:
+    return Span(f"sh-{name}", start, frames, Path(f"/takes/{name}.mp4"), name)
+
+
+def test_the_proxies_are_made_nearest_the_playhead_first():
+    spans = [span("a", 0, 10), span("b", 10, 10), span("c", 20, 10), span("d", 30, 10)]
+    spans.append(span("a", 40, 5))  # take a shows again at the end
+    timeline = EpisodeTimeline(FrameRate(30), spans)
+    names = lambda playhead: [p.stem for p in build_order(timeline, playhead)]  # noqa: E731
+    assert names(0) == ["a", "b", "c", "d"]
+    assert names(25) == ["c", "d", "b", "a"]  # d starts 5 frames ahead, b ended 6 behind
+    assert names(24) == ["c", "b", "d", "a"]  # the playhead moved: b is 5 behind, d 6 ahead
+    assert names(38) == ["d", "a", "c", "b"]  # a shows again 2 frames ahead

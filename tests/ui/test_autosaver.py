@@ -1,0 +1,72 @@
+"""Autosaves written in the background: the window waits for one still being written when it
+closes, and a failed one says so in the status bar and leaves the project unsaved."""
+
+from __future__ import annotations
+
+import errno
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from workflow_window import Windows, close_window
+
+from studio.core import store
+
+PROMPT = "rain on the glass, autosaved late"
+
+
+@pytest.fixture
+def windows(qtbot, tmp_path: Path):
+    (tmp_path / "models").mkdir()
+    opened = Windows(qtbot, tmp_path / "models", tmp_path / "window.ini")
+    yield opened
+    opened.close_all()
+
+
+def test_an_autosave_still_writing_when_the_window_closes_is_completed(
+    windows, project, monkeypatch
+) -> None:
+    release, writing = threading.Event(), threading.Event()
+    real = store.write_atomic
+
+    def slow_disk(path: Path, data: bytes) -> None:
+        writing.set()
+        release.wait(10)
+        real(path, data)
+
+    monkeypatch.setattr(store, "write_atomic", slow_disk)
+    window = windows.open(project)
+    session = window.session
+    shot = session.shots()[0]
+    session.set_shot_fields(shot.id, "Edit Shot Prompt", prompt=PROMPT)
+    session.autosaver.start()
+    assert writing.wait(10) and session.autosaver.busy  # returned at once: the disk is slow
+    threading.Timer(0.3, release.set).start()
+    close_window(window)  # waits for the autosave being written
+    copies = store.autosaves(project)
+    assert len(copies) == 1
+    doc = json.loads(copies[0].read_text(encoding="utf-8"))
+    prompts = [
+        s["prompt"] for e in doc["project"]["episodes"] for c in e["scenes"] for s in c["shots"]
+    ]
+    assert PROMPT in prompts
+    assert not session.autosaver.busy
+
+
+def test_a_failed_background_autosave_says_so_and_keeps_the_project_unsaved(
+    windows, project, monkeypatch, qtbot
+) -> None:
+    def full_disk(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "write_atomic", full_disk)
+    window = windows.open(project)
+    session = window.session
+    session.set_shot_fields(session.shots()[0].id, "Edit Shot Prompt", prompt=PROMPT)
+    session.autosaver.start()
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: "cannot autosave" in bar.currentMessage(), timeout=10_000)
+    assert "no space left on device" in bar.currentMessage()
+    assert session.dirty
+    assert not store.autosaves(project)
