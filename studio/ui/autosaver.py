@@ -12,23 +12,22 @@ quit. The outcome goes to the session: ``autosaved`` with the file, or one line 
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer
 
 from studio.core.store import AutosaveSnapshot, StoreError
 
 if TYPE_CHECKING:
     from studio.ui.session import Session
 
+POLL_MS = 50  # how often the GUI thread looks whether the autosave being written is done
+
 
 class Autosaver(QObject):
     """Autosaves of the session's open project, one at a time."""
-
-    _written = Signal()  # from the autosave thread: the outcome is ready (queued to the GUI)
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
@@ -36,7 +35,10 @@ class Autosaver(QObject):
         self._thread: threading.Thread | None = None
         self._outcome: tuple[Path | None, str] = (None, "")
         self._again = False  # asked for while one was being written
-        self._written.connect(self._settle)
+        # The GUI thread looks for the outcome: the writing thread never touches a Qt object,
+        # which the window may have deleted by the time the file is written.
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._settle)
 
     @property
     def busy(self) -> bool:
@@ -58,6 +60,7 @@ class Autosaver(QObject):
             target=self._write, args=(snapshot,), name="autosave", daemon=True
         )
         self._thread.start()
+        self._poll.start()
 
     def save_now(self) -> Path | None:
         """Autosave on this thread (after the one being written); the file written, or None
@@ -89,16 +92,15 @@ class Autosaver(QObject):
 
     def _write(self, snapshot: AutosaveSnapshot) -> None:
         self._outcome = _written(snapshot)
-        with contextlib.suppress(RuntimeError):  # the session is gone
-            self._written.emit()
 
     def _settle(self) -> None:
-        """The written autosave's outcome, on the GUI thread (once: from the signal or wait)."""
+        """The written autosave's outcome, on the GUI thread (once: from the poll or wait)."""
         thread = self._thread
         if thread is None or thread.is_alive():
             return
         thread.join()
         self._thread = None
+        self._poll.stop()
         self._report()
         if self._again:
             self._again = False
