@@ -23,7 +23,7 @@ from studio.core.paths import resolve_inside
 from studio.core.request import request_from_json
 from studio.core.text_requests import AssistRequest
 from studio.engine.prompts import bible_lines, compose_prompt
-from studio.engine.registry import ModelEntry, Registry
+from studio.engine.registry import ModelEntry, ModelError, Registry
 
 MAX_FILE = 4 << 20  # bytes of one suggestions file read back
 MAX_FILES = 2_000  # suggestion files looked at in one episode's folder
@@ -57,14 +57,9 @@ def chat_model(registry: Registry, name: str | None = None) -> ModelEntry:
             )
         return usable[0]
     try:
-        entry = registry.get(name)
-    except KeyError as exc:
-        raise AssistUnavailable(str(exc.args[0])) from None
-    if entry.kind != ModelKind.CHAT:
-        raise AssistUnavailable(f"{name} is a {entry.kind.value} model, not a chat model")
-    if entry.problems:
-        raise AssistUnavailable(f"{name} cannot be used: {'; '.join(entry.problems)}")
-    return entry
+        return registry.usable(name, ModelKind.CHAT)
+    except ModelError as exc:
+        raise AssistUnavailable(str(exc)) from None
 
 
 def shot_inputs(project: Project, episode: int) -> tuple[ShotInput, ...]:

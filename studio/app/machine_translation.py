@@ -19,7 +19,7 @@ from studio.core.paths import resolve_inside
 from studio.core.request import request_from_json
 from studio.core.text_requests import SourceLine, TranslateRequest
 from studio.core.translations import LineState, TranslatedLine, find_language
-from studio.engine.registry import ModelEntry, Registry
+from studio.engine.registry import ModelEntry, ModelError, Registry
 from studio.engine.translation_models import marian_pair, model_language
 
 MAX_FILE = 8 << 20  # bytes of one translations file read back
@@ -40,14 +40,9 @@ def translation_model(registry: Registry, source: str, target: str, name: str = 
     entries = registry.of_kind(ModelKind.TRANSLATION)
     if name:
         try:
-            entry = registry.get(name)
-        except KeyError as exc:
-            raise TranslationUnavailable(str(exc.args[0])) from None
-        if entry.kind != ModelKind.TRANSLATION:
-            raise TranslationUnavailable(f"{name} is a {entry.kind.value} model, not a translator")
-        if entry.problems:
-            raise TranslationUnavailable(f"{name} cannot be used: {'; '.join(entry.problems)}")
-        return entry
+            return registry.usable(name, ModelKind.TRANSLATION)
+        except ModelError as exc:
+            raise TranslationUnavailable(str(exc)) from None
     usable = [e for e in entries if not e.problems]
     pair = (model_language(source, "marian"), model_language(target, "marian"))
     for entry in usable:

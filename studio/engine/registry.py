@@ -104,6 +104,18 @@ class Registry:
     def of_kind(self, kind: ModelKind) -> list[ModelEntry]:
         return [e for e in self.entries if e.kind == kind]
 
+    def usable(self, name: str, kind: ModelKind) -> ModelEntry:
+        """The model ``name``, of ``kind`` and with no problem; ModelError says why not."""
+        try:
+            entry = self.get(name)
+        except KeyError as exc:
+            raise ModelError(str(exc.args[0])) from None
+        if entry.kind != kind:
+            raise ModelError(f"{name} is a {entry.kind.value} model, not a {kind.value} model")
+        if entry.problems:
+            raise ModelError(f"{name} cannot be used: {'; '.join(entry.problems)}")
+        return entry
+
 
 def scan(models_dir: Path) -> Registry:
     """Every model in ``models_dir`` (an absent folder holds none), sorted by location."""

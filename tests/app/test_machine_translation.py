@@ -130,3 +130,9 @@ def test_the_model_is_the_pairs_opus_mt_else_a_many_to_many_one(tmp_path):
     assert translation_model(registry, "en", "pt-BR").name == "m2m100-tiny"
     with pytest.raises(TranslationUnavailable, match="translations export"):
         translation_model(Registry(tmp_path, (other,)), "en", "es")
+    assert translation_model(registry, "en", "es", "opus-mt-en-de").name == "opus-mt-en-de"
+    with pytest.raises(TranslationUnavailable, match="no model named 'nope'"):
+        translation_model(registry, "en", "es", "nope")
+    chat = ModelEntry("chat", ModelKind.CHAT, "qwen2", "", tmp_path / "chat", "h", True)
+    with pytest.raises(TranslationUnavailable, match="a chat model, not a translation model"):
+        translation_model(Registry(tmp_path, (chat,)), "en", "es", "chat")
