@@ -84,7 +84,6 @@ class TranslationModelBackend:
         except (OSError, ValueError, ImportError) as exc:
             raise BackendError(f"{entry.name} failed to load: {_one_line(exc)}") from exc
         self._model, self._tokenizer = model.to(device).eval(), tokenizer
-        self._family = entry.family
         self._loaded = key
         return time.perf_counter() - start
 
