@@ -3,12 +3,25 @@ session opened on it, closed (its worker stopped) after the test."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 from ui_project import make_project
 
 from studio.ui.session import Session
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread():
+    """Collect each test's garbage here, on the GUI thread, once its widgets are closed.
+
+    Left to itself, Python's collector runs in whichever thread allocates next: in a later
+    test that may be a background export or autosave thread, which would then destroy Qt
+    objects of this test outside the GUI thread (seen as a rare segmentation fault in a full
+    run, in a test that exports)."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
