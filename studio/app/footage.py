@@ -42,7 +42,7 @@ def import_footage(project_dir: Path, shot: Shot, source: Path) -> Take:
         copy_atomic(source, target)
     except OSError as exc:
         raise FootageError(f"cannot copy {source.name}: {exc.strerror or exc}") from None
-    digest = _sha256(target)
+    digest = file_sha256(target)
     take = Take(
         id=take_id,
         media=media,
@@ -55,7 +55,8 @@ def import_footage(project_dir: Path, shot: Shot, source: Path) -> Take:
     return take
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read a mebibyte at a time."""
     h = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

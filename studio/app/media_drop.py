@@ -10,11 +10,10 @@ and nothing of it is imported.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
-from studio.app.footage import VIDEO_SUFFIXES, FootageError
+from studio.app.footage import VIDEO_SUFFIXES, FootageError, file_sha256
 from studio.core.footage import Footage
 from studio.core.model import Shot, Take, TakeState, new_id
 from studio.core.paths import resolve_inside
@@ -85,16 +84,8 @@ def import_still(
         media=media,
         state=TakeState.DONE,
         footage=Footage(
-            shot.id, str(source.resolve()), _sha256(target), width, height, frames, str(fps)
+            shot.id, str(source.resolve()), file_sha256(target), width, height, frames, str(fps)
         ),
     )
     shot.takes.append(take)
     return take
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
