@@ -36,17 +36,30 @@ def run(
     closes; with ``screenshot``, save the painted window (or ``panel``) as a PNG instead and
     return."""
     from studio.ui import PANELS
-    from studio.ui.dialogs.preferences import Preferences
-    from studio.ui.fonts import install_fonts
-    from studio.ui.main_window import MainWindow
-    from studio.ui.session import Session
-    from studio.ui.theme import apply_theme
+    from studio.ui.gui_collector import GuiCollector
 
     if panel is not None and panel not in PANELS:
         print(f"studio: error: no panel {panel!r} (panels: {', '.join(PANELS)})", file=sys.stderr)
         return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
+    collector = GuiCollector(app)  # no Qt object is finalized by a background thread
+    collector.start()
+    try:
+        return _run_window(app, project, screenshot, panel)
+    finally:
+        collector.stop()
+
+
+def _run_window(
+    app: QApplication, project: str | None, screenshot: Path | None, panel: str | None
+) -> int:
+    from studio.ui.dialogs.preferences import Preferences
+    from studio.ui.fonts import install_fonts
+    from studio.ui.main_window import MainWindow
+    from studio.ui.session import Session
+    from studio.ui.theme import apply_theme
+
     install_fonts()
     prefs = Preferences.load(settings())
     apply_theme(app, prefs.theme)  # type: ignore[arg-type]
