@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from studio.core.time import FrameRate
+from studio.media.cpu_priority import BELOW_NORMAL, lower_process
 from studio.media.episode_timeline import EpisodeTimeline, source_frame
 from studio.media.ffmpeg import NO_WINDOW, ffmpeg_exe
 
@@ -56,23 +57,30 @@ def build_order(timeline: EpisodeTimeline, playhead: int) -> list[Path]:
     return sorted(near, key=near.__getitem__)
 
 
-def first_frame(media: Path, timeout: float = 10.0) -> np.ndarray | None:
+def first_frame(media: Path, niceness: int = 0, timeout: float = 10.0) -> np.ndarray | None:
     """The take's first frame as BGR, at most :data:`KEYFRAME_HEIGHT` high (None when ffmpeg
-    cannot decode it): only keyframes decoded, little probing, scaled as it is decoded."""
+    cannot decode it): only keyframes decoded, little probing, scaled as it is decoded; the
+    ffmpeg lowered to ``niceness`` when nobody waits for it."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-threads", "1",
            "-skip_frame", "nokey", "-analyzeduration", "0", "-probesize", "32768",
            "-i", str(media), "-map", "0:v:0", "-frames:v", "1", "-vf", _SCALE,
            "-f", "image2pipe", "-c:v", "bmp", "-"]  # fmt: skip
     try:
-        done = subprocess.run(
-            cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
-            creationflags=NO_WINDOW,
-        )  # fmt: skip
+        with subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            creationflags=NO_WINDOW | (BELOW_NORMAL if niceness else 0),
+        ) as proc:  # fmt: skip
+            lower_process(proc, niceness)
+            try:
+                out, _ = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                return None
     except (OSError, subprocess.SubprocessError):
         return None
-    if done.returncode != 0 or not done.stdout:
+    if proc.returncode != 0 or not out:
         return None
-    return cv2.imdecode(np.frombuffer(done.stdout, np.uint8), cv2.IMREAD_COLOR)
+    return cv2.imdecode(np.frombuffer(out, np.uint8), cv2.IMREAD_COLOR)
 
 
 def shown_local(index: int, local: int, rate: FrameRate, fps: FrameRate, frames: int) -> int:

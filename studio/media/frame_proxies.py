@@ -33,6 +33,7 @@ import numpy as np
 
 from studio.core.atomic import write_atomic
 from studio.core.time import FrameRate
+from studio.media.cpu_priority import BELOW_NORMAL, lower_process
 from studio.media.ffmpeg import NO_WINDOW, MediaError, ffmpeg_exe, ffmpeg_reason, probe
 
 PROXIES = "exports/.cache/proxies"  # in the project folder
@@ -123,9 +124,10 @@ class Proxy:
 
     # -- building ---------------------------------------------------------------------------
 
-    def build(self, folder: Path, procs: set[subprocess.Popen[bytes]]) -> None:
-        """Load the proxy from ``folder``, or make it there; MediaError or OSError when
-        neither can be done. ``procs`` holds the running ffmpeg, for whoever must stop it."""
+    def build(self, folder: Path, procs: set[subprocess.Popen[bytes]], niceness: int = 0) -> None:
+        """Load the proxy from ``folder``, or make it there (ffmpeg lowered to ``niceness``,
+        see :mod:`~studio.media.cpu_priority`); MediaError or OSError when neither can be done.
+        ``procs`` holds the running ffmpeg, for whoever must stop it."""
         try:
             key = proxy_key(self.media)
         except OSError as exc:
@@ -142,7 +144,7 @@ class Proxy:
         self._set(size=size, source=(info.width, info.height), fps=fps, expected=info.frames,
                   _data=part, state="building")  # fmt: skip
         try:
-            self._encode(part, procs)
+            self._encode(part, procs, niceness)
             if self.count() == 0:
                 raise MediaError(f"{self.media.name} has no frames ffmpeg can decode")
             with self._read_lock:  # readers switch to the finished file in one step
@@ -175,7 +177,7 @@ class Proxy:
         self._set(offsets=offsets, size=size, source=source, fps=fps, _data=data, state="done")
         return True
 
-    def _encode(self, part: Path, procs: set[subprocess.Popen[bytes]]) -> None:
+    def _encode(self, part: Path, procs: set[subprocess.Popen[bytes]], niceness: int) -> None:
         """Decode the take with ffmpeg, each frame a JPEG appended to ``part`` and indexed."""
         w, h = self.size
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
@@ -187,8 +189,9 @@ class Proxy:
         with tempfile.TemporaryFile() as stderr, open(part, "wb") as out:
             proc = subprocess.Popen(
                 cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
-                creationflags=NO_WINDOW,
+                creationflags=NO_WINDOW | (BELOW_NORMAL if niceness else 0),
             )  # fmt: skip
+            lower_process(proc, niceness)
             procs.add(proc)
             try:
                 assert proc.stdout is not None

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.media.cpu_priority import AHEAD, BACKGROUND, URGENT, lower_this_thread
 from studio.media.episode_timeline import EpisodeTimeline, source_frame
 from studio.media.ffmpeg import MediaError
 from studio.media.frame_glance import Glance, build_order, first_frame, shown_local
@@ -274,24 +275,26 @@ class FrameServer:
             return placeholder(size, str(exc))
         return fitted(image, proxy.source, span.focus, size)
 
-    def _first_frame(self, media: Path) -> np.ndarray | None:
+    def _first_frame(self, media: Path, niceness: int = 0) -> np.ndarray | None:
         with self._lock:
             if media in self._keyframes:
                 return self._keyframes[media]
-        image = first_frame(media)
+        image = first_frame(media, niceness)
         with self._lock:
             self._keyframes[media] = image
         return image
 
     def _first_frames(self) -> None:
-        """Decode the takes' first frames ahead of the proxies, nearest the playhead first."""
+        """Decode the takes' first frames ahead of the proxies, nearest the playhead first
+        (below a seek's own decode: :mod:`~studio.media.cpu_priority`)."""
+        lower_this_thread(AHEAD)
         while True:
             with self._lock:
                 while not self._closed and (media := self._next_first_frame()) is None:
                     self._lock.wait()
                 if self._closed:
                     return
-            self._first_frame(media)
+            self._first_frame(media, AHEAD)
 
     def _next_first_frame(self) -> Path | None:
         """The nearest take whose first frame is wanted (its proxy has no frame yet)."""
@@ -333,6 +336,8 @@ class FrameServer:
         return None
 
     def _builder(self, urgent_only: bool) -> None:
+        niceness = URGENT if urgent_only else BACKGROUND
+        lower_this_thread(niceness)
         while True:
             with self._lock:
                 while not self._closed and (proxy := self._next_build(urgent_only)) is None:
@@ -341,7 +346,7 @@ class FrameServer:
                     return
                 proxy.state = "claimed"
             try:
-                proxy.build(self._folder, self._procs)
+                proxy.build(self._folder, self._procs, niceness)
             except Exception as exc:  # MediaError, OSError, or worse: the take shows a placeholder
                 reason = str(exc) if isinstance(exc, MediaError) else f"cannot make a proxy: {exc}"
                 proxy.fail("the player is closed" if self._closed else reason)

@@ -21,6 +21,7 @@ from PySide6.QtCore import QLineF, QObject, Qt, Signal
 from PySide6.QtGui import QImage
 
 from studio.media.audio import read_wav
+from studio.media.cpu_priority import AHEAD, lower_this_thread
 from studio.media.ffmpeg import MediaError, read_frames
 from studio.ui.timeline.timeline_layout import THUMB_HEIGHT
 
@@ -124,7 +125,9 @@ class MediaCache(QObject):
         super().__init__(parent)
         self._cache: dict[_Key, _Entry] = {}
         self._pending: dict[_Key, int] = {}
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="timeline-media")
+        self._pool = ThreadPoolExecutor(
+            workers, "timeline-media", initializer=lower_this_thread, initargs=(AHEAD,)
+        )  # below a seek of the player: the artist waits for that one
         self._finished.connect(self._store)
         pool = self._pool
         self.destroyed.connect(lambda *_: pool.shutdown(wait=False, cancel_futures=True))
