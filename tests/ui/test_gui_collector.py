@@ -22,13 +22,10 @@ class Cycle:
         Cycle.finalized_in.append(threading.current_thread().name)
 
 
-def churn() -> None:
-    """Allocate enough container objects to pass every generation's threshold many times."""
-    keep = []
-    for k in range(200_000):
-        keep.append([k])
-        if len(keep) > 1000:
-            keep.clear()
+def churn(kept: list) -> None:
+    """Allocate (and keep) enough container objects to pass the youngest generation's
+    threshold many times: with the automatic collector on, this thread would collect."""
+    kept.extend([k] for k in range(50 * gc.get_threshold()[0]))
 
 
 def test_garbage_is_collected_by_the_gui_timer_not_by_a_busy_thread(qtbot) -> None:
@@ -38,12 +35,14 @@ def test_garbage_is_collected_by_the_gui_timer_not_by_a_busy_thread(qtbot) -> No
     try:
         assert not gc.isenabled()
         Cycle()  # garbage at once, but only a collection can free it
-        worker = threading.Thread(target=churn, name="export-thread")
+        kept: list = []
+        worker = threading.Thread(target=churn, args=(kept,), name="export-thread")
         worker.start()
         worker.join()
         assert Cycle.finalized_in == []  # the busy thread did not collect
         qtbot.waitUntil(lambda: Cycle.finalized_in != [], timeout=5000)
         assert Cycle.finalized_in == [threading.current_thread().name]
+        kept.clear()
     finally:
         collector.stop()
     assert gc.isenabled()
