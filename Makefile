@@ -13,6 +13,9 @@ LOCK_FLAGS ?=
 DEMO_DIR ?= demo
 DEMO_PROJECT := $(DEMO_DIR)/glass_heiress.mdstudio
 SHOTS_DIR := resources/screenshots
+# The suite runs a test file whole in each of up to four processes (two on a 2-core machine):
+# many tests wait on ffmpeg, the worker process or Ray. TEST_JOBS= runs it in one process.
+TEST_JOBS ?= -n auto --maxprocesses=4 --dist loadfile
 
 .PHONY: setup lock demo test lint format bench screenshots package clean
 
@@ -62,7 +65,7 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(TEST_JOBS)
 
 lint: setup
 	$(BIN)/ruff format --check .
