@@ -49,6 +49,9 @@ def register(sub: Any) -> None:
     p = add_command(sub, "demo", cmd_demo, "build the demo project from the bundled sample script")
     p.add_argument("dir", nargs="?", default="demo", help="where to put it (./demo)")
     p.add_argument("--model", help="an installed image model to render with (default: animatic)")
+    p.add_argument(
+        "--no-export", action="store_true", help="leave episode 1 unexported (the slowest step)"
+    )
 
 
 def _format_option(p: argparse.ArgumentParser) -> None:
@@ -157,7 +160,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"Generating {len(todo)} shots with {args.model or ANIMATIC_MODEL}…", flush=True)
         made, failures = run_requests(folder, requests, describe_take(folder), quiet=False)
         failures += _voice_demo(folder)
-    failures += _export_demo(root, project)
+    if not args.no_export:
+        failures += _export_demo(root, project)
     print(f"{len(made)} takes made under {root / 'takes'}\n")
     print(info_text(project_summary(project)))
     print()

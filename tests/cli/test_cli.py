@@ -10,7 +10,6 @@ import pytest
 
 from studio.core.resources import SAMPLE_SCRIPT, resource
 from studio.core.store import open_project
-from studio.media.ffmpeg import probe
 
 SCRIPT = """Title: Glass
 
@@ -182,9 +181,10 @@ def test_new_refuses_to_overwrite_an_existing_project(tmp_path, script):
 
 
 def test_demo_builds_the_sample_and_is_rerunnable(tmp_path):
-    first = studio("demo", tmp_path / "demo")
+    # the export (the slowest step) is left to CI, which runs `make demo` and reads it back
+    first = studio("demo", tmp_path / "demo", "--no-export")
     assert first.returncode == 0, first.stderr
-    assert "Demo project created" in first.stdout
+    assert "Demo project created" in first.stdout and "Exporting" not in first.stdout
     assert "Episode 1" in first.stdout and "Episode 2" in first.stdout
     root = tmp_path / "demo" / f"{resource(SAMPLE_SCRIPT).stem}.mdstudio"
     info = json.loads(studio("info", root, "--json").stdout)
@@ -196,10 +196,11 @@ def test_demo_builds_the_sample_and_is_rerunnable(tmp_path):
     assert dialogue and all(len(s.voice) == len(s.dialogue) for s in dialogue)
     assert all(any(t.source_take for t in s.takes) for s in dialogue)
     assert all((root / f"audio/mix/episode-{e.number}.wav").is_file() for e in project.episodes)
-    assert probe(next((root / "exports").glob("*-ep01.mp4"))).height == 1920  # and exported
-    second = studio("demo", tmp_path / "demo")
+    assert not list((root / "exports").glob("*.mp4"))
+    second = studio("demo", tmp_path / "demo", "--no-export")
     assert second.returncode == 0, second.stderr
     assert "0 changed, 0 new, 0 archived" in second.stdout
+    assert "Generating 0 shots" in second.stdout and "Lip-syncing 0 shots" in second.stdout
 
 
 def test_help_everywhere():
