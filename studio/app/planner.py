@@ -23,8 +23,8 @@ from studio.engine.planning import regenerate as again
 from studio.engine.registry import Registry
 from studio.voice.dub_plan import dub_requests
 from studio.voice.dubbing import dub_lipsync_request
+from studio.voice.lipsync_request import lipsync_request
 from studio.voice.plan import VoiceChoice, voice_requests
-from studio.voice.recording import lipsync_request
 
 
 class PlanError(ValueError):

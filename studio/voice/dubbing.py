@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from studio.core.kinds import Backend
 from studio.core.model import Project, Shot, Take
-from studio.core.request import LipSyncRequest, SpokenLine, VoiceRequest
+from studio.core.request import LipSyncRequest, VoiceRequest
 from studio.core.translations import Language, find_language
 from studio.core.voicing import SAMPLE_RATE, VoiceClip
+from studio.voice.lipsync_request import lipsync_request
 from studio.voice.placement import GAP_S, HEAD_S
 
 
@@ -97,20 +98,8 @@ def dub_lipsync_request(
             f"shot {shot.id} has no line dubbed in {language.tag}: "
             f"run `studio voice --language {language.tag}` first"
         )
-    if not take.media or take.media_problem:
-        raise ValueError(f"take {take.id} has no usable video ({take.media_problem or 'none'})")
-    return LipSyncRequest(
-        shot_id=shot.id,
-        source_take=take.id,
-        source_media=take.media,
-        source_request=take.request or take.footage,
-        lines=tuple(SpokenLine(c.media, c.timing, c.start, c.character) for c in heard),
-        backend=backend,
-        model=model or Backend(backend).value,
-        model_hash=model_hash,
-        fps=fps,
-        frames=shot.duration_frames,
-        variant=language.tag,
+    return lipsync_request(
+        shot, take, fps, backend, model, model_hash, heard=heard, variant=language.tag
     )
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from studio.core.kinds import Backend
 from studio.core.model import Shot, Take, TakeState, now_iso
-from studio.core.request import LipSyncRequest, SpokenLine, VoiceRequest
+from studio.core.request import LipSyncRequest, VoiceRequest
 from studio.core.result import TakeResult
 from studio.core.speech_timing import SpeechTiming
 from studio.core.store import ProjectFolder
@@ -62,34 +61,6 @@ def record_voice(
         return clip, record_dub(project, request, clip)
     shot.voice = [c for c in shot.voice if c.line != request.line] + [clip]
     return clip, place_lines(shot, project.fps)
-
-
-def lipsync_request(
-    shot: Shot,
-    take: Take,
-    fps: str,
-    backend: str = Backend.VISEME,
-    model: str = "",
-    model_hash: str = "",
-) -> LipSyncRequest:
-    """The request that re-mouths ``take`` to ``shot``'s voiced lines; ValueError saying why
-    it cannot be made."""
-    if not shot.voice:
-        raise ValueError(f"shot {shot.id} has no voiced dialogue: run `studio voice` first")
-    if not take.media or take.media_problem:
-        raise ValueError(f"take {take.id} has no usable video ({take.media_problem or 'none'})")
-    return LipSyncRequest(
-        shot_id=shot.id,
-        source_take=take.id,
-        source_media=take.media,
-        source_request=take.request or take.footage,
-        lines=tuple(SpokenLine(c.media, c.timing, c.start, c.character) for c in shot.voice),
-        backend=backend,
-        model=model or Backend(backend).value,
-        model_hash=model_hash,
-        fps=fps,
-        frames=shot.duration_frames,
-    )
 
 
 def lipsync_source(shot: Shot) -> Take | None:

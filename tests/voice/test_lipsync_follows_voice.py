@@ -28,9 +28,9 @@ from studio.media.audio import read_wav
 from studio.media.ffmpeg import VideoWriter, read_frames
 from studio.voice.face import track_mouths
 from studio.voice.lipsync import VisemeBackend
+from studio.voice.lipsync_request import lipsync_request
 from studio.voice.mouth_warp import mouth_region
 from studio.voice.placement import place_lines
-from studio.voice.recording import lipsync_request
 from studio.voice.tts_backends import EspeakBackend
 
 pytestmark = pytest.mark.slow
