@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from studio.ui.session import Session
 
 POLL_MS = 50  # how often the GUI thread looks whether the autosave being written is done
+AFTER_RESULTS_MS = 1500  # quiet time after a finished job's result before the autosave
 
 
 class Autosaver(QObject):
@@ -39,6 +40,8 @@ class Autosaver(QObject):
         # which the window may have deleted by the time the file is written.
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._settle)
+        self._soon = QTimer(self, singleShot=True, interval=AFTER_RESULTS_MS)
+        self._soon.timeout.connect(self.start)  # results come in bursts: one autosave after
 
     @property
     def busy(self) -> bool:
@@ -61,6 +64,14 @@ class Autosaver(QObject):
         )
         self._thread.start()
         self._poll.start()
+
+    def start_soon(self) -> None:
+        """Autosave once no result has come for :data:`AFTER_RESULTS_MS` (see :meth:`start`)."""
+        self._soon.start()
+
+    def cancel_soon(self) -> None:
+        """Forget the autosave :meth:`start_soon` asked for (the project is closing)."""
+        self._soon.stop()
 
     def save_now(self) -> Path | None:
         """Autosave on this thread (after the one being written); the file written, or None

@@ -28,7 +28,6 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QContextMenuEvent, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from studio.core.model import Project
 from studio.core.time import FrameRate
 from studio.media.episode_timeline import EpisodeTimeline
 from studio.media.frame_proxies import prune
@@ -86,6 +85,7 @@ class PlayerView(QWidget):
         session.projectChanged.connect(self._reload)
         session.episodeChanged.connect(self._reload)
         session.shotsChanged.connect(self._reload)
+        session.takesChanged.connect(self._takes_changed)
         session.pathChanged.connect(self._reload)
         session.playheadChanged.connect(self._on_playhead)
         self._reload()
@@ -147,7 +147,10 @@ class PlayerView(QWidget):
             self.server.close()
             self.server = None
         if self.server is None and root is not None and project is not None:
-            self._prune_proxies(root, project)
+            medias = [root / t.media for s in (*project.shots(), *project.archived_shots)
+                      for t in (*s.takes, *s.archived_takes) if t.media]  # fmt: skip
+            run_in_background(self, lambda: prune(root / PROXIES, medias),  # unused proxies go
+                              name="proxy-prune")  # fmt: skip
             self.server = FrameServer(
                 self.timeline, self._display_size(), cache_dir=root / PROXIES,
                 on_ready=lambda frame: self._emit(self._ready, frame),
@@ -160,11 +163,10 @@ class PlayerView(QWidget):
         self._mix_timer.start()
         self._seek(self.session.playhead)
 
-    def _prune_proxies(self, root: Path, project: Project) -> None:
-        """Delete, in the background, the proxies of takes the project no longer has."""
-        shots = [*project.shots(), *project.archived_shots]
-        medias = [root / t.media for s in shots for t in [*s.takes, *s.archived_takes] if t.media]
-        run_in_background(self, lambda: prune(root / PROXIES, medias), name="proxy-prune")
+    def _takes_changed(self, shot_ids: list[str]) -> None:
+        """A result gave shots a take or a voiced line: read the episode again if it has them."""
+        if self.timeline.shows(shot_ids):
+            self._reload()
 
     def _emit(self, signal: Signal, *args: object) -> None:
         """Emit from a background thread (queued to the GUI thread), unless the widget is gone."""

@@ -1,0 +1,130 @@
+"""A finished job's take reaches only the views that show that shot's takes: the timeline's
+video track, the take grid of the shot reviewed and the player follow it, once for the results
+that arrived together, while the views of the shots as a whole (the outline, the character
+panel…) are not read again as they are after an edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+from ui_project import make_project
+
+from studio.app.results import Recorded
+from studio.core.model import Take, TakeState
+from studio.media.ffmpeg import VideoWriter
+from studio.ui.main_window import MainWindow
+from studio.ui.session import Session
+
+TWO_EPISODES = """Title: Glass
+
+# Episode 1
+
+INT. LOBBY - NIGHT
+
+Rain hammers the glass.
+
+# Episode 2
+
+EXT. STREET - NIGHT
+
+Maya runs.
+"""
+
+
+@pytest.fixture
+def window(qtbot, project: Path, tmp_path: Path):
+    (tmp_path / "models").mkdir()
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Session(models_dir=tmp_path / "models"), settings)
+    assert win.open_project(project)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.session.dirty = False  # nothing to ask about on close
+    win.close()
+
+
+def arrive(session: Session, shot_id: str, take_id: str) -> Take:
+    """A job's take recorded in the project, as the job runner says it (a real video file)."""
+    media = f"takes/{take_id}.mp4"
+    (session.root / "takes").mkdir(exist_ok=True)
+    with VideoWriter(session.root / media, 180, 320) as writer:
+        for _ in range(3):
+            writer.write(np.full((320, 180, 3), 90, np.uint8))
+    take = Take(take_id, media, None, TakeState.DONE)
+    session.project.find_shot(shot_id).takes.append(take)
+    session.runner.recorded.emit(Recorded("take", shot_id, take_id))
+    return take
+
+
+def test_a_take_result_updates_the_views_showing_its_shot(qtbot, window: MainWindow) -> None:
+    session = window.session
+    shots = session.shots()
+    session.select([shots[1].id])
+    edits, said = [], []
+    session.shotsChanged.connect(lambda: edits.append(None))
+    session.takesChanged.connect(said.append)
+
+    arrive(session, shots[1].id, "tk-new")
+    arrive(session, shots[2].id, "tk-other")
+    assert session.dirty
+    qtbot.waitUntil(lambda: bool(said))
+    assert said == [[shots[1].id, shots[2].id]]  # both results, said once
+    assert edits == []  # not an edit: the views of every shot are not rebuilt
+
+    canvas = window.timeline.canvas
+    index = [s.id for s in canvas._content.shots].index(shots[1].id)
+    assert canvas._content.states[index] == "needs review"
+    assert canvas._content.thumbs[index] == session.root / "takes/tk-new.mp4"
+    assert list(window.review.grid.cards) == ["tk-new"]  # the shot reviewed shows its take
+    assert window.review.current == "tk-new"
+    spans = {span.shot_id: span.take_id for span in window.player.timeline.spans}
+    assert spans[shots[1].id] == "tk-new" and spans[shots[2].id] == "tk-other"
+
+
+def test_a_take_of_a_shot_not_reviewed_reaches_only_the_player(qtbot, window: MainWindow) -> None:
+    session = window.session
+    shots = session.shots()
+    session.select([shots[0].id])
+    grid, said = dict(window.review.grid.cards), []
+    session.takesChanged.connect(said.append)
+    arrive(session, shots[2].id, "tk-elsewhere")
+    qtbot.waitUntil(lambda: bool(said))
+    assert window.review.grid.cards == grid  # the shot reviewed has no new take
+    spans = {span.shot_id: span.take_id for span in window.player.timeline.spans}
+    assert spans[shots[2].id] == "tk-elsewhere"  # the player plays the episode: it follows
+
+
+def test_a_take_of_another_episode_leaves_the_player_as_it_is(qtbot, tmp_path: Path) -> None:
+    root = make_project(tmp_path / "Two.mdstudio", TWO_EPISODES)
+    (tmp_path / "models").mkdir()
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Session(models_dir=tmp_path / "models"), settings)
+    assert window.open_project(root)
+    session, said = window.session, []
+    try:
+        session.takesChanged.connect(said.append)
+        timeline = window.player.timeline
+        other = next(session.project.episode(2).shots())
+        arrive(session, other.id, "tk-ep2")
+        qtbot.waitUntil(lambda: bool(said))
+        assert window.player.timeline is timeline  # episode 1 is shown: not read again
+        session.set_episode(2)
+        assert [span.take_id for span in window.player.timeline.spans] == ["tk-ep2"]
+    finally:
+        session.dirty = False
+        window.close()
+
+
+def test_closing_the_project_forgets_the_takes_not_said_yet(qtbot, window: MainWindow) -> None:
+    session = window.session
+    said = []
+    session.takesChanged.connect(said.append)
+    arrive(session, session.shots()[0].id, "tk-late")
+    session.dirty = False
+    session.close()
+    qtbot.wait(20)
+    assert said == []
