@@ -14,6 +14,7 @@ whole and named in a warning.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -264,9 +265,18 @@ def _spread(shot: Shot, indexes: list[int], at: int, seconds: Fraction) -> list[
     ]
 
 
-def _even(texts: list[str], start: Fraction, seconds: Fraction) -> list[list[Mark]]:
+def _even(texts: list[str], start: Fraction, seconds: Fraction) -> tuple[tuple[Mark, ...], ...]:
     """The words of ``texts`` (see :func:`caption_words`) given equal times one after another,
-    over ``seconds`` from ``start``; a list of marks per text."""
+    over ``seconds`` from ``start``; the marks of each text."""
+    return _even_marks(tuple(texts), start, seconds)
+
+
+@functools.lru_cache(maxsize=4096)
+def _even_marks(
+    texts: tuple[str, ...], start: Fraction, seconds: Fraction
+) -> tuple[tuple[Mark, ...], ...]:
+    """:func:`_even`, once for each set of texts and times (the player plans the episode's
+    captions again whenever a take arrives, with the same unvoiced lines)."""
     words = [caption_words(text) or [text] for text in texts]
     step = seconds / max(1, sum(len(w) for w in words))
     out, k = [], 0
@@ -276,5 +286,5 @@ def _even(texts: list[str], start: Fraction, seconds: Fraction) -> list[list[Mar
             begin = round((start + k * step) * SAMPLE_RATE)
             marks.append(Mark(begin, round((start + (k + 1) * step) * SAMPLE_RATE), word))
             k += 1
-        out.append(marks)
-    return out
+        out.append(tuple(marks))
+    return tuple(out)
