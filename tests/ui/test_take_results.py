@@ -5,6 +5,7 @@ panel…) are not read again as they are after an edit."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -128,3 +129,30 @@ def test_closing_the_project_forgets_the_takes_not_said_yet(qtbot, window: MainW
     session.close()
     qtbot.wait(20)
     assert said == []
+
+
+def test_a_new_take_at_the_playhead_is_decoded_off_the_gui_thread(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    """The player keeps its picture until the new take's frame is decoded in the background
+    (a seek by the user still decodes a quick stand-in at once)."""
+    from studio.media import frame_server
+
+    real, on_gui_thread = frame_server.first_frame, []
+
+    def watched(media: Path, *args: object) -> object:
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return real(media, *args)
+
+    monkeypatch.setattr(frame_server, "first_frame", watched)
+    session, player, said = window.session, window.player, []
+    session.takesChanged.connect(said.append)
+    arrive(session, session.shots()[0].id, "tk-first")  # the playhead is on it
+    qtbot.waitUntil(lambda: bool(said))
+    assert True not in on_gui_thread
+    qtbot.waitUntil(lambda: player.shown_exact and player.shown_frame == 0, timeout=10_000)
+    h, w = player.current_frame.shape[:2]
+    assert (
+        abs(float(player.current_frame[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4].mean()) - 90) < 12
+    )
+    assert True not in on_gui_thread
