@@ -254,6 +254,7 @@ class Session(QObject):
         from studio.ui.job_runner import open_runner
 
         runner, problems = open_runner(folder, self.models_dir, self, self.stopping, self.executor)
+        runner.event.connect(self._take_changes.before)  # takes first, then their jobs' end
         runner.event.connect(self.jobEvent)
         runner.recorded.connect(self._recorded)
         self.runner = runner

@@ -4,7 +4,8 @@ A job's result adds a take (or a voiced line) to one shot. The session does not 
 ``shotsChanged`` for it, which every view of the shots follows by reading the whole episode or
 project again; it notes the shot here, and the views that show takes (the timeline's video
 track, the take grid of the shot reviewed, the player) hear ``takesChanged`` with the shots
-noted since the last time, once the results that arrived together are all recorded.
+noted since the last time, once the results that arrived together are all recorded (or
+before the next job event, so a job is never said to be done before its take is shown).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
+
+from studio.engine.jobevents import EventKind
 
 
 class TakeChanges(QObject):
@@ -41,6 +44,13 @@ class TakeChanges(QObject):
         shot_ids, self._shot_ids = list(self._shot_ids), {}
         if shot_ids:
             self._say(shot_ids)
+
+    def before(self, event: object) -> None:
+        """A job event is about to be said: the shots noted before it are said first, so a
+        finished job's take is shown by the time its job is said to be done (progress, which
+        comes often, waits for the turn)."""
+        if getattr(event, "kind", None) is not EventKind.PROGRESS:
+            self.flush()
 
     def drop(self) -> None:
         """Forget the shots noted (their project is closing)."""

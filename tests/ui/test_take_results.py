@@ -12,12 +12,17 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 from ui_project import make_project
+from workflow_window import finish
 
 from studio.app.results import Recorded
 from studio.core.model import Take, TakeState
+from studio.engine.jobevents import EventKind, JobEvent
+from studio.engine.jobs import JobState
 from studio.media.ffmpeg import VideoWriter
+from studio.ui import actions
 from studio.ui.main_window import MainWindow
 from studio.ui.session import Session
+from studio.ui.take_changes import TakeChanges
 
 TWO_EPISODES = """Title: Glass
 
@@ -156,3 +161,37 @@ def test_a_new_take_at_the_playhead_is_decoded_off_the_gui_thread(
         abs(float(player.current_frame[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4].mean()) - 90) < 12
     )
     assert True not in on_gui_thread
+
+
+def test_a_job_is_said_done_once_its_take_is_shown(qtbot, window: MainWindow) -> None:
+    """Through the real worker: when the jobs panel and the take review hear that the job
+    finished, the take grid already holds its take."""
+    session = window.session
+    shot = session.shots()[0]
+    session.select([shot.id])
+    seen = []
+
+    def ended(event: JobEvent) -> None:
+        if event.kind is EventKind.FINISHED:
+            seen.append((event.job.take_id, list(window.review.grid.cards)))
+
+    session.jobEvent.connect(ended)
+    jobs = actions.generate(session, [shot.id])
+    done = finish(qtbot, session, jobs)
+    assert done[jobs[0].id].state is JobState.DONE, done[jobs[0].id].error
+    qtbot.waitUntil(lambda: bool(seen))
+    take_id, cards = seen[0]
+    assert take_id and take_id in cards
+
+
+def test_takes_noted_are_said_before_a_job_event_other_than_progress(qtbot) -> None:
+    said = []
+    changes = TakeChanges(said.append)
+    changes.add("sh-1")
+    changes.before(JobEvent(EventKind.PROGRESS, None, 1, 10))
+    assert said == [] and changes.pending == ["sh-1"]  # progress waits for the turn
+    changes.add("sh-2")
+    changes.before(JobEvent(EventKind.FINISHED, None))
+    assert said == [["sh-1", "sh-2"]] and changes.pending == []
+    qtbot.wait(10)
+    assert said == [["sh-1", "sh-2"]]  # said once
