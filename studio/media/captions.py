@@ -13,6 +13,7 @@ other ``max_chars`` units (32 letters, a CJK character counting as two).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -130,10 +131,26 @@ def build_cues(lines: Sequence[SpokenWords], style: CaptionStyle = CaptionStyle(
             raise ValueError(f"sample rate must be positive, got {spoken.sample_rate}")
         words = _words(spoken)
         if words:
-            raw += [
-                Cue(ws[0].start, ws[-1].end, ls, spoken.speaker) for ws, ls in _cut(words, style)
-            ]
+            plan = _cut_plan(spoken.text, tuple(spoken.words), spoken.sample_rate, style)
+            raw += [Cue(words[i].start, words[j - 1].end, ls, spoken.speaker) for i, j, ls in plan]
     return _timed(sorted(raw, key=lambda c: (c.start, c.end)), style)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cut_plan(
+    text: str, marks: tuple[Mark, ...], rate: int, style: CaptionStyle
+) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+    """:func:`_cut` of a line's words as (first, end) word ranges, each with its lines.
+
+    The cut looks only at the words' texts and durations, never at where the line is placed,
+    so a line is cut once and the plan reused (the player plans the episode's captions again
+    whenever a take arrives; the cut is most of that work)."""
+    words = _words(SpokenWords(0, marks, sample_rate=rate, text=text))
+    plan, first = [], 0
+    for cue, lines in _cut(words, style):
+        plan.append((first, first + len(cue), lines))
+        first += len(cue)
+    return tuple(plan)
 
 
 def _words(spoken: SpokenWords) -> list[_Word]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -116,6 +117,11 @@ class EpisodeTimeline:
             return None
         span = self.spans[k]
         return Placement(span, frame - span.start)
+
+    def shows(self, shot_ids: Iterable[str]) -> bool:
+        """Whether any of ``shot_ids`` is a shot of this timeline."""
+        wanted = set(shot_ids)
+        return any(span.shot_id in wanted for span in self.spans)
 
     def shot_range(self, frame: int) -> tuple[int, int]:
         """(first, end) frames of the shot under ``frame``; the whole episode outside it."""

@@ -13,7 +13,10 @@ whole and named in a warning.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -149,10 +152,13 @@ def plan_episode(
         )
     lines, spoken = spoken_dialogue(root, episode, fps, warnings)
     cues = tuple(build_cues(spoken, style or caption_style(project.language)))
-    starts = [position for _, _, position in cuts]
+    shot_of = _shot_finder([position for _, _, position in cuts], fps)
+    cues_of: list[list[Cue]] = [[] for _ in cuts]
+    for cue in cues:
+        cues_of[shot_of(cue.start)].append(cue)
     fast = too_fast(cues, project.language)
     if fast:
-        where = sorted({cuts[_shot_of(c.start, starts, fps)][0].id for c in fast})
+        where = sorted({cuts[shot_of(c.start)][0].id for c in fast})
         warnings.append(
             f"episode {number}: {len(fast)} caption{'s' if len(fast) > 1 else ''} read faster "
             f"than {caption_rules(project.language).cps:g} characters a second (shot "
@@ -175,7 +181,7 @@ def plan_episode(
                 shot.focus,
                 take.state is TakeState.APPROVED,
                 take.request_json(),
-                tuple(c for c in cues if _shot_of(c.start, starts, fps) == k),
+                tuple(cues_of[k]),
             )
             for k, (shot, take, at) in enumerate(cuts)
         ),
@@ -185,12 +191,15 @@ def plan_episode(
     )
 
 
-def _shot_of(seconds: Fraction, starts: list[int], fps: FrameRate) -> int:
-    """The index of the shot playing at ``seconds`` (the last one past the end)."""
-    k = 0
-    while k + 1 < len(starts) and fps.seconds(starts[k + 1]) <= seconds:
-        k += 1
-    return k
+def _shot_finder(starts: list[int], fps: FrameRate) -> Callable[[Fraction], int]:
+    """The index of the shot playing at a time in seconds (the last one past the end; among
+    shots starting together, the last), for shots starting at the frames ``starts``."""
+    seconds = [fps.seconds(start) for start in starts]
+
+    def shot_of(at: Fraction) -> int:
+        return max(0, bisect.bisect_right(seconds, at) - 1)
+
+    return shot_of
 
 
 def spoken_dialogue(
@@ -256,9 +265,18 @@ def _spread(shot: Shot, indexes: list[int], at: int, seconds: Fraction) -> list[
     ]
 
 
-def _even(texts: list[str], start: Fraction, seconds: Fraction) -> list[list[Mark]]:
+def _even(texts: list[str], start: Fraction, seconds: Fraction) -> tuple[tuple[Mark, ...], ...]:
     """The words of ``texts`` (see :func:`caption_words`) given equal times one after another,
-    over ``seconds`` from ``start``; a list of marks per text."""
+    over ``seconds`` from ``start``; the marks of each text."""
+    return _even_marks(tuple(texts), start, seconds)
+
+
+@functools.lru_cache(maxsize=4096)
+def _even_marks(
+    texts: tuple[str, ...], start: Fraction, seconds: Fraction
+) -> tuple[tuple[Mark, ...], ...]:
+    """:func:`_even`, once for each set of texts and times (the player plans the episode's
+    captions again whenever a take arrives, with the same unvoiced lines)."""
     words = [caption_words(text) or [text] for text in texts]
     step = seconds / max(1, sum(len(w) for w in words))
     out, k = [], 0
@@ -268,5 +286,5 @@ def _even(texts: list[str], start: Fraction, seconds: Fraction) -> list[list[Mar
             begin = round((start + k * step) * SAMPLE_RATE)
             marks.append(Mark(begin, round((start + (k + 1) * step) * SAMPLE_RATE), word))
             k += 1
-        out.append(marks)
-    return out
+        out.append(tuple(marks))
+    return tuple(out)

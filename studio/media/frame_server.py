@@ -111,10 +111,12 @@ class FrameServer:
                 self._put(frame, image)
         return image
 
-    def glance(self, frame: int) -> Glance:
+    def glance(self, frame: int, decode: bool = True) -> Glance | None:
         """At once, a picture for a seek to ``frame``: the exact frame when it is decoded or
         its take's proxy has it, else the nearest frame at or before it that decodes quickly
-        (see :mod:`studio.media.frame_glance`); the take's proxy is asked for first."""
+        (see :mod:`studio.media.frame_glance`); the take's proxy is asked for first. Not
+        ``decode``: None rather than decode that quick frame now (an ffmpeg run: tens of
+        milliseconds); the read-ahead decodes it (``on_ready``)."""
         with self._lock:
             hit, size, epoch = self._hit(frame), self._size, self._epoch
         place = self._timeline.locate(frame)
@@ -136,6 +138,10 @@ class FrameServer:
                 return Glance(image, frame, True)
         except MediaError:
             pass  # the exact frame will say why
+        if not decode:
+            with self._lock:
+                if span.media not in self._keyframes:
+                    return None
         key = self._first_frame(span.media)  # type: ignore[arg-type]
         if key is None:
             return Glance(placeholder(size, "decoding the take"), span.start, False)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from studio.app.executors import ExecutorChoice
 from studio.app.planner import Choice
@@ -28,9 +28,9 @@ from studio.core.store import ProjectFolder, StoreError, open_project, resolve_r
 from studio.core.timeline_edits import EditError, move_shots, set_duration
 from studio.engine.registry import Registry
 from studio.ui.autosaver import Autosaver
+from studio.ui.take_changes import TakeChanges
 
 SCRIPT_REL = "script/script.fountain"  # where a project without a script file gets one
-AUTOSAVE_AFTER_RESULTS_MS = 1500  # quiet time after a finished job before the autosave
 MOVE_ON_PATH = "Shots are not reordered while one path is shown: choose All shots to move them"
 
 
@@ -43,6 +43,7 @@ class Session(QObject):
     episodeChanged = Signal(int)  # the episode shown
     pathChanged = Signal()  # the timeline shows another path through the episode (or all of it)
     shotsChanged = Signal()  # shots were added, removed, moved, trimmed or edited
+    takesChanged = Signal(list)  # finished jobs gave these shots takes or voice (see _recorded)
     selectionChanged = Signal(list)  # the selected shot ids, in timeline order
     playheadChanged = Signal(int)  # a frame of the episode
     dirtyChanged = Signal(bool)
@@ -70,11 +71,8 @@ class Session(QObject):
         self.registry: Registry | None = None  # the models folder as last read in the background
         self.stopping: Stopping | None = None  # the last closed project's worker, stopping
         self._saved_script = SavedScript(SCRIPT_REL, None)  # see discard()
-        self._autosave_soon = QTimer(self)  # results come in bursts: one autosave after them
-        self._autosave_soon.setSingleShot(True)
-        self._autosave_soon.setInterval(AUTOSAVE_AFTER_RESULTS_MS)
         self.autosaver = Autosaver(self)  # autosaves are written in the background
-        self._autosave_soon.timeout.connect(self.autosaver.start)
+        self._take_changes = TakeChanges(self.takesChanged.emit, self)
 
     # -- the project --------------------------------------------------------------------------
 
@@ -104,7 +102,8 @@ class Session(QObject):
             self.stopping = self.runner.shutdown()  # at once: the running job goes back
             self.runner.deleteLater()
             self.runner = None
-        self._autosave_soon.stop()
+        self.autosaver.cancel_soon()
+        self._take_changes.drop()
         self.autosaver.wait()  # the autosave being written is not lost
         if self.folder is not None:
             self.folder.mark_clean()  # closed on purpose: nothing to recover next time
@@ -255,6 +254,7 @@ class Session(QObject):
         from studio.ui.job_runner import open_runner
 
         runner, problems = open_runner(folder, self.models_dir, self, self.stopping, self.executor)
+        runner.event.connect(self._take_changes.before)  # takes first, then their jobs' end
         runner.event.connect(self.jobEvent)
         runner.recorded.connect(self._recorded)
         self.runner = runner
@@ -262,14 +262,19 @@ class Session(QObject):
 
     def _recorded(self, recorded: Any) -> None:
         """A finished job's result is in the project (not an edit: it is never undone): say
-        what changed, and autosave once the burst of results is over."""
+        what changed, and autosave once the burst of results is over. A take or a voiced line
+        changes one shot: ``takesChanged`` says which, once per event-loop turn, so only the
+        views showing that shot's takes follow (not every view of the shots, as an edit)."""
         for note in recorded.notes:
             self.message.emit(note)
         if recorded.what == "reference":
             self.charactersChanged.emit()
+        elif recorded.what in ("take", "voice"):
+            self._set_dirty(True)
+            self._take_changes.add(recorded.shot_id)
         elif recorded.what != "suggestion":  # the assistant's answers change no project data
             self.changed()
-        self._autosave_soon.start()
+        self.autosaver.start_soon()
         self.resultRecorded.emit(recorded)
 
     def episode_of(self, shot_id: str) -> int:

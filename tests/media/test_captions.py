@@ -194,3 +194,18 @@ def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="sample rate"):
         build_cues([SpokenWords(0, [Mark(0, 1, "a")], sample_rate=0)])
     assert build_cues([SpokenWords(0, [])]) == []
+
+
+def test_a_line_is_cut_alike_wherever_it_is_placed_and_anew_for_another_style() -> None:
+    """Lines are cut once and the cut reused (the player plans captions on every take): the
+    cut must follow the line and the style, never where the line is placed."""
+    text = "Then deliver it, and go before the rain washes the whole street away tonight"
+    marks = [Mark(i * 14_400, (i + 1) * 14_400, w.strip(",")) for i, w in enumerate(text.split())]
+    here = build_cues([SpokenWords(0, marks, "ETHAN", text=text)])
+    later = build_cues([SpokenWords(7 * 48_000, marks, "ETHAN", text=text)])
+    assert len(here) > 1
+    assert [c.lines for c in later] == [c.lines for c in here]
+    assert [c.start for c in later] == [c.start + 7 for c in here]
+    narrow = build_cues([SpokenWords(0, marks, "ETHAN", text=text)], CaptionStyle(max_chars=12))
+    assert [c.lines for c in narrow] != [c.lines for c in here]
+    assert all(text_width(line) <= 12 for c in narrow for line in c.lines)

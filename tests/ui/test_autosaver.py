@@ -4,6 +4,7 @@ closes, and a failed one says so in the status bar and leaves the project unsave
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import threading
 from pathlib import Path
@@ -70,3 +71,30 @@ def test_a_failed_background_autosave_says_so_and_keeps_the_project_unsaved(
     assert "no space left on device" in bar.currentMessage()
     assert session.dirty
     assert not store.autosaves(project)
+
+
+def test_the_snapshot_is_left_out_of_collections_until_it_is_written(
+    windows, project, monkeypatch, qtbot
+) -> None:
+    """A collection would walk the snapshot's tree on the GUI thread: it is frozen (set aside)
+    while written, and everything is collectable again after."""
+    release, writing = threading.Event(), threading.Event()
+    real = store.write_atomic
+
+    def slow_disk(path: Path, data: bytes) -> None:
+        writing.set()
+        release.wait(10)
+        real(path, data)
+
+    monkeypatch.setattr(store, "write_atomic", slow_disk)
+    window = windows.open(project)
+    session = window.session
+    session.set_shot_fields(session.shots()[0].id, "Edit Shot Prompt", prompt=PROMPT)
+    assert gc.get_freeze_count() == 0
+    session.autosaver.start()
+    assert writing.wait(10)
+    assert gc.get_freeze_count() > 0
+    release.set()
+    qtbot.waitUntil(lambda: not session.autosaver.busy, timeout=10_000)
+    assert gc.get_freeze_count() == 0
+    assert len(store.autosaves(project)) == 1

@@ -28,7 +28,6 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QContextMenuEvent, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from studio.core.model import Project
 from studio.core.time import FrameRate
 from studio.media.episode_timeline import EpisodeTimeline
 from studio.media.frame_proxies import prune
@@ -38,7 +37,7 @@ from studio.ui.language_state import LanguageState
 from studio.ui.player import player_overlays as overlays
 from studio.ui.player.audio_out import AudioOut, mix_episode
 from studio.ui.player.player_controls import PlayerControls
-from studio.ui.player.player_menu import PlayerMenu
+from studio.ui.player.player_menu import PlayerMenu, still_name
 from studio.ui.player.player_overlays import SAFE_ZONES, picture_rect
 from studio.ui.session import Session
 from studio.ui.tasks import run_in_background
@@ -86,6 +85,7 @@ class PlayerView(QWidget):
         session.projectChanged.connect(self._reload)
         session.episodeChanged.connect(self._reload)
         session.shotsChanged.connect(self._reload)
+        session.takesChanged.connect(self._takes_changed)
         session.pathChanged.connect(self._reload)
         session.playheadChanged.connect(self._on_playhead)
         self._reload()
@@ -104,8 +104,9 @@ class PlayerView(QWidget):
         )  # fmt: skip
         self.addActions(self.controls.player_actions)
         toggles = (self.controls.safe_zone_action, self.controls.loop_action)
-        self.menu = PlayerMenu(self, toggles, lambda: self.current_frame, self._still_name,
-                               self.status.emit)  # fmt: skip
+        self.menu = PlayerMenu(self, toggles, lambda: self.current_frame, lambda: still_name(
+            self.session.root, self.session.episode_number, self.shown_frame), self.status.emit,
+        )  # fmt: skip
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.screen_area, 1)
@@ -121,19 +122,14 @@ class PlayerView(QWidget):
         frame, total = max(0, self.session.playhead), self.timeline.frames
         self.controls.show_playhead(self.rate, frame, total, self.timeline.fps)
 
-    def _still_name(self) -> str:
-        """Where Export Still offers to write: beside the project, named for the frame."""
-        root, frame = self.session.root, self.shown_frame + 1
-        name = f"{root.stem if root else 'frame'} ep{self.session.episode_number} {frame}.png"
-        return str(root.parent / name) if root is not None else name
-
     def muted_message(self) -> str:
         return f"Preview plays muted: {self.audio.reason}"
 
     # -- the project ----------------------------------------------------------------------------
 
-    def _reload(self, *_: object) -> None:
-        """Read the session's episode again (another project, episode, or edited shots)."""
+    def _reload(self, *_: object, decode: bool = True) -> None:
+        """Read the session's episode again (another project, episode, or edited shots); not
+        ``decode``: see :meth:`_seek`."""
         if self._closed:
             return
         self.pause()
@@ -147,7 +143,10 @@ class PlayerView(QWidget):
             self.server.close()
             self.server = None
         if self.server is None and root is not None and project is not None:
-            self._prune_proxies(root, project)
+            medias = [root / t.media for s in (*project.shots(), *project.archived_shots)
+                      for t in (*s.takes, *s.archived_takes) if t.media]  # fmt: skip
+            run_in_background(self, lambda: prune(root / PROXIES, medias),  # unused proxies go
+                              name="proxy-prune")  # fmt: skip
             self.server = FrameServer(
                 self.timeline, self._display_size(), cache_dir=root / PROXIES,
                 on_ready=lambda frame: self._emit(self._ready, frame),
@@ -158,13 +157,12 @@ class PlayerView(QWidget):
         self._mix_number += 1  # the mix playing is stale: a new one after a pause in the edits
         self.audio.set_samples(None)
         self._mix_timer.start()
-        self._seek(self.session.playhead)
+        self._seek(self.session.playhead, decode)
 
-    def _prune_proxies(self, root: Path, project: Project) -> None:
-        """Delete, in the background, the proxies of takes the project no longer has."""
-        shots = [*project.shots(), *project.archived_shots]
-        medias = [root / t.media for s in shots for t in [*s.takes, *s.archived_takes] if t.media]
-        run_in_background(self, lambda: prune(root / PROXIES, medias), name="proxy-prune")
+    def _takes_changed(self, shot_ids: list[str]) -> None:
+        """A result gave shots a take or a voiced line: read the episode again if it has them."""
+        if self.timeline.shows(shot_ids):
+            self._reload(decode=False)  # a new take at the playhead shows once decoded
 
     def _emit(self, signal: Signal, *args: object) -> None:
         """Emit from a background thread (queued to the GUI thread), unless the widget is gone."""
@@ -306,7 +304,9 @@ class PlayerView(QWidget):
         else:
             self._seek(frame)
 
-    def _seek(self, frame: int) -> None:
+    def _seek(self, frame: int, decode: bool = True) -> None:
+        """Show ``frame`` at once; not ``decode``: the picture shown stays, rather than wait for
+        a new take's first frame, until the exact frame is ready."""
         self._wanted = frame
         self._update_controls()
         if self.server is None or self.timeline.frames == 0:
@@ -314,8 +314,11 @@ class PlayerView(QWidget):
             self.screen_area.update()
             return
         self.server.prefetch(frame)
-        glance = self.server.glance(frame)  # at once: an approximate one is refined in _on_ready
-        self._show(glance.frame, glance.image, glance.exact)
+        glance = self.server.glance(frame, decode)  # an approximate one is refined in _on_ready
+        if glance is None:
+            self.shown_exact = False
+        else:
+            self._show(glance.frame, glance.image, glance.exact)
 
     def _on_ready(self, frame: int) -> None:
         stale = frame != self.shown_frame or not self.shown_exact

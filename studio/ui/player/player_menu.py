@@ -24,6 +24,13 @@ def frame_image(frame: np.ndarray) -> QImage:
     return QImage(pixels.data, w, h, pixels.strides[0], QImage.Format.Format_RGB888).copy()
 
 
+def still_name(root: Path | None, episode: int, frame: int) -> str:
+    """Where Export Still offers to write the episode's ``frame`` (from 0): beside the project,
+    named for the frame."""
+    name = f"{root.stem if root else 'frame'} ep{episode} {frame + 1}.png"
+    return str(root.parent / name) if root is not None else name
+
+
 class PlayerMenu:
     """The menu of ``parent`` (the player): ``frame()`` is the picture shown (None for none),
     ``name()`` a file name for its still, ``status(text)`` says what was done."""

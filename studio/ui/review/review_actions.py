@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMenu, QToolBar, QToolButton, QWidget
 
-from studio.core.model import Shot, Take
+from studio.core.model import Shot, Take, TakeState
 from studio.ui import keymap
 from studio.ui.session import Session
 
@@ -158,3 +158,14 @@ def enabled_actions(
         "generate_selected": jobs and batch, "voice_selected": jobs and batch,
         "lipsync_selected": jobs and batch, "approve_selected": edit and batch,
     }  # fmt: skip
+
+
+def to_approve(shots: list[Shot]) -> list[Take]:
+    """The newest finished take of each of ``shots`` without an approved one (Approve Latest)."""
+    found = []
+    for shot in shots:
+        latest = next((t for t in reversed(shot.takes) if not t.media_problem
+                       and t.state in (TakeState.DONE, TakeState.STARRED)), None)  # fmt: skip
+        if shot.approved_take is None and latest is not None:
+            found.append(latest)
+    return found

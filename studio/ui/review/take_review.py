@@ -44,6 +44,7 @@ from studio.ui.review.review_actions import (
     make_actions,
     make_toolbars,
     show_counts,
+    to_approve,
 )
 from studio.ui.review.take_compare import TakeCompare, compare_partner
 from studio.ui.review.take_grid import TakeGrid, elided, take_line, take_prompt
@@ -98,7 +99,8 @@ class TakeReview(QWidget):
             layout.addWidget(widget, stretch)
         session.projectChanged.connect(self._project_changed)
         for signal in (session.episodeChanged, session.selectionChanged, session.shotsChanged):
-            signal.connect(self.refresh)  # shotsChanged also says a result was recorded
+            signal.connect(self.refresh)
+        session.takesChanged.connect(self._takes_changed)  # a result was recorded
         session.jobEvent.connect(self._job_event)
         self.drop = MediaDrop(session, self, lambda _pos: self.shot_id or "")  # files dropped in
         self._project_changed()
@@ -161,6 +163,10 @@ class TakeReview(QWidget):
         self.batch_row.setVisible(count >= 1)
         self._update_actions()
 
+    def _takes_changed(self, shot_ids: list[str]) -> None:
+        if any(i in shot_ids for i in self.session.selected):  # the shots reviewed
+            self.refresh()
+
     def _refresh_jobs(self) -> None:
         runner = self.session.runner
         self.grid.set_jobs([j for j in runner.jobs() if self._makes_take(j)] if runner else [])
@@ -177,9 +183,8 @@ class TakeReview(QWidget):
             self.grid.job_progress(job, event.preview)
         elif job is None or self._makes_take(job) or job.id in self.grid.job_cards:
             self._refresh_jobs()
-            self._show_grid(
-                self.shot() is not None and bool(self.grid.cards or self.grid.job_cards)
-            )
+            cards = bool(self.grid.cards or self.grid.job_cards)
+            self._show_grid(cards and self.shot() is not None)
 
     def _show_grid(self, cards: bool) -> None:
         """The grid when it has ``cards``, else the line that says why it has none."""
@@ -361,12 +366,7 @@ class TakeReview(QWidget):
     def approve_selected(self) -> None:
         """Approve the newest finished take of each selected shot without an approved one."""
         chosen = [s for s in self.session.shots() if s.id in set(self.session.selected)]
-        done = 0
-        for shot in chosen:
-            latest = next((t for t in reversed(shot.takes) if not t.media_problem
-                           and t.state in (TakeState.DONE, TakeState.STARRED)), None)  # fmt: skip
-            if shot.approved_take is None and latest is not None:
-                done += act.review(self.session, latest.id, TakeState.APPROVED)
+        done = sum(act.review(self.session, t.id, TakeState.APPROVED) for t in to_approve(chosen))
         self.session.message.emit(f"Approved the latest take of {done} shots")
 
     def _queued(self, jobs: list[Any], what: str) -> None:

@@ -89,6 +89,7 @@ class TimelineCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumHeight(int(tl.HEIGHT))
         session.shotsChanged.connect(self.refresh)
+        session.takesChanged.connect(self._takes_changed)
         session.episodeChanged.connect(self._episode_changed)
         session.projectChanged.connect(self._episode_changed)
         session.pathChanged.connect(self._episode_changed)
@@ -104,6 +105,13 @@ class TimelineCanvas(QWidget):
         self._drag = None
         self._content = TrackContent.read(self.session)
         self._relayout()
+
+    def _takes_changed(self, shot_ids: list[str]) -> None:
+        """A result gave shots a take or a voiced line: their states, thumbnails and clips
+        (their lengths, and a drag, stay)."""
+        if any(s.id in shot_ids for s in self._content.shots):
+            self._content = TrackContent.read(self.session)
+            self.update()
 
     def _relayout(self) -> None:
         durations = [s.duration_frames for s in self._content.shots]

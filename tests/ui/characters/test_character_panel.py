@@ -1,7 +1,8 @@
 """The character bible on a real session: the list, undoable edits of description, seed and
 voice (the form shows what undo put back), add and remove, imported and generated references
 (through the real worker) approved, the voice preview rendered with espeak off the GUI thread,
-the shots featuring a character, and a read-only project."""
+the shots featuring a character (listed again only when they change), and a read-only
+project."""
 
 from __future__ import annotations
 
@@ -201,6 +202,22 @@ def test_clicking_a_featured_shot_selects_it(qtbot, session) -> None:
     QTest.mouseClick(panel.shots.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert session.selected == [ethan_shot.id]
     assert session.playhead == session.shot_start(ethan_shot.id)
+
+
+def test_the_featured_shots_follow_edits_of_them_and_only_of_them(qtbot, session) -> None:
+    panel = panel_on(qtbot, session)
+    panel.select("ETHAN")
+    ethan_shot = next(s for s in session.shots() if "ETHAN" in s.characters)
+    other = next(s for s in session.shots() if "ETHAN" not in s.characters)
+    item = panel.shots.item(0)
+    session.set_shot_fields(other.id, "Edit Shot Prompt", prompt="rain, closer")
+    assert panel.shots.item(0) is item  # the list is not made again for an edit elsewhere
+    session.set_shot_fields(ethan_shot.id, "Edit Shot Description", description="Ethan waits.")
+    assert panel.shots.count() == 1
+    assert panel.shots.item(0).text().endswith("Ethan waits.")
+    assert panel.shots.item(0).toolTip() == "Ethan waits."
+    session.undo()
+    assert not panel.shots.item(0).text().endswith("Ethan waits.")
 
 
 def test_read_only_project_cannot_be_edited(qtbot, session, project) -> None:
