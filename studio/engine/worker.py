@@ -41,6 +41,7 @@ from studio.core.request import RequestKind, request_from_json
 from studio.core.result import Rendered, TakeResult
 from studio.engine.backends.base import Backend, BackendError, Cancelled, RunContext
 from studio.engine.crash_log import failure_line
+from studio.media.cpu_priority import WORKER, lower_this_process
 
 BUILTIN_BACKENDS = {
     kinds.Backend.ANIMATIC: "studio.engine.backends.animatic:AnimaticBackend",
@@ -76,6 +77,7 @@ def worker_main(conn: Any, cancel: Any, config: WorkerConfig) -> None:
     from studio.engine.models_dir import hf_offline
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the app's to handle: it stops us
+    lower_this_process(WORKER)  # under load, the window's GUI thread runs before generation
     hf_offline()
     runner = Runner(config, cancel)
     watch_parent(runner.orphaned)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 
+WORKER = 5  # the generation worker: the window's GUI thread comes first
 URGENT = 5  # a proxy the artist has just sought into
 AHEAD = 10  # first frames decoded before they are asked for
 BACKGROUND = 15  # the other proxies of the episode
@@ -27,6 +28,13 @@ def lower_this_thread(niceness: int) -> None:
     process's children are lowered one by one instead)."""
     if sys.platform.startswith("linux"):
         _lower(threading.get_native_id(), niceness)
+
+
+def lower_this_process(niceness: int) -> None:
+    """Lower the calling process as it starts (POSIX; on Linux the calling thread, and the
+    threads and children it starts later inherit it)."""
+    if os.name == "posix":
+        _lower(0, niceness)
 
 
 def lower_process(proc: subprocess.Popen[bytes], niceness: int) -> None:
