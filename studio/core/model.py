@@ -287,7 +287,8 @@ class Project:
                 return character
         return None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, episodes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The project as JSON; ``episodes``: its episodes' JSON when built already."""
         return {
             "title": self.title,
             "fps": str(self.fps),
@@ -297,7 +298,7 @@ class Project:
             "language": self.language,
             "script": self.script,
             "characters": [c.to_json() for c in self.characters],
-            "episodes": [e.to_json() for e in self.episodes],
+            "episodes": [e.to_json() for e in self.episodes] if episodes is None else episodes,
             "archived_shots": [s.to_json() for s in self.archived_shots],
             "loras": [lora.to_json() for lora in self.loras],
             "label": self.label,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +33,7 @@ from studio.core.project_file import (
     PROJECT_FILE,
     autosave_hint,
     autosaves,
+    document_steps,
     encode_document,
     encode_project,
     paused_gc,
@@ -185,6 +187,13 @@ class ProjectFolder:
         to write as a rolling copy, on another thread if need be. StoreError when read-only."""
         self._check_writable("autosave")
         return AutosaveSnapshot(self.root, project_document(self.project), self.file, keep)
+
+    def autosave_steps(self, keep: int = AUTOSAVE_KEEP) -> Iterator[AutosaveSnapshot | None]:
+        """:meth:`autosave_snapshot` taken in steps (see :func:`document_steps`): None after
+        each step, the snapshot last. StoreError when read-only."""
+        self._check_writable("autosave")
+        for doc in document_steps(self.project):
+            yield None if doc is None else AutosaveSnapshot(self.root, doc, self.file, keep)
 
     def autosaves(self) -> list[Path]:
         """The autosaved copies, newest first."""

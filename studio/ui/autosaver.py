@@ -1,10 +1,13 @@
 """The session's autosave, written on a background thread so a big project never stalls the
 window.
 
-On the GUI thread only the snapshot is taken (the project's JSON tree, see
-:meth:`~studio.core.store.ProjectFolder.autosave_snapshot`: 30–40 ms of CPU for 100 episodes on
-a slow machine), kept from the cyclic collector until it is written; the text, the fsync and
-the rename happen on an ``autosave`` thread. There is never more than one autosave being
+On the GUI thread only the snapshot is taken (the project's JSON tree: 30–40 ms of CPU for 100
+episodes on a slow machine), in steps of a few episodes, one per turn of the event loop (see
+:meth:`~studio.core.store.ProjectFolder.autosave_steps`), so the window never waits for more
+than one step; an edit (or another project) between two steps starts it again, while a job's
+take arriving meanwhile only lands in the next autosave. The tree is kept from the cyclic
+collector until it is written; the text, the fsync and the rename happen on an ``autosave``
+thread. There is never more than one autosave being
 written: one asked for meanwhile follows it, from a fresh snapshot. Closing the project waits
 for the one being written (see :meth:`Autosaver.wait`), so none is lost on quit. The outcome
 goes to the session: ``autosaved`` with the file, or one line on ``message`` (the project
@@ -46,28 +49,63 @@ class Autosaver(QObject):
         self._poll.timeout.connect(self._settle)
         self._soon = QTimer(self, singleShot=True, interval=AFTER_RESULTS_MS)
         self._soon.timeout.connect(self.start)  # results come in bursts: one autosave after
+        self._steps: Iterator[AutosaveSnapshot | None] | None = None  # a snapshot being taken
+        self._step = QTimer(self, interval=0)  # its next step, at the next turn of the loop
+        self._step.timeout.connect(self._next_step)
+        session.historyChanged.connect(self._edited)
+        session.projectChanged.connect(self._edited)
 
     @property
     def busy(self) -> bool:
-        """An autosave is being written."""
-        return self._thread is not None
+        """An autosave is being taken or written."""
+        return self._thread is not None or self._steps is not None
 
     def start(self) -> None:
         """Autosave in the background when there are unsaved changes (after the one being
         written, if any)."""
         if not self._session.writable or not self._session.dirty:
             return
-        if self._thread is not None:
+        if self.busy:
             self._again = True
             return
-        snapshot = self._snapshot(frozen=True)
-        if snapshot is None:
+        self._steps = self._session.folder.autosave_steps()  # type: ignore[union-attr]
+        self._step.start()
+
+    def _next_step(self) -> None:
+        """One step of the snapshot; the last one starts the writing thread."""
+        steps = self._steps
+        if steps is None:
+            self._step.stop()
             return
+        try:
+            with _set_aside():
+                snapshot = next(steps)
+        except StoreError as exc:
+            self._drop_steps()
+            self._session.message.emit(str(exc))
+            return
+        if snapshot is None or self._steps is not steps:  # more to take, or taken again
+            return
+        self._step.stop()
+        self._steps = None
         self._thread = threading.Thread(
             target=self._write, args=(snapshot,), name="autosave", daemon=True
         )
         self._thread.start()
         self._poll.start()
+
+    def _edited(self) -> None:
+        """An edit (or another project) while the snapshot is taken: take it again."""
+        if self._steps is not None:
+            self._drop_steps()
+            self.start()
+
+    def _drop_steps(self) -> None:
+        """Give up the snapshot being taken (none is being written meanwhile)."""
+        self._step.stop()
+        if self._steps is not None:
+            self._steps = None
+            gc.unfreeze()  # what its steps set aside
 
     def start_soon(self) -> None:
         """Autosave once no result has come for :data:`AFTER_RESULTS_MS` (see :meth:`start`)."""
@@ -90,20 +128,19 @@ class Autosaver(QObject):
         return self._report()
 
     def wait(self) -> None:
-        """Let the autosave being written finish, and report it; one asked for meanwhile is
-        dropped (the caller saves, discards or autosaves next)."""
+        """Let the autosave being written finish, and report it; one being taken or asked for
+        meanwhile is dropped (the caller saves, discards or autosaves next)."""
+        self._drop_steps()
         thread, self._again = self._thread, False
         if thread is not None:
             thread.join()
             self._settle()
 
-    def _snapshot(self, frozen: bool = False) -> AutosaveSnapshot | None:
-        """The project's JSON tree; ``frozen``: kept from the cyclic collector until the write
-        ends (see :func:`_uncollected`)."""
+    def _snapshot(self) -> AutosaveSnapshot | None:
+        """The project's JSON tree, at once (for a write on this thread)."""
         session = self._session
         try:
-            with _uncollected(frozen):
-                return session.folder.autosave_snapshot()  # type: ignore[union-attr]
+            return session.folder.autosave_snapshot()  # type: ignore[union-attr]
         except StoreError as exc:
             session.message.emit(str(exc))
             return None
@@ -136,18 +173,15 @@ class Autosaver(QObject):
 
 
 @contextlib.contextmanager
-def _uncollected(frozen: bool) -> Iterator[None]:
-    """With ``frozen``, every object alive at the end (the snapshot's tree among them) goes to
-    the collector's permanent generation, until ``gc.unfreeze()`` once the tree is written and
+def _set_aside() -> Iterator[None]:
+    """Every object alive at the end (the snapshot's tree so far among them) goes to the
+    collector's permanent generation, until ``gc.unfreeze()`` once the tree is written and
     gone (then freed by reference counting, never walked).
 
     The tree is a few hundred thousand fresh lists and dicts for a 100-episode project: left
     to the collector, the first collection after it is made walks all of it on the GUI thread
     (100 ms and more on a busy machine), and later ones again as it ages. Frozen objects are
     only set aside: cyclic garbage among them is collected after ``unfreeze``."""
-    if not frozen:
-        yield
-        return
     enabled = gc.isenabled()
     gc.disable()  # no collection between the tree made and frozen
     try:

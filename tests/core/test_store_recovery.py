@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import os
 import re
+from copy import deepcopy
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sample_projects import small_project
 
+from studio.core.project_file import document_steps, project_document
 from studio.core.store import CLEAN_MARK, StoreError, open_project
 
 
@@ -88,3 +92,17 @@ def test_a_read_only_open_never_marks_the_autosave_clean(root: Path) -> None:
         folder.mark_clean()
         assert folder.recoverable() == autosave
     assert not (root / "autosave" / CLEAN_MARK).exists()
+
+
+def test_an_autosave_taken_in_steps_is_the_same_document(tmp_path: Path) -> None:
+    """The window takes its autosave snapshot a few episodes a step: the copy written is the
+    project exactly as a snapshot taken at once would write it."""
+    project = small_project()
+    first = project.episodes[0]
+    project.episodes = [replace(deepcopy(first), number=n) for n in range(1, 26)]
+    with_steps = list(document_steps(project, 10))
+    assert with_steps[:-1] == [None, None, None] and with_steps[-1] is not None
+    at_once = project_document(project)
+    for doc in (with_steps[-1], at_once):
+        doc.pop("saved")
+    assert with_steps[-1] == at_once

@@ -26,7 +26,7 @@ def windows(qtbot, tmp_path: Path):
 
 
 def test_an_autosave_still_writing_when_the_window_closes_is_completed(
-    windows, project, monkeypatch
+    windows, project, monkeypatch, qtbot
 ) -> None:
     release, writing = threading.Event(), threading.Event()
     real = store.write_atomic
@@ -42,7 +42,8 @@ def test_an_autosave_still_writing_when_the_window_closes_is_completed(
     shot = session.shots()[0]
     session.set_shot_fields(shot.id, "Edit Shot Prompt", prompt=PROMPT)
     session.autosaver.start()
-    assert writing.wait(10) and session.autosaver.busy  # returned at once: the disk is slow
+    qtbot.waitUntil(writing.is_set, timeout=10_000)  # the snapshot is taken in steps, then
+    assert session.autosaver.busy  # written on its thread (the disk is slow)
     threading.Timer(0.3, release.set).start()
     close_window(window)  # waits for the autosave being written
     copies = store.autosaves(project)
@@ -92,9 +93,39 @@ def test_the_snapshot_is_left_out_of_collections_until_it_is_written(
     session.set_shot_fields(session.shots()[0].id, "Edit Shot Prompt", prompt=PROMPT)
     assert gc.get_freeze_count() == 0
     session.autosaver.start()
-    assert writing.wait(10)
+    qtbot.waitUntil(writing.is_set, timeout=10_000)
     assert gc.get_freeze_count() > 0
     release.set()
     qtbot.waitUntil(lambda: not session.autosaver.busy, timeout=10_000)
     assert gc.get_freeze_count() == 0
     assert len(store.autosaves(project)) == 1
+
+
+def test_an_edit_between_the_snapshot_s_steps_takes_it_again(
+    windows, project, monkeypatch, qtbot
+) -> None:
+    """The snapshot is taken an episode at a time here; an edit of episode 1 made after its
+    step is in the autosave all the same."""
+    real = store.document_steps
+    edited: list[str] = []
+
+    def steps_with_an_edit(project_, per_step=0):
+        steps = real(project_, 1)
+        yield next(steps)  # episode 1 read
+        if not edited:
+            edited.append(shot.id)
+            session.set_shot_fields(shot.id, "Edit Shot Prompt", prompt=PROMPT)
+        yield from steps
+
+    monkeypatch.setattr(store, "document_steps", steps_with_an_edit)
+    window = windows.open(project)
+    session = window.session
+    shot = session.project.episodes[0].scenes[0].shots[0]
+    session.set_shot_fields(shot.id, "Edit Shot Prompt", prompt="the first prompt")
+    session.autosaver.start()
+    qtbot.waitUntil(lambda: bool(store.autosaves(project)) and not session.autosaver.busy)
+    assert edited == [shot.id]
+    doc = json.loads(store.autosaves(project)[0].read_text(encoding="utf-8"))
+    first = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]
+    assert first["id"] == shot.id and first["prompt"] == PROMPT
+    assert len(store.autosaves(project)) == 1 and gc.get_freeze_count() == 0
