@@ -36,15 +36,14 @@ def run(
     closes; with ``screenshot``, save the painted window (or ``panel``) as a PNG instead and
     return."""
     from studio.ui import PANELS
-    from studio.ui.gui_collector import GuiCollector
+    from studio.ui.gui_thread import favour_gui_thread
 
     if panel is not None and panel not in PANELS:
         print(f"studio: error: no panel {panel!r} (panels: {', '.join(PANELS)})", file=sys.stderr)
         return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
-    collector = GuiCollector(app)  # no Qt object is finalized by a background thread
-    collector.start()
+    collector = favour_gui_thread(app)
     try:
         return _run_window(app, project, screenshot, panel)
     finally:

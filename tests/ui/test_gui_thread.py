@@ -1,13 +1,15 @@
 """While the window runs, cyclic garbage is finalized on the GUI thread, never in a worker
-thread that happens to allocate (the export, the autosave writer)."""
+thread that happens to allocate (the export, the autosave writer), and a busy background
+thread hands the interpreter lock back quickly."""
 
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from typing import ClassVar
 
-from studio.ui.gui_collector import GuiCollector
+from studio.ui.gui_thread import SWITCH_INTERVAL_S, GuiCollector, favour_gui_thread
 
 
 class Cycle:
@@ -69,3 +71,15 @@ def test_stop_collects_what_is_left_and_restores_the_automatic_collector(qtbot) 
     collector.stop()
     assert Cycle.finalized_in == [threading.current_thread().name]
     assert gc.isenabled() and not collector.active
+
+
+def test_the_window_s_setup_shortens_the_switch_interval_and_collects_here(qapp) -> None:
+    before = sys.getswitchinterval()
+    collector = favour_gui_thread(qapp)
+    try:
+        assert sys.getswitchinterval() == SWITCH_INTERVAL_S < before
+        assert collector.active and not gc.isenabled()
+    finally:
+        collector.stop()
+        collector.deleteLater()
+        sys.setswitchinterval(before)
