@@ -43,6 +43,8 @@ from studio.engine.backends.base import Backend, BackendError, Cancelled, RunCon
 from studio.engine.crash_log import failure_line
 from studio.media.cpu_priority import WORKER, lower_this_process
 
+_PICTURES = (RequestKind.IMAGE, RequestKind.VIDEO, RequestKind.LIPSYNC)  # takes with a poster
+
 BUILTIN_BACKENDS = {
     kinds.Backend.ANIMATIC: "studio.engine.backends.animatic:AnimaticBackend",
     kinds.Backend.DIFFUSERS: "studio.engine.backends.diffusion:DiffusersBackend",
@@ -156,6 +158,8 @@ class Runner:
                 _check_written(temps[1], "keyframe")
                 os.replace(temps[1], keyframe)
             os.replace(temps[0], media)
+            if request.kind in _PICTURES:  # the window shows it at once, before its proxy
+                _poster(root, media)
         except Cancelled:
             _remove(temps)
             send(("cancelled", job))
@@ -242,6 +246,14 @@ def _temp_name(path: Path) -> Path:
 def _check_written(path: Path, what: str) -> None:
     if not path.is_file() or path.stat().st_size == 0:
         raise BackendError(f"the backend wrote no {what} file")
+
+
+def _poster(root: Path, media: Path) -> None:
+    """Keep the take's first frame as its poster (:mod:`studio.media.posters`)."""
+    from studio.media.frame_proxies import PROXIES  # cv2: loaded with the first picture
+    from studio.media.posters import make_poster
+
+    make_poster(root / PROXIES, media)
 
 
 def _remove(paths: list[Path]) -> None:

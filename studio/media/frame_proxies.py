@@ -233,8 +233,9 @@ def proxy_key(media: Path) -> str:
 
 
 def prune(folder: Path, medias: Iterable[Path], part_age_s: float = 3600.0) -> int:
-    """Delete the proxies in ``folder`` that belong to none of ``medias`` (the take files the
-    project still has), and build leftovers older than ``part_age_s``; the files deleted."""
+    """Delete the proxies (and posters) in ``folder`` that belong to none of ``medias`` (the
+    take files the project still has), and build leftovers older than ``part_age_s``; the
+    files deleted."""
     keep = set()
     for media in medias:
         try:
@@ -253,7 +254,8 @@ def prune(folder: Path, medias: Iterable[Path], part_age_s: float = 3600.0) -> i
             except OSError:
                 continue
         else:
-            stale = path.suffix in (".jpgs", ".json") and path.stem not in keep
+            key = path.name.split(".", 1)[0]  # a proxy's .jpgs and .json, a poster's .first.jpg
+            stale = path.suffix in (".jpgs", ".json", ".jpg") and key not in keep
         if stale:
             try:
                 path.unlink()

@@ -34,6 +34,7 @@ from studio.media.ffmpeg import MediaError
 from studio.media.frame_glance import Glance, build_order, first_frame, shown_local
 from studio.media.frame_pictures import PLACEHOLDER_RGB, fitted, placeholder
 from studio.media.frame_proxies import PROXIES, Cancelled, Proxy, signature, usable_folder
+from studio.media.posters import read_poster, save_poster
 
 __all__ = ["PLACEHOLDER_RGB", "PROXIES", "FrameServer", "Glance", "placeholder"]
 
@@ -282,10 +283,16 @@ class FrameServer:
         return fitted(image, proxy.source, span.focus, size)
 
     def _first_frame(self, media: Path, niceness: int = 0) -> np.ndarray | None:
+        """The take's first frame: kept here, else its poster, else decoded (and kept as its
+        poster, see :mod:`~studio.media.posters`)."""
         with self._lock:
             if media in self._keyframes:
                 return self._keyframes[media]
-        image = first_frame(media, niceness)
+        image = read_poster(self._folder, media)
+        if image is None:
+            image = first_frame(media, niceness)
+            if image is not None:
+                save_poster(self._folder, media, image)
         with self._lock:
             self._keyframes[media] = image
         return image

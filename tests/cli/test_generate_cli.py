@@ -6,9 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
-from studio.media.ffmpeg import probe
+from studio.media.ffmpeg import probe, read_frames
+from studio.media.frame_proxies import PROXIES
+from studio.media.posters import read_poster
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +68,11 @@ def test_generate_makes_a_real_video_take_per_shot(generated):
         assert take["request"]["shot_id"] == shot["id"]
         assert take["request"]["backend"] == "animatic"
         assert [t["id"] for t in shot["takes"]] == [take["id"]]
+        poster = read_poster(root / PROXIES, root / take["path"])  # made with the take
+        first = cv2.cvtColor(next(read_frames(root / take["path"])), cv2.COLOR_RGB2BGR)
+        assert poster is not None and poster.shape[0] == 720  # 1024 high, scaled down
+        shrunk = cv2.resize(first, (poster.shape[1], 720), interpolation=cv2.INTER_AREA)
+        assert np.abs(shrunk.astype(int) - poster).mean() < 12
     assert (root / "jobs.json").is_file()
 
 

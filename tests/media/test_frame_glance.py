@@ -4,6 +4,7 @@ the takes' distance from the playhead."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -11,10 +12,13 @@ import numpy as np
 
 from studio.core.model import Episode, Project, Scene, Shot, ShotKind, Take, TakeState
 from studio.core.time import FrameRate
+from studio.media import frame_server
 from studio.media.episode_timeline import EpisodeTimeline, Span
 from studio.media.ffmpeg import VideoWriter
 from studio.media.frame_glance import build_order
+from studio.media.frame_proxies import prune
 from studio.media.frame_server import FrameServer
+from studio.media.posters import read_poster, save_poster
 
 SIZE = (90, 160)
 
@@ -84,3 +88,54 @@ def test_the_proxies_are_made_nearest_the_playhead_first():
     assert names(25) == ["c", "d", "b", "a"]  # d starts 5 frames ahead, b ended 6 behind
     assert names(24) == ["c", "b", "d", "a"]  # the playhead moved: b is 5 behind, d 6 ahead
     assert names(38) == ["d", "a", "c", "b"]  # a shows again 2 frames ahead
+
+
+def two_takes(root: Path) -> EpisodeTimeline:
+    write_take(root / "takes/a.mp4", 20, 1)
+    write_take(root / "takes/b.mp4", 30, 2)
+    shots = [shot("sh-a", 20, "takes/a.mp4"), shot("sh-b", 30, "takes/b.mp4")]
+    scene = Scene("INT. TEST - DAY", 1, shots=shots)
+    project = Project("Test", FrameRate(30), 1080, 1920, episodes=[Episode(1, scenes=[scene])])
+    return EpisodeTimeline.from_project(root, project, 1)
+
+
+def test_a_first_frame_decoded_is_kept_as_the_take_s_poster(tmp_path):
+    timeline, folder = two_takes(tmp_path), tmp_path / "proxies"
+    server = FrameServer(timeline, SIZE, cache_dir=folder)
+    try:
+        server.glance(45)  # take b has no proxy yet: its first frame is decoded
+    finally:
+        server.close()
+    poster = read_poster(folder, tmp_path / "takes/b.mp4")
+    assert poster is not None and read_pattern(poster[..., ::-1]) == (0, 2)  # BGR on disk
+
+
+def test_a_seek_shows_the_poster_without_decoding_the_take(tmp_path, monkeypatch):
+    """The worker (or an earlier session) left a poster: a fresh server's first seek into the
+    take shows it, and no ffmpeg decodes a first frame."""
+    timeline, folder = two_takes(tmp_path), tmp_path / "proxies"
+    marked = np.full((720, 405, 3), (128, 60 * 3, 10), np.uint8)  # BGR of pattern (0, 3)
+    save_poster(folder, tmp_path / "takes/b.mp4", marked)
+    decoded: list[Path] = []
+    monkeypatch.setattr(frame_server, "first_frame", lambda media, *_: decoded.append(media))
+    server = FrameServer(timeline, SIZE, cache_dir=folder)
+    try:
+        glance = server.glance(45)
+    finally:
+        server.close()
+    assert not glance.exact and glance.frame == 20
+    assert read_pattern(glance.image) == (0, 3)  # the poster, not the take's own frame
+    assert tmp_path / "takes/b.mp4" not in decoded
+
+
+def test_prune_deletes_the_posters_of_takes_gone(tmp_path):
+    folder = tmp_path / "proxies"
+    kept, gone = tmp_path / "takes/a.mp4", tmp_path / "takes/b.mp4"
+    for media in (kept, gone):
+        write_take(media, 2, 1)
+        save_poster(folder, media, np.zeros((32, 18, 3), np.uint8))
+    assert prune(folder, [kept]) == 1
+    assert read_poster(folder, kept) is not None and read_poster(folder, gone) is None
+    gone.touch()  # a take written again is a new file: its old poster is not its own
+    os.utime(kept, ns=(1, 1))
+    assert read_poster(folder, kept) is None

@@ -238,9 +238,12 @@ def test_prune_keeps_only_the_proxies_of_takes_still_there(tmp_path):
     os.utime(old_part, (time.time() - 7200, time.time() - 7200))
     fresh_part = folder / ".building.part"
     fresh_part.write_bytes(b"being built")
-    b.write_bytes(a.read_bytes())  # b re-rendered: its old proxy is stale
+    posters = {m: (folder / f"{proxy_key(m)}.first.jpg").is_file() for m in (a, b)}
+    b.write_bytes(a.read_bytes())  # b re-rendered: its old proxy (and poster) is stale
 
-    assert prune(folder, [a, b]) == 3  # b's data and index, and the old leftover
+    # b's data and index (and poster, where one was made), and the old leftover
+    assert prune(folder, [a, b]) == 3 + posters[b]
     left = sorted(p.name for p in folder.iterdir())
-    assert left == sorted([f"{proxy_key(a)}.jpgs", f"{proxy_key(a)}.json", ".building.part"])
+    kept = [f"{proxy_key(a)}.jpgs", f"{proxy_key(a)}.json", ".building.part"]
+    assert left == sorted(kept + [f"{proxy_key(a)}.first.jpg"] * posters[a])
     assert prune(folder, [a]) == 0  # nothing else to delete
