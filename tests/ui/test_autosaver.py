@@ -25,18 +25,25 @@ def windows(qtbot, tmp_path: Path):
     opened.close_all()
 
 
-def test_an_autosave_still_writing_when_the_window_closes_is_completed(
-    windows, project, monkeypatch, qtbot
-) -> None:
-    release, writing = threading.Event(), threading.Event()
+@pytest.fixture
+def slow_disk(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """A disk on which an autosave's write waits: (set once it is writing, set to let it)."""
+    writing, release = threading.Event(), threading.Event()
     real = store.write_atomic
 
-    def slow_disk(path: Path, data: bytes) -> None:
+    def slow_write(path: Path, data: bytes) -> None:
         writing.set()
         release.wait(10)
         real(path, data)
 
-    monkeypatch.setattr(store, "write_atomic", slow_disk)
+    monkeypatch.setattr(store, "write_atomic", slow_write)
+    return writing, release
+
+
+def test_an_autosave_still_writing_when_the_window_closes_is_completed(
+    windows, project, slow_disk, qtbot
+) -> None:
+    writing, release = slow_disk
     window = windows.open(project)
     session = window.session
     shot = session.shots()[0]
@@ -75,19 +82,11 @@ def test_a_failed_background_autosave_says_so_and_keeps_the_project_unsaved(
 
 
 def test_the_snapshot_is_left_out_of_collections_until_it_is_written(
-    windows, project, monkeypatch, qtbot
+    windows, project, slow_disk, qtbot
 ) -> None:
     """A collection would walk the snapshot's tree on the GUI thread: it is frozen (set aside)
     while written, and everything is collectable again after."""
-    release, writing = threading.Event(), threading.Event()
-    real = store.write_atomic
-
-    def slow_disk(path: Path, data: bytes) -> None:
-        writing.set()
-        release.wait(10)
-        real(path, data)
-
-    monkeypatch.setattr(store, "write_atomic", slow_disk)
+    writing, release = slow_disk
     window = windows.open(project)
     session = window.session
     session.set_shot_fields(session.shots()[0].id, "Edit Shot Prompt", prompt=PROMPT)
