@@ -43,7 +43,7 @@ class Session(QObject):
     episodeChanged = Signal(int)  # the episode shown
     pathChanged = Signal()  # the timeline shows another path through the episode (or all of it)
     shotsChanged = Signal()  # shots were added, removed, moved, trimmed or edited
-    takesChanged = Signal(list)  # finished jobs gave these shots takes or voice (see _recorded)
+    takesChanged = Signal(list)  # finished jobs gave these shots takes (see _recorded)
     selectionChanged = Signal(list)  # the selected shot ids, in timeline order
     playheadChanged = Signal(int)  # a frame of the episode
     dirtyChanged = Signal(bool)
@@ -262,14 +262,14 @@ class Session(QObject):
 
     def _recorded(self, recorded: Any) -> None:
         """A finished job's result is in the project (not an edit: it is never undone): say
-        what changed, and autosave once the burst of results is over. A take or a voiced line
-        changes one shot: ``takesChanged`` says which, once per event-loop turn, so only the
-        views showing that shot's takes follow (not every view of the shots, as an edit)."""
+        what changed, and autosave once the burst of results is over. A take: ``takesChanged``
+        says its shot, once per event-loop turn, so only the views showing takes follow; a
+        voiced line may re-time its shot: every view follows, as after an edit."""
         for note in recorded.notes:
             self.message.emit(note)
         if recorded.what == "reference":
             self.charactersChanged.emit()
-        elif recorded.what in ("take", "voice"):
+        elif recorded.what == "take":
             self._set_dirty(True)
             self._take_changes.add(recorded.shot_id)
         elif recorded.what != "suggestion":  # the assistant's answers change no project data

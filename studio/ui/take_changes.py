@@ -1,6 +1,6 @@
 """The shots whose takes finished jobs changed, said once per event-loop turn.
 
-A job's result adds a take (or a voiced line) to one shot. The session does not say
+A job's result adds a take to one shot. The session does not say
 ``shotsChanged`` for it, which every view of the shots follows by reading the whole episode or
 project again; it notes the shot here, and the views that show takes (the timeline's video
 track, the take grid of the shot reviewed, the player) hear ``takesChanged`` with the shots

@@ -195,3 +195,15 @@ def test_takes_noted_are_said_before_a_job_event_other_than_progress(qtbot) -> N
     assert said == [["sh-1", "sh-2"]] and changes.pending == []
     qtbot.wait(10)
     assert said == [["sh-1", "sh-2"]]  # said once
+
+
+def test_a_voiced_line_that_lengthens_its_shot_moves_the_timeline(qtbot, window: MainWindow):
+    """Voicing re-times a shot that is not locked (``voice.placement``): unlike a take, its
+    result reaches every view, and the timeline's later shots move."""
+    session, canvas = window.session, window.timeline.canvas
+    shots = session.shots()
+    before = list(canvas.starts)
+    shots[0].duration_frames += 45  # as place_lines does for a line longer than the shot
+    session.runner.recorded.emit(Recorded("voice", shots[0].id, "audio/line.wav"))
+    qtbot.waitUntil(lambda: canvas.starts != before)
+    assert canvas.starts[1] == before[1] + 45 and canvas.starts[-1] == before[-1] + 45

@@ -160,7 +160,7 @@ class PlayerView(QWidget):
         self._seek(self.session.playhead, decode)
 
     def _takes_changed(self, shot_ids: list[str]) -> None:
-        """A result gave shots a take or a voiced line: read the episode again if it has them."""
+        """A result gave shots a take: read the episode again if it has them."""
         if self.timeline.shows(shot_ids):
             self._reload(decode=False)  # a new take at the playhead shows once decoded
 

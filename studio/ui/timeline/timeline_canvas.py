@@ -107,8 +107,8 @@ class TimelineCanvas(QWidget):
         self._relayout()
 
     def _takes_changed(self, shot_ids: list[str]) -> None:
-        """A result gave shots a take or a voiced line: their states, thumbnails and clips
-        (their lengths, and a drag, stay)."""
+        """A result gave shots a take: their states and thumbnails (their lengths, and a
+        drag, stay)."""
         if any(s.id in shot_ids for s in self._content.shots):
             self._content = TrackContent.read(self.session)
             self.update()
