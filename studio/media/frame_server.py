@@ -117,7 +117,7 @@ class FrameServer:
         its take's proxy has it, else the nearest frame at or before it that decodes quickly
         (see :mod:`studio.media.frame_glance`); the take's proxy is asked for first. Not
         ``decode``: None rather than decode that quick frame now (an ffmpeg run: tens of
-        milliseconds); the read-ahead decodes it (``on_ready``)."""
+        milliseconds) when the take has no poster; the read-ahead decodes it (``on_ready``)."""
         with self._lock:
             hit, size, epoch = self._hit(frame), self._size, self._epoch
         place = self._timeline.locate(frame)
@@ -139,11 +139,9 @@ class FrameServer:
                 return Glance(image, frame, True)
         except MediaError:
             pass  # the exact frame will say why
-        if not decode:
-            with self._lock:
-                if span.media not in self._keyframes:
-                    return None
-        key = self._first_frame(span.media)  # type: ignore[arg-type]
+        key = self._first_frame(span.media, decode=decode)  # type: ignore[arg-type]
+        if key is None and not decode:
+            return None
         if key is None:
             return Glance(placeholder(size, "decoding the take"), span.start, False)
         return Glance(
@@ -282,14 +280,18 @@ class FrameServer:
             return placeholder(size, str(exc))
         return fitted(image, proxy.source, span.focus, size)
 
-    def _first_frame(self, media: Path, niceness: int = 0) -> np.ndarray | None:
+    def _first_frame(
+        self, media: Path, niceness: int = 0, decode: bool = True
+    ) -> np.ndarray | None:
         """The take's first frame: kept here, else its poster, else decoded (and kept as its
-        poster, see :mod:`~studio.media.posters`)."""
+        poster, see :mod:`~studio.media.posters`) unless not ``decode``."""
         with self._lock:
             if media in self._keyframes:
                 return self._keyframes[media]
         image = read_poster(self._folder, media)
         if image is None:
+            if not decode:
+                return None
             image = first_frame(media, niceness)
             if image is not None:
                 save_poster(self._folder, media, image)
