@@ -16,7 +16,7 @@ assert.
 **Autosave stalls.** The same, on the 100-episode project of ``bench/project_scale.py``
 (12,000 takes): four jobs run while the project is autosaved every 0.5 s, first as it was
 (the whole save on the GUI thread: ``ProjectFolder.autosave``), then as the window does now
-(a snapshot taken on the GUI thread ten episodes a turn of the event loop, the text and the
+(a snapshot taken on the GUI thread five episodes a turn of the event loop, the text and the
 write on a background thread: ``Session.autosaver``). The worst stall of each, side by side.
 Goal: ≤ 50 ms.
 
