@@ -1,9 +1,10 @@
 """Take thumbnails and waveform summaries for the timeline, made off the GUI thread and cached.
 
 :class:`MediaCache` answers at once with what it has (``None`` the first time) and makes the
-rest in a small thread pool: a take's first frame decoded with ffmpeg and scaled to the video
-track's height, a WAV's min/max :class:`Envelope`. Entries are keyed by the file's path and
-modification time, so a file written again is read again; ``ready`` says something new arrived.
+rest in a small thread pool: a take's first frame (its poster when it has one, else decoded
+with ffmpeg) scaled to the video track's height, a WAV's min/max :class:`Envelope`. Entries
+are keyed by the file's path and modification time, so a file written again is read again;
+``ready`` says something new arrived.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,9 @@ from PySide6.QtGui import QImage
 
 from studio.media.audio import read_wav
 from studio.media.cpu_priority import AHEAD, lower_this_thread
-from studio.media.ffmpeg import MediaError, read_frames
+from studio.media.ffmpeg import MediaError
+from studio.media.frame_glance import first_frame
+from studio.media.posters import read_poster, save_poster
 from studio.ui.timeline.timeline_layout import THUMB_HEIGHT
 
 BLOCK = 64  # samples summarized by one min/max pair (750 pairs a second at 48 kHz)
@@ -83,17 +87,19 @@ class Envelope:
         ]
 
 
-def make_thumbnail(path: Path, height: int = THUMB_HEIGHT) -> QImage:
-    """The first frame of the video at ``path``, ``height`` px high; MediaError if unreadable."""
-    frames = read_frames(path)
-    try:
-        frame = next(frames, None)
-    finally:
-        frames.close()  # stops ffmpeg: only the first frame is wanted
+def make_thumbnail(path: Path, height: int = THUMB_HEIGHT, posters: Path | None = None) -> QImage:
+    """The first frame of the video at ``path``, ``height`` px high: the take's poster when the
+    proxies folder ``posters`` has one, else decoded (and kept there as its poster, see
+    :mod:`~studio.media.posters`); MediaError if unreadable."""
+    frame = read_poster(posters, path) if posters is not None else None
     if frame is None:
-        raise MediaError(f"{Path(path).name} has no frames")
+        frame = first_frame(path)
+        if frame is None:
+            raise MediaError(f"ffmpeg cannot decode a first frame of {Path(path).name}")
+        if posters is not None:
+            save_poster(posters, path, frame)
     step = max(1, frame.shape[0] // (2 * height))  # a cheap shrink before the smooth one
-    small = np.ascontiguousarray(frame[::step, ::step])
+    small = np.ascontiguousarray(frame[::step, ::step, ::-1])  # BGR to RGB
     h, w = small.shape[:2]
     image = QImage(small.data, w, h, 3 * w, QImage.Format.Format_RGB888)
     return image.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
@@ -121,8 +127,16 @@ class MediaCache(QObject):
     ready = Signal()  # a thumbnail or envelope was made (or failed): repaint
     _finished = Signal(object, object, object)  # emitted in a worker thread, handled in the GUI's
 
-    def __init__(self, parent: QObject | None = None, *, workers: int = 2) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        workers: int = 2,
+        posters: Callable[[], Path | None] | None = None,
+    ) -> None:
+        """``posters``: the open project's proxies folder, where the takes' posters are."""
         super().__init__(parent)
+        self._posters = posters
         self._cache: dict[_Key, _Entry] = {}
         self._pending: dict[_Key, int] = {}
         self._pool = ThreadPoolExecutor(
@@ -168,16 +182,21 @@ class MediaCache(QObject):
         if self._pending.get(key) != mtime:
             self._pending[key] = mtime
             try:
-                self._pool.submit(self._make, key, mtime)
+                folder = self._posters() if self._posters is not None else None
+                self._pool.submit(self._make, key, mtime, folder)
             except RuntimeError:  # closed
                 del self._pending[key]
         return entry.value if entry is not None else None  # the old one until the new arrives
 
-    def _make(self, key: _Key, mtime: int) -> None:
+    def _make(self, key: _Key, mtime: int, posters: Path | None) -> None:
         kind, path = key
-        maker = make_thumbnail if kind == "thumbnail" else make_envelope
         try:
-            result: tuple[Any, str] = (maker(Path(path)), "")
+            made = (
+                make_thumbnail(Path(path), posters=posters)
+                if kind == "thumbnail"
+                else make_envelope(Path(path))
+            )
+            result: tuple[Any, str] = (made, "")
         except (MediaError, OSError, ValueError) as e:
             result = (None, str(e))
         with contextlib.suppress(RuntimeError):  # the cache was deleted meanwhile

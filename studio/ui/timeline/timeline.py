@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.titles import episode_name
+from studio.media.frame_proxies import PROXIES
 from studio.ui.session import Session
 from studio.ui.timeline.pacing_strip import PacingStrip
 from studio.ui.timeline.path_bar import PathBar
@@ -59,7 +61,7 @@ class TimelineView(QWidget):
         ``before_script_edit`` applies an edit still being typed in the script editor."""
         super().__init__(parent)
         self.session = session
-        self.media = media if media is not None else MediaCache(self)
+        self.media = media if media is not None else MediaCache(self, posters=self._posters)
         self.episode_box = QComboBox(self)
         self.episode_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.edits = TimelineEdits(session, self, script_text=script_text,
@@ -99,6 +101,11 @@ class TimelineView(QWidget):
         session.shotsChanged.connect(self._fill_episodes)
         session.episodeChanged.connect(self._show_episode)
         self._fill_episodes()
+
+    def _posters(self) -> Path | None:
+        """Where the open project keeps its takes' posters (beside their proxies)."""
+        root = self.session.root
+        return root / PROXIES if root is not None else None
 
     def _fill_episodes(self) -> None:
         project = self.session.project
