@@ -88,7 +88,8 @@ class FarmWorker:
         try:
             if scratch is not None:
                 stage_inputs(scratch, inputs or {})
-                order = replace(order, project_dir=str(scratch))
+                # no poster: it would be named for the scratch folder and go with it
+                order = replace(order, project_dir=str(scratch), poster=False)
             for message in self._messages(order):
                 if message[0] == "done" and scratch is not None:
                     made = collect_outputs(scratch, message[2]["media"], message[2]["keyframe"])

@@ -72,6 +72,7 @@ class RunOrder:
     project_dir: str
     media: str  # final take path, relative to project_dir
     keyframe: str = ""  # image requests: final still path, relative; "" for none
+    poster: bool = True  # keep a picture take's first frame beside its proxy (a project folder)
 
 
 def worker_main(conn: Any, cancel: Any, config: WorkerConfig) -> None:
@@ -158,7 +159,7 @@ class Runner:
                 _check_written(temps[1], "keyframe")
                 os.replace(temps[1], keyframe)
             os.replace(temps[0], media)
-            if request.kind in _PICTURES:  # the window shows it at once, before its proxy
+            if order.poster and request.kind in _PICTURES:  # shown at once, before its proxy
                 _poster(root, media)
         except Cancelled:
             _remove(temps)
