@@ -7,11 +7,11 @@ episodes on a slow machine), in steps of a few episodes, one per turn of the eve
 than one step; an edit (or another project) between two steps starts it again, while a job's
 take arriving meanwhile only lands in the next autosave. The tree is kept from the cyclic
 collector until it is written; the text, the fsync and the rename happen on an ``autosave``
-thread. There is never more than one autosave being
-written: one asked for meanwhile follows it, from a fresh snapshot. Closing the project waits
-for the one being written (see :meth:`Autosaver.wait`), so none is lost on quit. The outcome
-goes to the session: ``autosaved`` with the file, or one line on ``message`` (the project
-stays unsaved, as after any autosave).
+thread. There is never more than one autosave being written: one asked for meanwhile follows
+it, from a fresh snapshot. Closing the project waits for the one being written (see
+:meth:`Autosaver.wait`), so none is lost on quit. The outcome goes to the session:
+``autosaved`` with the file, or one line on ``message`` (the project stays unsaved, as after
+any autosave).
 """
 
 from __future__ import annotations

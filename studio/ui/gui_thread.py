@@ -8,9 +8,9 @@ those waits short, at a cost the background threads do not notice.
 
 **Python's cyclic garbage, collected on the GUI thread only.** Left to itself, the collector
 runs in whichever thread happens to allocate when a generation fills up: the export thread,
-the autosave writer, the frame server's read-ahead. Collecting
-there finalizes whatever cycles are due, Qt wrappers included (a closed dialog, a model of an
-old project), and destroying a Qt object outside its thread can crash the whole window.
+the autosave writer, the frame server's read-ahead. Collecting there finalizes whatever cycles
+are due, Qt wrappers included (a closed dialog, a model of an old project), and destroying a
+Qt object outside its thread can crash the whole window.
 
 :class:`GuiCollector` turns the automatic collector off and collects from a timer on the GUI
 thread instead, by the same thresholds (``gc.get_threshold()``), with full collections (the
