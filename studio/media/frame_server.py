@@ -31,10 +31,10 @@ import numpy as np
 from studio.media.cpu_priority import AHEAD, BACKGROUND, URGENT, lower_this_thread
 from studio.media.episode_timeline import EpisodeTimeline, source_frame
 from studio.media.ffmpeg import MediaError
-from studio.media.frame_glance import Glance, build_order, first_frame, shown_local
+from studio.media.frame_glance import Glance, build_order, shown_local
 from studio.media.frame_pictures import PLACEHOLDER_RGB, fitted, placeholder
 from studio.media.frame_proxies import PROXIES, Cancelled, Proxy, signature, usable_folder
-from studio.media.posters import read_poster, save_poster
+from studio.media.posters import first_frame_of
 
 __all__ = ["PLACEHOLDER_RGB", "PROXIES", "FrameServer", "Glance", "placeholder"]
 
@@ -288,13 +288,9 @@ class FrameServer:
         with self._lock:
             if media in self._keyframes:
                 return self._keyframes[media]
-        image = read_poster(self._folder, media)
-        if image is None:
-            if not decode:
-                return None
-            image = first_frame(media, niceness)
-            if image is not None:
-                save_poster(self._folder, media, image)
+        image = first_frame_of(media, self._folder, niceness, decode)
+        if image is None and not decode:
+            return None
         with self._lock:
             self._keyframes[media] = image
         return image

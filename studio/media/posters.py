@@ -58,6 +58,20 @@ def save_poster(folder: Path, media: Path, image: np.ndarray) -> None:
         write_atomic(poster_path(folder, media), jpeg.tobytes())
 
 
+def first_frame_of(
+    media: Path, folder: Path | None, niceness: int = 0, decode: bool = True
+) -> np.ndarray | None:
+    """``media``'s first frame (BGR): its poster in the proxies ``folder``, else (when
+    ``decode``) decoded by ffmpeg at ``niceness`` and kept there as its poster; None when there
+    is none, or ffmpeg cannot decode one."""
+    image = read_poster(folder, media) if folder is not None else None
+    if image is None and decode:
+        image = first_frame(media, niceness)
+        if image is not None and folder is not None:
+            save_poster(folder, media, image)
+    return image
+
+
 def make_poster(folder: Path, media: Path, niceness: int = 0) -> bool:
     """Decode ``media``'s first frame and keep it as its poster; False when it cannot be
     decoded (the take is broken: the preview will say why)."""

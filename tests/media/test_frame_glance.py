@@ -12,7 +12,7 @@ import numpy as np
 
 from studio.core.model import Episode, Project, Scene, Shot, ShotKind, Take, TakeState
 from studio.core.time import FrameRate
-from studio.media import frame_server
+from studio.media import posters
 from studio.media.episode_timeline import EpisodeTimeline, Span
 from studio.media.ffmpeg import VideoWriter
 from studio.media.frame_glance import build_order
@@ -117,7 +117,7 @@ def test_a_seek_shows_the_poster_without_decoding_the_take(tmp_path, monkeypatch
     marked = np.full((720, 405, 3), (128, 60 * 3, 10), np.uint8)  # BGR of pattern (0, 3)
     save_poster(folder, tmp_path / "takes/b.mp4", marked)
     decoded: list[Path] = []
-    monkeypatch.setattr(frame_server, "first_frame", lambda media, *_: decoded.append(media))
+    monkeypatch.setattr(posters, "first_frame", lambda media, *_: decoded.append(media))
     server = FrameServer(timeline, SIZE, cache_dir=folder)
     try:
         glance = server.glance(45, decode=False)  # reading a poster is no decode: shown

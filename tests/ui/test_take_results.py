@@ -141,15 +141,15 @@ def test_a_new_take_at_the_playhead_is_decoded_off_the_gui_thread(
 ) -> None:
     """The player keeps its picture until the new take's frame is decoded in the background
     (a seek by the user still decodes a quick stand-in at once)."""
-    from studio.media import frame_server
+    from studio.media import posters  # the preview's first frames are decoded there
 
-    real, on_gui_thread = frame_server.first_frame, []
+    real, on_gui_thread = posters.first_frame, []
 
     def watched(media: Path, *args: object) -> object:
         on_gui_thread.append(threading.current_thread() is threading.main_thread())
         return real(media, *args)
 
-    monkeypatch.setattr(frame_server, "first_frame", watched)
+    monkeypatch.setattr(posters, "first_frame", watched)
     session, player, said = window.session, window.player, []
     session.takesChanged.connect(said.append)
     arrive(session, session.shots()[0].id, "tk-first")  # the playhead is on it

@@ -25,8 +25,7 @@ from PySide6.QtGui import QImage
 from studio.media.audio import read_wav
 from studio.media.cpu_priority import AHEAD, lower_this_thread
 from studio.media.ffmpeg import MediaError
-from studio.media.frame_glance import first_frame
-from studio.media.posters import read_poster, save_poster
+from studio.media.posters import first_frame_of
 from studio.ui.timeline.timeline_layout import THUMB_HEIGHT
 
 BLOCK = 64  # samples summarized by one min/max pair (750 pairs a second at 48 kHz)
@@ -91,13 +90,9 @@ def make_thumbnail(path: Path, height: int = THUMB_HEIGHT, posters: Path | None 
     """The first frame of the video at ``path``, ``height`` px high: the take's poster when the
     proxies folder ``posters`` has one, else decoded (and kept there as its poster, see
     :mod:`~studio.media.posters`); MediaError if unreadable."""
-    frame = read_poster(posters, path) if posters is not None else None
+    frame = first_frame_of(path, posters)
     if frame is None:
-        frame = first_frame(path)
-        if frame is None:
-            raise MediaError(f"ffmpeg cannot decode a first frame of {Path(path).name}")
-        if posters is not None:
-            save_poster(posters, path, frame)
+        raise MediaError(f"ffmpeg cannot decode a first frame of {Path(path).name}")
     step = max(1, frame.shape[0] // (2 * height))  # a cheap shrink before the smooth one
     small = np.ascontiguousarray(frame[::step, ::step, ::-1])  # BGR to RGB
     h, w = small.shape[:2]
