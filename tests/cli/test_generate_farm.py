@@ -12,7 +12,7 @@ import pytest
 
 from studio.media.ffmpeg import probe
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("ray_alone")]  # one Ray at a time
+pytestmark = [pytest.mark.slow, pytest.mark.ray]
 
 SCRIPT = """Title: Glass
 

@@ -18,7 +18,7 @@ from studio.core.request import ImageRequest
 from studio.engine.jobs import EventKind, JobState
 from studio.engine.ray_executor import RayExecutor
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("ray_alone")]  # one Ray at a time
+pytestmark = [pytest.mark.slow, pytest.mark.ray]
 ray = pytest.importorskip("ray")
 
 HERE = Path(__file__).resolve().parent

@@ -17,7 +17,7 @@ from studio.ui.jobs.job_rows import state_text
 from studio.ui.jobs.jobs_panel import JobsPanel
 from studio.ui.session import Session
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("ray_alone")]  # one Ray at a time
+pytestmark = [pytest.mark.slow, pytest.mark.ray]
 ray = pytest.importorskip("ray")
 
 REPO = Path(__file__).resolve().parents[3]
