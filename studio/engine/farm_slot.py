@@ -157,7 +157,7 @@ class FarmSlot(Holding):
         setup = self.setup
         name = setup.next_name()
         resources = {"num_gpus": 1, "num_cpus": 0} if setup.use_gpu else {"num_cpus": 1}
-        actor = _remote_class().options(max_concurrency=2, **resources).remote(setup.config)
+        actor = _remote_class().options(max_concurrency=3, **resources).remote(setup.config)
         try:
             ready = self._await(actor.ready.remote(), START_TIMEOUT_S)
             shared = self._probe(actor)

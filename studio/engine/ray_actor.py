@@ -3,9 +3,10 @@
 
 :mod:`studio.engine.ray_executor` starts it as ``ray.remote(FarmWorker)`` with one GPU (Ray
 sets its ``CUDA_VISIBLE_DEVICES``, so the runner's device 0 is that GPU) or one CPU slot, and
-``max_concurrency=2``: while :meth:`FarmWorker.run` streams a job's messages (a generator: each
+``max_concurrency=3``: while :meth:`FarmWorker.run` streams a job's messages (a generator: each
 message reaches the head as soon as it is yielded), :meth:`FarmWorker.cancel` can set the flag
-the running step checks. Backends and their pipelines stay warm in the runner between jobs.
+the running step checks, even in the moment when the next job's ``run`` has begun (waiting for
+the last one's runner to end). Backends and their pipelines stay warm in the runner between jobs.
 
 Where the project folder is visible (shared storage; :meth:`FarmWorker.sees` tells) a take is
 written in place, under a temporary name renamed when complete, exactly as the local worker
@@ -46,6 +47,7 @@ class FarmWorker:
         self._lock = threading.Lock()
         self._current = ""
         self._unwanted: set[str] = set()  # jobs cancelled before they began here
+        self._job_thread: threading.Thread | None = None  # the last job's runner thread
 
     def ready(self) -> dict[str, Any]:
         """Who this worker is: its process, node, GPU ids and device (importing torch)."""
@@ -79,6 +81,12 @@ class FarmWorker:
         """Run ``order``, yielding the worker's messages until the one that ends the job.
         ``inputs``: the project is not visible here; run in a scratch folder with these files,
         and the ``done`` message carries the files made (a fifth item)."""
+        # The head gives the next job as soon as it has the last one's ending message, which
+        # may be before that job's runner and this generator have finished here: the runner
+        # and the cancel flag are this job's only once the last job is quite done.
+        previous = self._job_thread
+        if previous is not None:
+            previous.join()
         with self._lock:
             self._current = order.job_id
             self._cancel.clear()
@@ -99,7 +107,8 @@ class FarmWorker:
             yield ("failed", order.job_id, failure_line(exc))
         finally:
             with self._lock:
-                self._current = ""
+                if self._current == order.job_id:  # (not the next job's, begun meanwhile)
+                    self._current = ""
                 self._unwanted.discard(order.job_id)
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)
@@ -109,6 +118,7 @@ class FarmWorker:
         reports progress from inside its steps)."""
         line: queue.SimpleQueue[Message] = queue.SimpleQueue()
         thread = threading.Thread(target=self._run, args=(order, line.put), daemon=True)
+        self._job_thread = thread
         thread.start()
         while True:
             message = line.get()
