@@ -59,12 +59,23 @@ def build_order(timeline: EpisodeTimeline, playhead: int) -> list[Path]:
 
 def first_frame(media: Path, niceness: int = 0, timeout: float = 10.0) -> np.ndarray | None:
     """The take's first frame as BGR, at most :data:`KEYFRAME_HEIGHT` high (None when ffmpeg
-    cannot decode it): only keyframes decoded, little probing, scaled as it is decoded; the
-    ffmpeg lowered to ``niceness`` when nobody waits for it."""
+    cannot decode it): only keyframes decoded, scaled as it is decoded; the ffmpeg lowered to
+    ``niceness`` when nobody waits for it. ffmpeg is first asked not to decode frames to find
+    out the stream's format (a take's header says it; finding out decoded the keyframe twice,
+    the time doubled); should that fail, it is asked again, probing a little."""
+    image = _decode_first(media, ("-nofind_stream_info",), niceness, timeout)
+    if image is None:
+        probing = ("-analyzeduration", "0", "-probesize", "32768")
+        image = _decode_first(media, probing, niceness, timeout)
+    return image
+
+
+def _decode_first(
+    media: Path, probing: tuple[str, ...], niceness: int, timeout: float
+) -> np.ndarray | None:
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-threads", "1",
-           "-skip_frame", "nokey", "-analyzeduration", "0", "-probesize", "32768",
-           "-i", str(media), "-map", "0:v:0", "-frames:v", "1", "-vf", _SCALE,
-           "-f", "image2pipe", "-c:v", "bmp", "-"]  # fmt: skip
+           "-skip_frame", "nokey", *probing, "-i", str(media), "-map", "0:v:0", "-frames:v", "1",
+           "-vf", _SCALE, "-f", "image2pipe", "-c:v", "bmp", "-"]  # fmt: skip
     try:
         with subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

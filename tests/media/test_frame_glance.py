@@ -9,13 +9,14 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from studio.core.model import Episode, Project, Scene, Shot, ShotKind, Take, TakeState
 from studio.core.time import FrameRate
 from studio.media import posters
 from studio.media.episode_timeline import EpisodeTimeline, Span
-from studio.media.ffmpeg import VideoWriter
-from studio.media.frame_glance import build_order
+from studio.media.ffmpeg import VideoWriter, run_ffmpeg
+from studio.media.frame_glance import build_order, first_frame
 from studio.media.frame_proxies import prune
 from studio.media.frame_server import FrameServer
 from studio.media.posters import read_poster, save_poster
@@ -73,6 +74,28 @@ def test_a_cold_seek_answers_at_once_with_an_earlier_frame_then_the_exact_one(tm
         assert again.exact and again.frame == 45 and read_pattern(again.image) == (25, 2)
     finally:
         server.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "codec"),
+    [("a.mp4", "copy"), ("a.mkv", "copy"), ("a.mov", "mjpeg"), ("a.mpg", "mpeg2video")],
+)
+def test_a_take_s_first_frame_whatever_holds_it(tmp_path, name, codec):
+    """An MPEG program stream names its codec only in its packets: asked to skip probing,
+    ffmpeg cannot open it, and the frame is asked for again with probing."""
+    write_take(tmp_path / "take.mp4", 6, tag=3)
+    other = tmp_path / name
+    run_ffmpeg(
+        ["-i", str(tmp_path / "take.mp4"), "-c:v", codec, "-q:v", "2", str(other)], "convert"
+    )
+    image = first_frame(other)
+    assert image is not None and image.shape == (320, 180, 3)  # not enlarged: under 720 high
+    assert read_pattern(image[..., ::-1]) == (0, 3)  # BGR
+
+
+def test_no_first_frame_from_a_file_that_is_no_video(tmp_path):
+    (tmp_path / "broken.mp4").write_bytes(b"not a video at all" * 100)
+    assert first_frame(tmp_path / "broken.mp4") is None
 
 
 def span(name: str, start: int, frames: int) -> Span:
