@@ -18,7 +18,7 @@ from studio.app.production import Event, Production, Stopping
 from studio.app.results import Recorded
 from studio.core.request import Request
 from studio.core.store import ProjectFolder
-from studio.engine.jobs import Job, JobQueue
+from studio.engine.jobs import EventKind, Job, JobEvent, JobQueue
 
 
 class JobRunner(QObject):
@@ -39,14 +39,43 @@ class JobRunner(QObject):
         executor: ExecutorChoice | None = None,
     ) -> None:
         """``after``: the previous runner of this folder, still stopping (waited for);
-        ``executor``: where the jobs run (default: the local worker). FarmUnavailable when the
-        farm is chosen and Ray is not installed."""
+        ``executor``: where the jobs run (default: the local worker; when that is the farm and
+        Ray is not installed, the local worker, and :attr:`notes` says so)."""
         super().__init__(parent)
-        self.production = Production(folder, models_dir, notify=self._wake.emit, after=after,
-                                     executor=executor)  # fmt: skip
+        self._folder, self._models_dir = folder, models_dir
+        self.notes: list[str] = []  # lines for the user about where the jobs run
         self._wake.connect(self._deliver)  # queued: the signal crosses threads
-        self.production.listen(self._forward)
-        self.production.start()
+        self.production = self._produce(after, executor or ExecutorChoice())
+
+    def use(self, executor: ExecutorChoice) -> list[str]:
+        """Run the jobs on ``executor`` from now on: the worker or farm stops (a running job
+        goes back to the queue, to start again there; waited for, as when the project is opened
+        again), and the jobs are read again from the project. Lines for the user."""
+        if executor == self.production.choice:
+            return []
+        paused = self.production.queue.paused  # stays paused there
+        stopping = self.production.close()
+        self.production = self._produce(stopping, executor, paused)
+        self.event.emit(JobEvent(EventKind.CHANGED, None))  # every view reads the jobs again
+        return list(self.notes)
+
+    def _produce(
+        self, after: Stopping | None, executor: ExecutorChoice, paused: bool = False
+    ) -> Production:
+        from studio.engine.ray_cluster import FarmUnavailable
+
+        self.notes = []
+        try:
+            production = Production(self._folder, self._models_dir, notify=self._wake.emit,
+                                    after=after, executor=executor)  # fmt: skip
+        except FarmUnavailable as exc:
+            self.notes = [f"{exc}; jobs run on this machine's worker"]
+            production = Production(self._folder, self._models_dir, notify=self._wake.emit)
+        production.listen(self._forward)
+        if paused:
+            production.set_paused(True)
+        production.start()
+        return production
 
     @property
     def queue(self) -> JobQueue:
@@ -91,21 +120,3 @@ class JobRunner(QObject):
 
     def _forward(self, event: Event) -> None:
         (self.recorded if isinstance(event, Recorded) else self.event).emit(event)
-
-
-def open_runner(
-    folder: ProjectFolder,
-    models_dir: Path,
-    parent: QObject,
-    after: Stopping | None,
-    executor: ExecutorChoice,
-) -> tuple[JobRunner, list[str]]:
-    """The runner of ``folder``'s jobs on ``executor``; when that is the farm and Ray is not
-    installed, the local worker, with a line saying so."""
-    from studio.engine.ray_cluster import FarmUnavailable
-
-    try:
-        return JobRunner(folder, models_dir, parent, after, executor), []
-    except FarmUnavailable as exc:
-        line = f"{exc}; jobs run on this machine's worker"
-        return JobRunner(folder, models_dir, parent, after=after), [line]

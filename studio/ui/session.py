@@ -67,7 +67,7 @@ class Session(QObject):
         self.models_dir = models_dir  # None: the engine's default folder
         self.runner: JobRunner | None = None  # the open project's jobs, when it is writable
         self.generation = Choice()  # the model chosen in Settings, for shots and references
-        self.executor = ExecutorChoice()  # where jobs run, chosen in Settings (next project)
+        self.executor = ExecutorChoice()  # where jobs run, chosen in Settings
         self.registry: Registry | None = None  # the models folder as last read in the background
         self.stopping: Stopping | None = None  # the last closed project's worker, stopping
         self._saved_script = SavedScript(SCRIPT_REL, None)  # see discard()
@@ -251,14 +251,14 @@ class Session(QObject):
     def _start_jobs(self, folder: ProjectFolder) -> list[str]:
         """The project's job queue and its worker feed (the worker process starts with the
         first job); lines about a damaged queue file."""
-        from studio.ui.job_runner import open_runner
+        from studio.ui.job_runner import JobRunner
 
-        runner, problems = open_runner(folder, self.models_dir, self, self.stopping, self.executor)
+        runner = JobRunner(folder, self.models_dir, self, self.stopping, self.executor)
         runner.event.connect(self._take_changes.before)  # takes first, then their jobs' end
         runner.event.connect(self.jobEvent)
         runner.recorded.connect(self._recorded)
         self.runner = runner
-        return [*problems, *runner.problems]
+        return [*runner.notes, *runner.problems]
 
     def _recorded(self, recorded: Any) -> None:
         """A finished job's result is in the project (not an edit: it is never undone): say

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
+from studio.app.executors import ExecutorChoice
 from studio.app.planner import Choice
 from studio.core.kinds import Backend
 from studio.core.store import StoreError
@@ -103,6 +104,21 @@ class WindowTools(QObject):
         groups = window_shortcuts(self.window)  # keys can be rebound there, kept in settings
         self._show(HelpDialog(groups, self.window, settings=self.settings, root=self.window))
 
+    def _move_jobs(self, choice: ExecutorChoice) -> list[str]:
+        """Jobs run on ``choice`` from now on, the open project's too; lines for the status."""
+        session = self.session
+        if choice == session.executor:
+            return []
+        session.executor = choice
+        if session.runner is None:
+            return [f"jobs will run on {choice.describe()}"]
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the worker stops first
+        try:
+            notes = session.runner.use(choice)
+        finally:
+            QApplication.restoreOverrideCursor()
+        return notes or [f"jobs run on {choice.describe()} now"]
+
     def _show(self, dialog: object) -> None:
         self.dialog = dialog
         dialog.show()  # type: ignore[attr-defined]
@@ -112,15 +128,14 @@ class WindowTools(QObject):
 
         self.prefs = prefs
         self.session.generation = self.generation_choice()
-        self.session.executor = prefs.executor_choice()  # for the next project opened
+        lines = self._move_jobs(prefs.executor_choice())
         apply_theme(QApplication.instance(), prefs.theme)  # type: ignore[arg-type]
         self._restart_autosave()
         if self.session.models_dir != prefs.models_path():
             self.session.models_dir = prefs.models_path()
             self.session.registry = None
-            self.status("Settings saved; the models folder applies to the next project opened")
-        else:
-            self.status("Settings saved")
+            lines.append("the models folder applies to the next project opened")
+        self.status("; ".join(["Settings saved", *lines]))
         self.refresh_models()  # a model chosen may have been installed since it was last read
 
     def _restart_autosave(self) -> None:
