@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from studio.core import projectjson
 from studio.core.model import (
     Project,
     TakeState,
@@ -124,3 +125,19 @@ def test_saving_without_edits_changes_only_the_saved_line(root: Path) -> None:
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert len(changed) <= 1
     assert all(a.startswith('  "saved": ') for a, _ in changed)
+
+
+def test_a_big_project_is_encoded_in_pieces_to_the_same_text(monkeypatch) -> None:
+    """The text is encoded a few thousand pieces at a time (so the autosave's thread never
+    holds the interpreter lock long): the bytes are those of the text encoded whole."""
+    takes = [{"id": f"tk-{i}", "notes": "雨"} for i in range(9000)]
+    shots = [{"id": f"sh-{n}", "takes": takes[n * 90 : n * 90 + 90]} for n in range(100)]
+    doc = {"project": {"episodes": [{"number": 1, "scenes": [{"index": 1, "shots": shots}]}]}}
+    pieces = encode(doc)
+    takes[7000]["notes"] = "x \udc80"
+    escaped = encode(doc)  # a lone surrogate met in a late piece: the whole text escaped
+    assert escaped.isascii() and json.loads(escaped) == doc
+    monkeypatch.setattr(projectjson, "_PIECES", 10**9)  # the text whole, then encoded
+    assert escaped == encode(doc)
+    takes[7000]["notes"] = "雨"
+    assert pieces == encode(doc) and json.loads(pieces) == doc
