@@ -78,9 +78,12 @@ class EpisodeTimeline:
         self.frames = self.spans[-1].end if self.spans else 0
 
     @classmethod
-    def from_project(cls, root: Path, project: Project, number: int) -> EpisodeTimeline:
+    def from_project(
+        cls, root: Path, project: Project, number: int, captions: EpisodeTimeline | None = None
+    ) -> EpisodeTimeline:
         """The timeline of episode ``number`` (an empty one when the project has no such
-        episode)."""
+        episode). ``captions``: an earlier timeline of the episode whose captions still hold
+        (only takes changed since: captions come from the lines): kept, not planned again."""
         episode = next((e for e in project.episodes if e.number == number), None)
         if episode is None:
             return cls(project.fps, [], language=project.language)
@@ -103,7 +106,10 @@ class EpisodeTimeline:
                 )
             )
             position += shot.duration_frames
-        cues, warnings = _cues(root, project, episode)
+        if captions is not None:
+            cues, warnings = captions.cues, captions.warnings
+        else:
+            cues, warnings = _cues(root, project, episode)
         return cls(project.fps, spans, cues, language=project.language, warnings=warnings)
 
     def locate(self, frame: int) -> Placement | None:

@@ -18,6 +18,7 @@ from studio.app.results import Recorded
 from studio.core.model import Take, TakeState
 from studio.engine.jobevents import EventKind, JobEvent
 from studio.engine.jobs import JobState
+from studio.media import episode_timeline
 from studio.media.ffmpeg import VideoWriter
 from studio.ui import actions
 from studio.ui.main_window import MainWindow
@@ -89,6 +90,25 @@ def test_a_take_result_updates_the_views_showing_its_shot(qtbot, window: MainWin
     assert window.review.current == "tk-new"
     spans = {span.shot_id: span.take_id for span in window.player.timeline.spans}
     assert spans[shots[1].id] == "tk-new" and spans[shots[2].id] == "tk-other"
+
+
+def test_a_take_result_keeps_the_player_s_captions_without_planning_them_again(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    """Captions come from the lines, not the takes: a take arriving does not plan them again
+    (tens of milliseconds of the GUI thread on a long episode); an edit does."""
+    session = window.session
+    cues = window.player.timeline.cues
+    assert cues, "the project has dialogue: the player shows captions"
+    planned, said = [], []
+    monkeypatch.setattr(episode_timeline, "_cues", lambda *a: planned.append(a) or ((), ()))
+    session.takesChanged.connect(said.append)
+    arrive(session, session.shots()[0].id, "tk-new")
+    qtbot.waitUntil(lambda: bool(said))
+    assert window.player.timeline.spans[0].take_id == "tk-new"
+    assert window.player.timeline.cues == cues and planned == []
+    session.changed()  # an edit: the captions are planned again
+    assert len(planned) == 1 and window.player.timeline.cues == ()
 
 
 def test_a_take_of_a_shot_not_reviewed_reaches_only_the_player(qtbot, window: MainWindow) -> None:

@@ -82,11 +82,10 @@ class PlayerView(QWidget):
         self._mix_timer.timeout.connect(self._mix)
         self._build()
         self._ready.connect(self._on_ready)
-        session.projectChanged.connect(self._reload)
-        session.episodeChanged.connect(self._reload)
-        session.shotsChanged.connect(self._reload)
+        for changed in (session.projectChanged, session.episodeChanged, session.shotsChanged,
+                        session.pathChanged):  # fmt: skip
+            changed.connect(self._reload)
         session.takesChanged.connect(self._takes_changed)
-        session.pathChanged.connect(self._reload)
         session.playheadChanged.connect(self._on_playhead)
         self._reload()
         if not self.audio.available:
@@ -127,9 +126,9 @@ class PlayerView(QWidget):
 
     # -- the project ----------------------------------------------------------------------------
 
-    def _reload(self, *_: object, decode: bool = True) -> None:
+    def _reload(self, *_: object, decode: bool = True, captions: bool = False) -> None:
         """Read the session's episode again (another project, episode, or edited shots); not
-        ``decode``: see :meth:`_seek`."""
+        ``decode``: see :meth:`_seek`; ``captions``: only takes changed, the captions hold."""
         if self._closed:
             return
         self.pause()
@@ -138,7 +137,8 @@ class PlayerView(QWidget):
             self.timeline = EpisodeTimeline(FrameRate(30), [])
         else:  # on a path, a project whose episode is the path: it plays as the viewer sees it
             played = project if shown is None else dataclasses.replace(project, episodes=[shown])
-            self.timeline = EpisodeTimeline.from_project(root, played, self.session.episode_number)
+            number, kept = self.session.episode_number, self.timeline if captions else None
+            self.timeline = EpisodeTimeline.from_project(root, played, number, kept)
         if self.server is not None and root != self._root:
             self.server.close()
             self.server = None
@@ -162,7 +162,7 @@ class PlayerView(QWidget):
     def _takes_changed(self, shot_ids: list[str]) -> None:
         """A result gave shots a take: read the episode again if it has them."""
         if self.timeline.shows(shot_ids):
-            self._reload(decode=False)  # a new take at the playhead shows once decoded
+            self._reload(decode=False, captions=True)  # a new take shows once decoded
 
     def _emit(self, signal: Signal, *args: object) -> None:
         """Emit from a background thread (queued to the GUI thread), unless the widget is gone."""
