@@ -147,11 +147,13 @@ class JobListModel(QAbstractListModel):
         """Keep ``png`` as the job's latest preview (decoded when painted)."""
         self._png[job_id] = png
 
-    def set_result(self, job_id: str, path: str | None) -> None:
-        """The still of the job's result (a keyframe, a reference) at ``path``: the row's
-        thumbnail from now on (None, or a file that cannot be read: the preview stays)."""
-        image = QImage(path) if path else QImage()
-        self._results[job_id] = None if image.isNull() else _thumbnail(image)
+    def set_result(self, job_id: str, thumbnail: QImage | None) -> None:
+        """The still of the job's result (a keyframe, a reference) made a thumbnail by
+        :func:`result_thumbnail`: the row's thumbnail from now on (None: the preview stays)."""
+        row = self.row_of(job_id)
+        if row >= 0:  # (not a row cleared meanwhile)
+            self._results[job_id] = thumbnail
+            self.dataChanged.emit(self.index(row), self.index(row))
 
     def set_jobs(self, jobs: list[Job]) -> None:
         """Show ``jobs`` in this order: rows gone are removed, rows kept move, new rows are
@@ -233,6 +235,13 @@ class JobListModel(QAbstractListModel):
         for offset, job_id in enumerate(ids):
             self.moveRequested.emit(job_id, len(above) + offset)
         return False
+
+
+def result_thumbnail(path: str) -> QImage | None:
+    """The still at ``path`` as a row's thumbnail; None when it cannot be read. For a thread
+    other than the GUI's: a full-size keyframe takes tens of milliseconds to decode."""
+    image = QImage(path)
+    return None if image.isNull() else _thumbnail(image)
 
 
 def _thumbnail(image: QImage) -> QImage:

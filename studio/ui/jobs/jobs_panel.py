@@ -13,6 +13,7 @@ timer reads the queue once, so a burst of progress events costs one refresh. Row
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -40,8 +41,15 @@ from studio.core.targets import ShotTarget
 from studio.engine.jobs import EventKind, Job, JobError, JobEvent, JobState
 from studio.ui import keymap
 from studio.ui.jobs.gpu_meter import GpuMeter
-from studio.ui.jobs.job_rows import WAITING, JobDelegate, JobListModel, button_for
+from studio.ui.jobs.job_rows import (
+    WAITING,
+    JobDelegate,
+    JobListModel,
+    button_for,
+    result_thumbnail,
+)
 from studio.ui.session import Session
+from studio.ui.tasks import run_in_background
 
 REFRESH_MS = 100  # job events are gathered this long before the queue is read again
 FINISHED = (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
@@ -330,7 +338,7 @@ class JobsPanel(QWidget):
 
     def _show_results(self, jobs: list[Job]) -> None:
         """Give each newly done job its result's still (a keyframe or a reference) as its
-        thumbnail, when it made one and the file is there."""
+        thumbnail, when it made one and the file is there (decoded in the background)."""
         from studio.app.results import job_outputs
 
         folder = self.session.folder
@@ -341,7 +349,10 @@ class JobsPanel(QWidget):
                 still = job_outputs(folder)(job, job.take_id)[1]
             except (ValueError, KeyError):  # its character or shot is gone
                 still = ""
-            self.model.set_result(job.id, str(folder.root / still) if still else None)
+            self.model.set_result(job.id, None)  # looked for: its preview shows meanwhile
+            if still:
+                path, done = str(folder.root / still), partial(self.model.set_result, job.id)
+                run_in_background(self, partial(result_thumbnail, path), done, name="job-still")
 
     def _button(self, job_id: str, what: str) -> None:
         self.select_jobs([job_id])
