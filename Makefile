@@ -14,9 +14,7 @@ DEMO_DIR ?= demo
 DEMO_PROJECT := $(DEMO_DIR)/glass_heiress.mdstudio
 SHOTS_DIR := resources/screenshots
 # The suite runs a test file whole in each of up to four processes (two on a 2-core machine):
-# many tests wait on ffmpeg or the worker process. TEST_JOBS= runs it in one process. The Ray
-# tests (marker ray) run after, in one process: each file starts a Ray of its own, and two of
-# them beside the other tests on two cores made the whole run 12:26 instead of 8:45.
+# many tests wait on ffmpeg or the worker process. TEST_JOBS= runs it in one process.
 TEST_JOBS ?= -n auto --maxprocesses=4 --dist loadfile
 
 .PHONY: setup lock demo test lint format bench screenshots package clean
@@ -67,8 +65,7 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(TEST_JOBS) -m "not ray"
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m ray
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(TEST_JOBS)
 
 lint: setup
 	$(BIN)/ruff format --check .
