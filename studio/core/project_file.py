@@ -112,9 +112,12 @@ def upgrade_document(doc: dict[str, Any], version: int, current: int, file: Path
     return doc
 
 
-def encode_project(project: Project, file: Path) -> bytes:
-    """The text of ``file`` (a project.json) holding ``project``; the model is only read."""
-    return encode_document(project_document(project), file)
+def encode_project(
+    project: Project, file: Path, reuse: projectjson.EpisodeTexts | None = None
+) -> bytes:
+    """The text of ``file`` (a project.json) holding ``project``; the model is only read.
+    ``reuse``: see :func:`encode_document`."""
+    return encode_document(project_document(project), file, reuse)
 
 
 def project_document(project: Project) -> dict[str, Any]:
@@ -151,12 +154,15 @@ def document_steps(project: Project, per_step: int = 0) -> Iterator[dict[str, An
         }
 
 
-def encode_document(doc: dict[str, Any], file: Path) -> bytes:
+def encode_document(
+    doc: dict[str, Any], file: Path, reuse: projectjson.EpisodeTexts | None = None
+) -> bytes:
     """The text of ``file`` holding the document ``doc``; StoreError for a value JSON cannot
-    hold."""
+    hold. ``reuse`` keeps the episodes' texts from one write of the project to the next (only
+    those that changed are encoded again)."""
     try:
         with paused_gc():
-            return projectjson.encode(doc)
+            return projectjson.encode(doc, reuse)
     except (TypeError, ValueError, RecursionError) as exc:  # a value JSON cannot hold
         raise StoreError(f"cannot save project: {exc} ({file})") from exc
 

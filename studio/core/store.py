@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
-from studio.core import lock
+from studio.core import lock, projectjson
 from studio.core.atomic import describe, write_atomic
 from studio.core.folder_guard import prepare_for_writing
 from studio.core.model import Project
@@ -161,6 +161,7 @@ class ProjectFolder:
         self._lock = lock_info
         self._closed = False
         self._backup_as = backup_as  # the first save keeps the original file under this name
+        self._texts = projectjson.EpisodeTexts()  # the episodes' texts, from one write to the next
 
     @property
     def file(self) -> Path:
@@ -169,7 +170,7 @@ class ProjectFolder:
     def save(self) -> None:
         """Write ``project.json`` atomically; the old file stays intact if anything fails."""
         self._check_writable("save project")
-        data = encode_project(self.project, self.file)
+        data = encode_project(self.project, self.file, self._texts)
         try:
             if self._backup_as and not (self.root / self._backup_as).exists():
                 shutil.copy2(self.file, self.root / self._backup_as)
@@ -186,14 +187,19 @@ class ProjectFolder:
         """The project as it is now, as a JSON tree (cheap), for :meth:`AutosaveSnapshot.write`
         to write as a rolling copy, on another thread if need be. StoreError when read-only."""
         self._check_writable("autosave")
-        return AutosaveSnapshot(self.root, project_document(self.project), self.file, keep)
+        doc = project_document(self.project)
+        return AutosaveSnapshot(self.root, doc, self.file, keep, self._texts)
 
     def autosave_steps(self, keep: int = AUTOSAVE_KEEP) -> Iterator[AutosaveSnapshot | None]:
         """:meth:`autosave_snapshot` taken in steps (see :func:`document_steps`): None after
         each step, the snapshot last. StoreError when read-only."""
         self._check_writable("autosave")
         for doc in document_steps(self.project):
-            yield None if doc is None else AutosaveSnapshot(self.root, doc, self.file, keep)
+            yield (
+                None
+                if doc is None
+                else AutosaveSnapshot(self.root, doc, self.file, keep, self._texts)
+            )
 
     def autosaves(self) -> list[Path]:
         """The autosaved copies, newest first."""
@@ -285,8 +291,16 @@ class AutosaveSnapshot:
     """A copy of the project taken for an autosave; :meth:`write` makes the file. Only one
     write at a time per project (the copies' names must keep increasing)."""
 
-    def __init__(self, root: Path, doc: dict[str, Any], file: Path, keep: int) -> None:
+    def __init__(
+        self,
+        root: Path,
+        doc: dict[str, Any],
+        file: Path,
+        keep: int,
+        reuse: projectjson.EpisodeTexts | None = None,
+    ) -> None:
         self.root, self.doc, self.file, self.keep = root, doc, file, keep
+        self._reuse = reuse  # the texts of the episodes unchanged since the last write
 
     def write(self) -> Path:
         """Write the copy to ``autosave/`` (text, fsync, rename) and keep only the newest
@@ -300,7 +314,7 @@ class AutosaveSnapshot:
             path = folder / f"project-{when:%Y%m%dT%H%M%S%fZ}.json"
         try:
             folder.mkdir(exist_ok=True)
-            write_atomic(path, encode_document(self.doc, self.file))
+            write_atomic(path, encode_document(self.doc, self.file, self._reuse))
         except OSError as exc:
             raise StoreError(f"cannot autosave: {describe(exc)} ({path})") from exc
         for old in autosaves(self.root)[max(self.keep, 1) :]:

@@ -141,3 +141,46 @@ def test_a_big_project_is_encoded_in_pieces_to_the_same_text(monkeypatch) -> Non
     assert escaped == encode(doc)
     takes[7000]["notes"] = "雨"
     assert pieces == encode(doc) and json.loads(pieces) == doc
+
+
+def test_an_encode_again_takes_the_unchanged_episodes_texts(monkeypatch) -> None:
+    """With an EpisodeTexts, only the episodes that changed are encoded again, and the bytes
+    are always those of an encode from scratch: after an edit JSON barely tells apart, with
+    episodes moved, with a value only the encoder takes, and after the escaped fallback."""
+    encoded: list[Any] = []
+    compact = projectjson._compact
+
+    def counted(*, ensure_ascii: bool):
+        dumps = compact(ensure_ascii=ensure_ascii)
+        return lambda value: encoded.append(value) or dumps(value)
+
+    def takes(e: int) -> list[dict[str, Any]]:
+        return [{"id": f"tk-{e}-{t}", "notes": "雨", "rate": 1} for t in range(30)]
+
+    episodes = [{"number": e, "scenes": [{"index": 1, "shots": [{"id": "s", "takes": takes(e)}]}]}
+                for e in range(10)]  # fmt: skip
+    doc = {"saved": "", "project": {"title": "Rain", "episodes": episodes}}
+    reuse = projectjson.EpisodeTexts()
+    monkeypatch.setattr(projectjson, "_compact", counted)
+    first = encode(doc, reuse)
+    everything = len(encoded)
+    assert first == encode(doc) and len(reuse) == 10
+    encoded.clear()
+    edited = episodes[3]["scenes"][0]["shots"][0]["takes"][5]
+    for value in (True, 1.0, "1", [1], 2):  # 1 -> True -> 1.0 -> "1" -> [1] -> 2
+        edited["rate"] = value
+        text = encode(doc, reuse)
+        assert len(encoded) < everything / 5  # one episode of ten, and the top
+        encoded.clear()
+        assert text == encode(doc) and json.loads(text) == doc
+        encoded.clear()
+    episodes.reverse()
+    edited["state"] = TakeState.DONE  # a str subclass: the encoder writes it, marshal cannot
+    edited["notes"] = "bad name \udc80"  # a lone surrogate: the whole text escaped
+    for _ in range(2):
+        text = encode(doc, reuse)
+        assert text == encode(doc) and text.isascii() and json.loads(text) == doc
+    edited["notes"], edited["rate"] = "雨", 1
+    del edited["state"]
+    episodes.reverse()
+    assert encode(doc, reuse) == encode(doc) == first
