@@ -17,7 +17,7 @@ import threading
 
 WORKER = 5  # the generation worker: the window's GUI thread comes first
 URGENT = 5  # a proxy the artist has just sought into
-AHEAD = 10  # first frames decoded before they are asked for
+AHEAD = 2  # first frames decoded before they are asked for (a seek may wait for one)
 BACKGROUND = 15  # the other proxies of the episode
 
 BELOW_NORMAL = getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0)  # Windows creationflags

@@ -7,8 +7,8 @@ milliseconds), cropped to the export's 9:16 box around the shot's focus and resi
 built by two background threads: one works through the episode's takes, the one showing nearest
 the playhead first; the other only builds takes someone is waiting for. A seek before the
 take's proxy has the frame gets a :class:`~studio.media.frame_glance.Glance` at once (the
-nearest frame that decodes quickly, marked approximate; a third thread decodes the takes' first
-frames ahead), then the exact frame through ``on_ready``.
+nearest frame that decodes quickly, marked approximate; two more threads decode the takes' first
+frames ahead, one take each), then the exact frame through ``on_ready``.
 
 The server keeps an LRU of display-size frames and a read-ahead thread that stays ``ahead``
 frames in front of the playhead given to :meth:`FrameServer.prefetch`. A frame that cannot be
@@ -31,10 +31,10 @@ import numpy as np
 from studio.media.cpu_priority import AHEAD, BACKGROUND, URGENT, lower_this_thread
 from studio.media.episode_timeline import EpisodeTimeline, source_frame
 from studio.media.ffmpeg import MediaError
-from studio.media.frame_glance import Glance, build_order, shown_local
+from studio.media.frame_glance import Glance, build_order, first_frame, shown_local
 from studio.media.frame_pictures import PLACEHOLDER_RGB, fitted, placeholder
 from studio.media.frame_proxies import PROXIES, Cancelled, Proxy, signature, usable_folder
-from studio.media.posters import first_frame_of
+from studio.media.posters import read_poster, save_poster
 
 __all__ = ["PLACEHOLDER_RGB", "PROXIES", "FrameServer", "Glance", "placeholder"]
 
@@ -71,12 +71,14 @@ class FrameServer:
         self._urgency = itertools.count(1)
         self._procs: set[subprocess.Popen[bytes]] = set()
         self._keyframes: dict[Path, np.ndarray | None] = {}  # each take's first frame (BGR)
+        self._decoding: set[Path] = set()  # takes whose first frame is being decoded
         self._folder, self._temp = usable_folder(cache_dir)
         self._threads = [
             threading.Thread(target=self._read_ahead, name="frames-ahead", daemon=True),
             threading.Thread(target=self._builder, args=(False,), name="proxy", daemon=True),
             threading.Thread(target=self._builder, args=(True,), name="proxy-now", daemon=True),
-            threading.Thread(target=self._first_frames, name="first-frames", daemon=True),
+            threading.Thread(target=self._first_frames, name="first-frames-1", daemon=True),
+            threading.Thread(target=self._first_frames, name="first-frames-2", daemon=True),
         ]
         for thread in self._threads:
             thread.start()
@@ -283,16 +285,29 @@ class FrameServer:
     def _first_frame(
         self, media: Path, niceness: int = 0, decode: bool = True
     ) -> np.ndarray | None:
-        """The take's first frame: kept here, else its poster, else decoded (and kept as its
-        poster, see :mod:`~studio.media.posters`) unless not ``decode``."""
+        """The take's first frame: kept here, else its poster, else (``decode``) decoded once,
+        by whichever thread asks first, and kept as its poster (:mod:`~studio.media.posters`)."""
         with self._lock:
-            if media in self._keyframes:
-                return self._keyframes[media]
-        image = first_frame_of(media, self._folder, niceness, decode)
-        if image is None and not decode:
-            return None
-        with self._lock:
-            self._keyframes[media] = image
+            while decode and media in self._decoding and not self._closed:
+                self._lock.wait()
+            if media in self._keyframes or self._closed:
+                return self._keyframes.get(media)
+            if decode:
+                self._decoding.add(media)
+        image, fresh = None, False
+        try:
+            image = read_poster(self._folder, media)
+            if fresh := image is None and decode:
+                image = first_frame(media, niceness)
+        finally:
+            with self._lock:
+                if image is not None or decode:
+                    self._keyframes[media] = image
+                if decode:
+                    self._decoding.discard(media)
+                    self._lock.notify_all()
+        if fresh and image is not None:
+            save_poster(self._folder, media, image)
         return image
 
     def _first_frames(self) -> None:
@@ -311,7 +326,8 @@ class FrameServer:
         """The nearest take whose first frame is wanted (its proxy has no frame yet)."""
         for media in build_order(self._timeline, self._target):
             proxy = self._proxies.get(media)
-            if media not in self._keyframes and (proxy is None or proxy.count() == 0):
+            wanted = media not in self._keyframes and media not in self._decoding
+            if wanted and (proxy is None or proxy.count() == 0):
                 return media
         return None
 

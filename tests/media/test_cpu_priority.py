@@ -66,7 +66,8 @@ def test_the_frame_servers_background_threads_run_lowered(tmp_path) -> None:
     server = FrameServer(EpisodeTimeline(FrameRate(30), []), cache_dir=tmp_path / "proxies")
     try:
         threads = {t.name: t for t in set(threading.enumerate()) - before}
-        wanted = {"proxy": BACKGROUND, "proxy-now": URGENT, "first-frames": AHEAD}
+        wanted = {"proxy": BACKGROUND, "proxy-now": URGENT, "first-frames-1": AHEAD}
+        wanted["first-frames-2"] = AHEAD
         for name, level in wanted.items():
             thread = threads[name]
             for _ in range(100):  # the thread lowers itself as it starts

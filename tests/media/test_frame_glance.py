@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import pytest
 
 from studio.core.model import Episode, Project, Scene, Shot, ShotKind, Take, TakeState
 from studio.core.time import FrameRate
-from studio.media import posters
+from studio.media import frame_server
 from studio.media.episode_timeline import EpisodeTimeline, Span
 from studio.media.ffmpeg import VideoWriter, run_ffmpeg
 from studio.media.frame_glance import build_order, first_frame
@@ -140,7 +141,7 @@ def test_a_seek_shows_the_poster_without_decoding_the_take(tmp_path, monkeypatch
     marked = np.full((720, 405, 3), (128, 60 * 3, 10), np.uint8)  # BGR of pattern (0, 3)
     save_poster(folder, tmp_path / "takes/b.mp4", marked)
     decoded: list[Path] = []
-    monkeypatch.setattr(posters, "first_frame", lambda media, *_: decoded.append(media))
+    monkeypatch.setattr(frame_server, "first_frame", lambda media, *_: decoded.append(media))
     server = FrameServer(timeline, SIZE, cache_dir=folder)
     try:
         glance = server.glance(45, decode=False)  # reading a poster is no decode: shown
@@ -149,6 +150,41 @@ def test_a_seek_shows_the_poster_without_decoding_the_take(tmp_path, monkeypatch
     assert glance is not None and not glance.exact and glance.frame == 20
     assert read_pattern(glance.image) == (0, 3)  # the poster, not the take's own frame
     assert tmp_path / "takes/b.mp4" not in decoded
+
+
+def test_each_first_frame_is_decoded_once_two_takes_at_a_time(tmp_path, monkeypatch):
+    """Two threads decode the takes' first frames ahead, each its own take; a seek into a
+    take whose first frame one of them is decoding waits for that decode."""
+    timeline, folder = two_takes(tmp_path), tmp_path / "proxies"
+    decodes: list[tuple[str, float, float]] = []  # (take, start, end)
+    began = threading.Event()
+
+    def slower(media: Path, *args) -> np.ndarray | None:  # long enough to be met
+        start = time.monotonic()
+        began.set()
+        time.sleep(0.5)
+        image = first_frame(media, *args)
+        decodes.append((media.name, start, time.monotonic()))
+        return image
+
+    monkeypatch.setattr(frame_server, "first_frame", slower)
+    server = FrameServer(timeline, SIZE, cache_dir=folder)
+    try:
+        assert began.wait(10)  # take a, nearest the playhead, is being decoded
+        image = server._first_frame(tmp_path / "takes/a.mp4")  # a seek's
+        waited = time.monotonic()
+        for _ in range(200):
+            if len(decodes) == 2:
+                break
+            time.sleep(0.05)
+    finally:
+        server.close()
+    assert image is not None and read_pattern(image[..., ::-1]) == (0, 1)
+    assert sorted(name for name, *_ in decodes) == ["a.mp4", "b.mp4"]  # once each
+    (_, a_start, a_end), (_, b_start, b_end) = sorted(decodes)
+    assert a_end <= waited  # the seek had the decode it waited for
+    assert a_start < b_end and b_start < a_end  # at the same time
+    assert read_poster(folder, tmp_path / "takes/a.mp4") is not None
 
 
 def test_prune_deletes_the_posters_of_takes_gone(tmp_path):
