@@ -17,8 +17,9 @@ H.264 file written by our VideoWriter (a moving texture, with the episode frame 
   received: each first frame decoded when sought), and takes made by the app (the worker
   keeps each take's first frame as its poster, see ``studio.media.posters``).
 - playback: frames asked on a 30 Hz clock for 60 s, as the player's timer does (prefetch at the
-  playhead, then take the frame only if it is decoded already); a frame not ready at its moment
-  is dropped. Warm (proxies on disk) and cold (no proxies: they are built while it plays).
+  playhead, saying it plays, then take the frame only if it is decoded already); a frame not
+  ready at its moment is dropped. Warm (proxies on disk) and cold (no proxies: they are built
+  while it plays).
 
 Goals: seek p95 ≤ 50 ms; cold seek, time to the first frame p95 ≤ 100 ms; no dropped frame
 in 60 s of playback. Reports; does not assert.
@@ -196,7 +197,7 @@ def playback(timeline: EpisodeTimeline, cache: Path, size: tuple[int, int]) -> t
             due = t0 + k / FPS
             while (now := time.perf_counter()) < due:
                 time.sleep(min(0.004, due - now))
-            server.prefetch(k)
+            server.prefetch(k, playing=True)
             image = server.cached(k)
             if image is None:
                 dropped += 1

@@ -8,7 +8,7 @@ built by two background threads: one works through the episode's takes, the one 
 the playhead first; the other only builds takes someone is waiting for. A seek before the
 take's proxy has the frame gets a :class:`~studio.media.frame_glance.Glance` at once (the
 nearest frame that decodes quickly, marked approximate; two more threads decode the takes' first
-frames ahead, one take each), then the exact frame through ``on_ready``.
+frames ahead, see :mod:`~studio.media.first_frames`), then the exact frame through ``on_ready``.
 
 The server keeps an LRU of display-size frames and a read-ahead thread that stays ``ahead``
 frames in front of the playhead given to :meth:`FrameServer.prefetch`. A frame that cannot be
@@ -31,10 +31,10 @@ import numpy as np
 from studio.media.cpu_priority import AHEAD, BACKGROUND, URGENT, lower_this_thread
 from studio.media.episode_timeline import EpisodeTimeline, source_frame
 from studio.media.ffmpeg import MediaError
-from studio.media.frame_glance import Glance, build_order, first_frame, shown_local
+from studio.media.first_frames import FirstFrames
+from studio.media.frame_glance import Glance, build_order, shown_local
 from studio.media.frame_pictures import PLACEHOLDER_RGB, fitted, placeholder
 from studio.media.frame_proxies import PROXIES, Cancelled, Proxy, signature, usable_folder
-from studio.media.posters import read_poster, save_poster
 
 __all__ = ["PLACEHOLDER_RGB", "PROXIES", "FrameServer", "Glance", "placeholder"]
 
@@ -70,9 +70,9 @@ class FrameServer:
         self._closed = False
         self._urgency = itertools.count(1)
         self._procs: set[subprocess.Popen[bytes]] = set()
-        self._keyframes: dict[Path, np.ndarray | None] = {}  # each take's first frame (BGR)
-        self._decoding: set[Path] = set()  # takes whose first frame is being decoded
+        self._playing = False  # the clock moves the playhead: no first frames meanwhile
         self._folder, self._temp = usable_folder(cache_dir)
+        self._first = FirstFrames(self._lock, self._folder)
         self._threads = [
             threading.Thread(target=self._read_ahead, name="frames-ahead", daemon=True),
             threading.Thread(target=self._builder, args=(False,), name="proxy", daemon=True),
@@ -141,7 +141,7 @@ class FrameServer:
                 return Glance(image, frame, True)
         except MediaError:
             pass  # the exact frame will say why
-        key = self._first_frame(span.media, decode=decode)  # type: ignore[arg-type]
+        key = self._first.get(span.media, decode=decode)  # type: ignore[arg-type]
         if key is None and not decode:
             return None
         if key is None:
@@ -155,11 +155,13 @@ class FrameServer:
         with self._lock:
             return self._hit(frame)
 
-    def prefetch(self, frame: int, direction: int = 1) -> None:
+    def prefetch(self, frame: int, direction: int = 1, playing: bool = False) -> None:
         """Say where the playhead is: the read-ahead thread decodes from ``frame`` onwards
-        (backwards when ``direction`` < 0)."""
+        (backwards when ``direction`` < 0). ``playing``: the clock moves it; the takes' first
+        frames (a seek's stand-ins) then wait, so that the proxies playback needs come first."""
         direction = -1 if direction < 0 else 1
         with self._lock:
+            self._playing = playing
             inside = 0 <= (frame - self._target) * self._direction < self._ahead
             if not inside or direction != self._direction:
                 self._seek += 1
@@ -188,7 +190,7 @@ class FrameServer:
                 elif signature(media) != proxy.signature:
                     proxy.close()
                     del self._proxies[media]
-                    self._keyframes.pop(media, None)
+                    self._first.forget(media)
             self._invalidate()
 
     def problem(self, frame: int) -> str:
@@ -211,7 +213,7 @@ class FrameServer:
         """Stop the threads and ffmpeg; the server serves nothing more."""
         with self._lock:
             self._closed = True
-            self._lock.notify_all()
+            self._first.close()
             procs = list(self._procs)
         for proc in procs:
             with contextlib.suppress(OSError):
@@ -282,34 +284,6 @@ class FrameServer:
             return placeholder(size, str(exc))
         return fitted(image, proxy.source, span.focus, size)
 
-    def _first_frame(
-        self, media: Path, niceness: int = 0, decode: bool = True
-    ) -> np.ndarray | None:
-        """The take's first frame: kept here, else its poster, else (``decode``) decoded once,
-        by whichever thread asks first, and kept as its poster (:mod:`~studio.media.posters`)."""
-        with self._lock:
-            while decode and media in self._decoding and not self._closed:
-                self._lock.wait()
-            if media in self._keyframes or self._closed:
-                return self._keyframes.get(media)
-            if decode:
-                self._decoding.add(media)
-        image, fresh = None, False
-        try:
-            image = read_poster(self._folder, media)
-            if fresh := image is None and decode:
-                image = first_frame(media, niceness)
-        finally:
-            with self._lock:
-                if image is not None or decode:
-                    self._keyframes[media] = image
-                if decode:
-                    self._decoding.discard(media)
-                    self._lock.notify_all()
-        if fresh and image is not None:
-            save_poster(self._folder, media, image)
-        return image
-
     def _first_frames(self) -> None:
         """Decode the takes' first frames ahead of the proxies, nearest the playhead first
         (below a seek's own decode: :mod:`~studio.media.cpu_priority`)."""
@@ -320,14 +294,14 @@ class FrameServer:
                     self._lock.wait()
                 if self._closed:
                     return
-            self._first_frame(media, AHEAD)
+            self._first.get(media, AHEAD)
 
     def _next_first_frame(self) -> Path | None:
-        """The nearest take whose first frame is wanted (its proxy has no frame yet)."""
-        for media in build_order(self._timeline, self._target):
+        """The nearest take whose first frame is wanted (its proxy has no frame yet), None
+        while the episode plays."""
+        for media in build_order(self._timeline, self._target) if not self._playing else ():
             proxy = self._proxies.get(media)
-            wanted = media not in self._keyframes and media not in self._decoding
-            if wanted and (proxy is None or proxy.count() == 0):
+            if self._first.wanted(media) and (proxy is None or proxy.count() == 0):
                 return media
         return None
 

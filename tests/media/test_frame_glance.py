@@ -14,7 +14,7 @@ import pytest
 
 from studio.core.model import Episode, Project, Scene, Shot, ShotKind, Take, TakeState
 from studio.core.time import FrameRate
-from studio.media import frame_server
+from studio.media import first_frames
 from studio.media.episode_timeline import EpisodeTimeline, Span
 from studio.media.ffmpeg import VideoWriter, run_ffmpeg
 from studio.media.frame_glance import build_order, first_frame
@@ -141,7 +141,7 @@ def test_a_seek_shows_the_poster_without_decoding_the_take(tmp_path, monkeypatch
     marked = np.full((720, 405, 3), (128, 60 * 3, 10), np.uint8)  # BGR of pattern (0, 3)
     save_poster(folder, tmp_path / "takes/b.mp4", marked)
     decoded: list[Path] = []
-    monkeypatch.setattr(frame_server, "first_frame", lambda media, *_: decoded.append(media))
+    monkeypatch.setattr(first_frames, "first_frame", lambda media, *_: decoded.append(media))
     server = FrameServer(timeline, SIZE, cache_dir=folder)
     try:
         glance = server.glance(45, decode=False)  # reading a poster is no decode: shown
@@ -167,11 +167,11 @@ def test_each_first_frame_is_decoded_once_two_takes_at_a_time(tmp_path, monkeypa
         decodes.append((media.name, start, time.monotonic()))
         return image
 
-    monkeypatch.setattr(frame_server, "first_frame", slower)
+    monkeypatch.setattr(first_frames, "first_frame", slower)
     server = FrameServer(timeline, SIZE, cache_dir=folder)
     try:
         assert began.wait(10)  # take a, nearest the playhead, is being decoded
-        image = server._first_frame(tmp_path / "takes/a.mp4")  # a seek's
+        image = server._first.get(tmp_path / "takes/a.mp4")  # a seek's
         waited = time.monotonic()
         for _ in range(200):
             if len(decodes) == 2:
@@ -185,6 +185,31 @@ def test_each_first_frame_is_decoded_once_two_takes_at_a_time(tmp_path, monkeypa
     assert a_end <= waited  # the seek had the decode it waited for
     assert a_start < b_end and b_start < a_end  # at the same time
     assert read_poster(folder, tmp_path / "takes/a.mp4") is not None
+
+
+def test_while_the_episode_plays_no_first_frame_is_decoded(tmp_path, monkeypatch):
+    """Playing, the proxies come first: the takes' first frames (a seek's stand-ins) are not
+    decoded ahead meanwhile, beyond the two begun as the server opened."""
+    names = "abcd"
+    for tag, name in enumerate(names, 1):
+        write_take(tmp_path / f"takes/{name}.mp4", 20, tag)
+    shots = [shot(f"sh-{name}", 20, f"takes/{name}.mp4") for name in names]
+    scene = Scene("INT. TEST - DAY", 1, shots=shots)
+    project = Project("Test", FrameRate(30), 1080, 1920, episodes=[Episode(1, scenes=[scene])])
+    timeline = EpisodeTimeline.from_project(tmp_path, project, 1)
+    decoded: list[str] = []
+    real = first_frames.first_frame
+    monkeypatch.setattr(
+        first_frames, "first_frame", lambda m, *a: decoded.append(m.name) or real(m, *a)
+    )
+    server = FrameServer(timeline, SIZE, cache_dir=tmp_path / "proxies")
+    try:
+        for frame in range(80):  # played through, each frame waited for
+            server.prefetch(frame, playing=True)
+            assert read_pattern(server.frame(frame))[1] == frame // 20 + 1  # its take
+    finally:
+        server.close()
+    assert set(decoded) <= {"a.mp4", "b.mp4"}  # nearest the playhead as it opened
 
 
 def test_prune_deletes_the_posters_of_takes_gone(tmp_path):

@@ -272,7 +272,7 @@ class PlayerView(QWidget):
             self._drive(max(0, min(frame, self.timeline.frames - 1)))
             self.pause()
             return
-        self.server.prefetch(frame, direction)
+        self.server.prefetch(frame, direction, playing=True)
         if frame == self.shown_frame:
             self._last = frame
             return
