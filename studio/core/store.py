@@ -194,12 +194,9 @@ class ProjectFolder:
         """:meth:`autosave_snapshot` taken in steps (see :func:`document_steps`): None after
         each step, the snapshot last. StoreError when read-only."""
         self._check_writable("autosave")
+        texts = self._texts
         for doc in document_steps(self.project):
-            yield (
-                None
-                if doc is None
-                else AutosaveSnapshot(self.root, doc, self.file, keep, self._texts)
-            )
+            yield None if doc is None else AutosaveSnapshot(self.root, doc, self.file, keep, texts)
 
     def autosaves(self) -> list[Path]:
         """The autosaved copies, newest first."""
