@@ -14,7 +14,8 @@ DEMO_DIR ?= demo
 DEMO_PROJECT := $(DEMO_DIR)/glass_heiress.mdstudio
 SHOTS_DIR := resources/screenshots
 # The suite runs a test file whole in each of up to four processes (two on a 2-core machine):
-# many tests wait on ffmpeg or the worker process. TEST_JOBS= runs it in one process.
+# many tests wait on ffmpeg or the worker process. TEST_JOBS= runs it in one process. It ends
+# naming the 15 slowest tests, the ones to look at when the suite outgrows its ~10 minutes.
 TEST_JOBS ?= -n auto --maxprocesses=4 --dist loadfile
 
 .PHONY: setup lock demo test lint format bench screenshots package clean
@@ -65,7 +66,7 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(TEST_JOBS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --durations=15 $(TEST_JOBS)
 
 lint: setup
 	$(BIN)/ruff format --check .
