@@ -158,7 +158,7 @@ class _Layout:
         assert self._reuse is not None
         try:
             digest = hashlib.blake2b(marshal.dumps(item, 4), digest_size=20)
-        except ValueError:  # not plain JSON values (a type only the encoder may refuse)
+        except ValueError:  # a value marshal refuses (a str subclass): encoded as before
             self._item(item, child, indent, out)
             return
         digest.update(f"{self._codec} {indent}".encode())

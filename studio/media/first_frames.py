@@ -15,8 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.media.frame_glance import first_frame
-from studio.media.posters import read_poster, save_poster
+from studio.media.posters import poster_or_decoded, save_poster
 
 
 class FirstFrames:
@@ -54,9 +53,7 @@ class FirstFrames:
                 self._decoding.add(media)
         image, fresh = None, False
         try:
-            image = read_poster(self._folder, media)
-            if fresh := image is None and decode:
-                image = first_frame(media, niceness)
+            image, fresh = poster_or_decoded(media, self._folder, niceness, decode)
         finally:
             with self._lock:
                 if image is not None or decode:

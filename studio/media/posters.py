@@ -64,12 +64,21 @@ def first_frame_of(
     """``media``'s first frame (BGR): its poster in the proxies ``folder``, else (when
     ``decode``) decoded by ffmpeg at ``niceness`` and kept there as its poster; None when there
     is none, or ffmpeg cannot decode one."""
-    image = read_poster(folder, media) if folder is not None else None
-    if image is None and decode:
-        image = first_frame(media, niceness)
-        if image is not None and folder is not None:
-            save_poster(folder, media, image)
+    image, fresh = poster_or_decoded(media, folder, niceness, decode)
+    if fresh and image is not None and folder is not None:
+        save_poster(folder, media, image)
     return image
+
+
+def poster_or_decoded(
+    media: Path, folder: Path | None, niceness: int = 0, decode: bool = True
+) -> tuple[np.ndarray | None, bool]:
+    """:func:`first_frame_of` without keeping the poster: (the image, whether it was decoded
+    now), for a caller that hands the image over first and then calls :func:`save_poster`."""
+    image = read_poster(folder, media) if folder is not None else None
+    if image is not None or not decode:
+        return image, False
+    return first_frame(media, niceness), True
 
 
 def make_poster(folder: Path, media: Path, niceness: int = 0) -> bool:

@@ -14,7 +14,7 @@ import pytest
 
 from studio.core.model import Episode, Project, Scene, Shot, ShotKind, Take, TakeState
 from studio.core.time import FrameRate
-from studio.media import first_frames
+from studio.media import posters
 from studio.media.episode_timeline import EpisodeTimeline, Span
 from studio.media.ffmpeg import VideoWriter, run_ffmpeg
 from studio.media.frame_glance import build_order, first_frame
@@ -141,7 +141,7 @@ def test_a_seek_shows_the_poster_without_decoding_the_take(tmp_path, monkeypatch
     marked = np.full((720, 405, 3), (128, 60 * 3, 10), np.uint8)  # BGR of pattern (0, 3)
     save_poster(folder, tmp_path / "takes/b.mp4", marked)
     decoded: list[Path] = []
-    monkeypatch.setattr(first_frames, "first_frame", lambda media, *_: decoded.append(media))
+    monkeypatch.setattr(posters, "first_frame", lambda media, *_: decoded.append(media))
     server = FrameServer(timeline, SIZE, cache_dir=folder)
     try:
         glance = server.glance(45, decode=False)  # reading a poster is no decode: shown
@@ -167,7 +167,7 @@ def test_each_first_frame_is_decoded_once_two_takes_at_a_time(tmp_path, monkeypa
         decodes.append((media.name, start, time.monotonic()))
         return image
 
-    monkeypatch.setattr(first_frames, "first_frame", slower)
+    monkeypatch.setattr(posters, "first_frame", slower)
     server = FrameServer(timeline, SIZE, cache_dir=folder)
     try:
         assert began.wait(10)  # take a, nearest the playhead, is being decoded
@@ -198,10 +198,8 @@ def test_while_the_episode_plays_no_first_frame_is_decoded(tmp_path, monkeypatch
     project = Project("Test", FrameRate(30), 1080, 1920, episodes=[Episode(1, scenes=[scene])])
     timeline = EpisodeTimeline.from_project(tmp_path, project, 1)
     decoded: list[str] = []
-    real = first_frames.first_frame
-    monkeypatch.setattr(
-        first_frames, "first_frame", lambda m, *a: decoded.append(m.name) or real(m, *a)
-    )
+    real = posters.first_frame
+    monkeypatch.setattr(posters, "first_frame", lambda m, *a: decoded.append(m.name) or real(m, *a))
     server = FrameServer(timeline, SIZE, cache_dir=tmp_path / "proxies")
     try:
         for frame in range(80):  # played through, each frame waited for
