@@ -102,6 +102,12 @@ def test_a_cancel_mid_run_stops_within_a_step_and_leaves_no_file(harness):
     assert harness.executor.worker_pid == pid, "a cancel does not cost the warm worker"
 
 
+def test_more_steps_than_the_schedule_has_fails_saying_how_many_it_runs(harness):
+    job = harness.run(image(steps=1000, shot_id="sh-steps"), JobState.FAILED)
+    assert job.error == "tiny-sd15 with DDIMScheduler runs at most 999 steps, got 1000"
+    assert job.attempts == 1, "a clear error is not retried"
+
+
 @pytest.mark.parametrize("pretend_gpu", ["OomOnceBackend"], indirect=True)
 def test_out_of_memory_once_steps_down_a_tier_and_succeeds(pretend_gpu):
     harness = pretend_gpu

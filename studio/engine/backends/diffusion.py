@@ -156,6 +156,7 @@ class DiffusersBackend:
                 if ctx.cancelled():  # cancelled while a big model was loading
                     raise Cancelled()
                 _set_scheduler(warm, request.scheduler, entry.name)
+                _check_steps(warm.pipe.scheduler, request.steps, entry.name)
                 call = PipelineCall(warm.pipe, ctx, family=entry.family,
                                     device=placement.device, steps=request.steps)  # fmt: skip
                 try:
@@ -312,6 +313,15 @@ def _set_scheduler(warm: _Warm, name: str, model: str) -> None:
     if cls not in fits:
         raise BackendError(f"scheduler {name} does not work with {model} (use one of: {usable})")
     warm.pipe.scheduler = cls.from_config(own.config)
+
+
+def _check_steps(scheduler: Any, steps: int, model: str) -> None:
+    """A schedule of N training timesteps runs fewer than N steps (DDIM's N-th step would index
+    past its table)."""
+    limit = getattr(getattr(scheduler, "config", None), "num_train_timesteps", None)
+    if isinstance(limit, int) and steps >= limit:
+        name = type(scheduler).__name__
+        raise BackendError(f"{model} with {name} runs at most {limit - 1} steps, got {steps}")
 
 
 def _with_hint(message: str) -> str:
