@@ -210,7 +210,7 @@ class RayExecutor:
         waiting = [job for job in self.queue.jobs() if job.state is JobState.QUEUED
                    and (self.only is None or job.id in self.only)]  # fmt: skip
         chosen = pick_job(waiting, idle, busy)
-        job = self.queue.next_job({chosen} if chosen else self.only)
+        job = None if chosen is None else self.queue.next_job({chosen})
         if job is None:
             return False
         pick_worker(job, idle).assign(job)

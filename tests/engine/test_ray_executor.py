@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from worker_harness import WAIT_S, Harness
 
 from studio.core.request import CameraMotion, ImageRequest
 from studio.engine.jobs import EventKind, JobQueue, JobState
-from studio.engine.ray_executor import OBJECT_STORE, RayExecutor
+from studio.engine.ray_executor import OBJECT_STORE, WAKE_S, RayExecutor
 from studio.media.ffmpeg import probe, read_frames
 
 pytestmark = [pytest.mark.slow, pytest.mark.ray]
@@ -90,10 +91,10 @@ def shot(n: int) -> ImageRequest:
                         steps=1)  # fmt: skip
 
 
-def image(model: str, seed: int) -> ImageRequest:
+def image(model: str, seed: int, steps: int = 2) -> ImageRequest:
     """A tiny diffusers keyframe held for 12 frames."""
     return ImageRequest(shot_id=f"sh-{model}-{seed}", backend="diffusers", model=model,
-                        prompt="rain on a window", seed=seed, steps=2, width=64, height=96,
+                        prompt="rain on a window", seed=seed, steps=steps, width=64, height=96,
                         frames=12, fps="30/1", camera_motion=CameraMotion.PAN_LEFT)  # fmt: skip
 
 
@@ -208,14 +209,24 @@ def test_a_killed_actor_fails_its_job_with_the_reason_and_another_runs_it_again(
 
 def test_model_affinity_each_actor_keeps_its_model(real_farm):
     h = real_farm
-    run_all(h, [image("tiny-a", 1), image("tiny-b", 2)])  # each actor loads one
-    jobs = run_all(h, [image(model, n) for n, model in enumerate(["tiny-a", "tiny-b"] * 3, 10)])
-    loads = [h.results[job.id][1].rendered.timings.load for job in jobs]
-    assert loads == [0.0] * 6, "no job loaded its model again: it ran where it was warm"
-    where: dict[str, set[str]] = {}
-    for job in jobs:
-        where.setdefault(job.request.model, set()).add(job.worker)
-    assert len(where["tiny-a"]) == len(where["tiny-b"]) == 1 and where["tiny-a"] != where["tiny-b"]
+    run_all(h, [image("tiny-a", 1), image("tiny-b", 2)])  # one actor holds each model now
+    long = h.submit(image("tiny-a", 3, steps=900))  # keeps the actor holding tiny-a busy
+    wait_for(h, lambda: bool(h.progress_of(long.id)))
+    a, b = h.queue.submit_many([image("tiny-a", 4), image("tiny-b", 5)])
+    h.executor.wake()
+    h.wait_until(b.id, *ENDED)
+    deadline = time.monotonic() + WAIT_S
+    while sum(slot.idle for slot in h.executor.slots) != 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(3 * WAKE_S)  # the dispatcher has looked again with the tiny-b actor idle
+    assert h.queue.get(a.id).state is JobState.QUEUED, "it waits for the actor holding tiny-a"
+    h.queue.cancel(long.id)
+    h.wait_until(a.id, *ENDED)
+    jobs = [h.queue.get(job.id) for job in (long, b, a)]
+    assert [job.state for job in jobs] == [JobState.CANCELLED, JobState.DONE, JobState.DONE]
+    loads = [h.results[job.id][1].rendered.timings.load for job in jobs[1:]]
+    assert loads == [0.0, 0.0], "no job loaded its model again: each ran where it was warm"
+    assert jobs[2].worker == jobs[0].worker != jobs[1].worker
 
 
 def test_the_object_store_mode_writes_the_same_files(real_farm, models, tmp_path):
