@@ -4,6 +4,7 @@ loading an autosave in place of the saved project (``recover``). Real files in `
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from copy import deepcopy
@@ -106,3 +107,17 @@ def test_an_autosave_taken_in_steps_is_the_same_document(tmp_path: Path) -> None
     for doc in (with_steps[-1], at_once):
         doc.pop("saved")
     assert with_steps[-1] == at_once
+
+
+def test_a_written_autosave_lets_its_tree_go_one_episode_at_a_time(root: Path) -> None:
+    """Freed whole, a 100-episode tree is tens of milliseconds in which no other thread runs
+    (the window's among them): once written, the snapshot empties its episodes one by one."""
+    with open_project(root) as folder:
+        folder.project.episodes *= 3
+        count = len(folder.project.episodes)
+        *_, snapshot = folder.autosave_steps()
+        episodes = snapshot.doc["project"]["episodes"]
+        assert len(episodes) == count > 1
+        written = snapshot.write()
+    assert episodes == [] and snapshot.doc == {}
+    assert len(json.loads(written.read_text(encoding="utf-8"))["project"]["episodes"]) == count
