@@ -10,19 +10,22 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically; raises OSError with the old file intact."""
+def write_atomic(path: Path, data: bytes | Sequence[bytes]) -> None:
+    """Replace ``path`` with ``data`` (bytes, or parts written one after another)
+    atomically; raises OSError with the old file intact."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for part in (data,) if isinstance(data, bytes | bytearray | memoryview) else data:
+                view = memoryview(part)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             os.fsync(fd)
         finally:
             os.close(fd)

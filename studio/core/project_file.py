@@ -114,9 +114,9 @@ def upgrade_document(doc: dict[str, Any], version: int, current: int, file: Path
 
 def encode_project(
     project: Project, file: Path, reuse: projectjson.EpisodeTexts | None = None
-) -> bytes:
-    """The text of ``file`` (a project.json) holding ``project``; the model is only read.
-    ``reuse``: see :func:`encode_document`."""
+) -> list[bytes]:
+    """The text of ``file`` (a project.json) holding ``project``, in parts (see
+    :func:`encode_document`); the model is only read."""
     return encode_document(project_document(project), file, reuse)
 
 
@@ -156,13 +156,14 @@ def document_steps(project: Project, per_step: int = 0) -> Iterator[dict[str, An
 
 def encode_document(
     doc: dict[str, Any], file: Path, reuse: projectjson.EpisodeTexts | None = None
-) -> bytes:
-    """The text of ``file`` holding the document ``doc``; StoreError for a value JSON cannot
-    hold. ``reuse`` keeps the episodes' texts from one write of the project to the next (only
-    those that changed are encoded again)."""
+) -> list[bytes]:
+    """The text of ``file`` holding the document ``doc``, in the parts that
+    :func:`~studio.core.atomic.write_atomic` writes one after another (joined, the file's bytes);
+    StoreError for a value JSON cannot hold. ``reuse`` keeps the episodes' texts from one write
+    of the project to the next (only those that changed are encoded again)."""
     try:
         with paused_gc():
-            return projectjson.encode(doc, reuse)
+            return projectjson.encode_parts(doc, reuse)
     except (TypeError, ValueError, RecursionError) as exc:  # a value JSON cannot hold
         raise StoreError(f"cannot save project: {exc} ({file})") from exc
 

@@ -77,6 +77,12 @@ def encode(doc: dict[str, Any], reuse: EpisodeTexts | None = None) -> bytes:
     """``doc`` as UTF-8 JSON text in the layout above; TypeError/ValueError if ``doc`` holds
     what JSON cannot. With ``reuse``, the texts of episodes unchanged since its last encode
     are taken from it, and this encode's are kept in it."""
+    return b"".join(encode_parts(doc, reuse))
+
+
+def encode_parts(doc: dict[str, Any], reuse: EpisodeTexts | None = None) -> list[bytes]:
+    """:func:`encode`'s text in the parts it was made of, to be written one after another:
+    joining a big project's (15 MB for 100 episodes) would hold the interpreter lock 15 ms."""
     try:
         return _Layout(_compact(ensure_ascii=False), "utf-8", reuse).text(doc)
     except UnicodeEncodeError:  # lone surrogates (odd file names): escape them instead
@@ -96,14 +102,14 @@ class _Layout:
         self._done: list[bytes] = []
         self._kept: dict[bytes, bytes] = {}  # the texts for ``reuse`` once this one is done
 
-    def text(self, doc: dict[str, Any]) -> bytes:
+    def text(self, doc: dict[str, Any]) -> list[bytes]:
         out: list[str] = ["{\n"]
         self._members(doc, _STEP, out, top=True)
         out.append("}\n")
         self._flush(out)
         if self._reuse is not None:
             self._reuse._texts = self._kept
-        return b"".join(self._done)
+        return self._done
 
     def _flush(self, out: list[str]) -> None:
         if out:

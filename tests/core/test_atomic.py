@@ -1,11 +1,11 @@
-"""Atomic copies: the target is the whole source or absent, never a part."""
+"""Atomic writes and copies: the target is the whole new data or the old file, never a part."""
 
 import errno
 import os
 
 import pytest
 
-from studio.core.atomic import copy_atomic
+from studio.core.atomic import copy_atomic, write_atomic
 
 
 def test_copy_replaces_the_target_whole(tmp_path):
@@ -36,3 +36,25 @@ def test_a_missing_source_is_an_oserror_and_leaves_nothing(tmp_path):
     with pytest.raises(FileNotFoundError):
         copy_atomic(tmp_path / "none.mp4", tmp_path / "b.mp4")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_write_in_parts_is_the_parts_one_after_another(tmp_path, monkeypatch):
+    target = tmp_path / "project.json"
+    target.write_bytes(b"old")
+    parts = [b"{\n", os.urandom(200_000), b"", bytearray(b"tail"), b"}\n"]
+    write_atomic(target, parts)
+    assert target.read_bytes() == b"".join(parts)
+    write_atomic(target, memoryview(b"whole"))
+    assert target.read_bytes() == b"whole"
+    real_write = os.write
+
+    def full_after_the_first_part(fd, data):
+        if len(data) > 10:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full_after_the_first_part)
+    with pytest.raises(OSError, match="No space left"):
+        write_atomic(target, parts)
+    assert target.read_bytes() == b"whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["project.json"]
