@@ -155,15 +155,19 @@ def document_steps(project: Project, per_step: int = 0) -> Iterator[dict[str, An
 
 
 def encode_document(
-    doc: dict[str, Any], file: Path, reuse: projectjson.EpisodeTexts | None = None
+    doc: dict[str, Any],
+    file: Path,
+    reuse: projectjson.EpisodeTexts | None = None,
+    between: Callable[[], None] | None = None,
 ) -> list[bytes]:
     """The text of ``file`` holding the document ``doc``, in the parts that
     :func:`~studio.core.atomic.write_atomic` writes one after another (joined, the file's bytes);
     StoreError for a value JSON cannot hold. ``reuse`` keeps the episodes' texts from one write
-    of the project to the next (only those that changed are encoded again)."""
+    of the project to the next (only those that changed are encoded again); ``between`` is
+    called after each episode."""
     try:
         with paused_gc():
-            return projectjson.encode_parts(doc, reuse)
+            return projectjson.encode_parts(doc, reuse, between)
     except (TypeError, ValueError, RecursionError) as exc:  # a value JSON cannot hold
         raise StoreError(f"cannot save project: {exc} ({file})") from exc
 

@@ -80,13 +80,18 @@ def encode(doc: dict[str, Any], reuse: EpisodeTexts | None = None) -> bytes:
     return b"".join(encode_parts(doc, reuse))
 
 
-def encode_parts(doc: dict[str, Any], reuse: EpisodeTexts | None = None) -> list[bytes]:
+def encode_parts(
+    doc: dict[str, Any],
+    reuse: EpisodeTexts | None = None,
+    between: Callable[[], None] | None = None,
+) -> list[bytes]:
     """:func:`encode`'s text in the parts it was made of, to be written one after another:
-    joining a big project's (15 MB for 100 episodes) would hold the interpreter lock 15 ms."""
+    joining a big project's (15 MB for 100 episodes) would hold the interpreter lock 15 ms.
+    ``between`` is called after each episode (a background thread's :class:`~.pace.Pace`)."""
     try:
-        return _Layout(_compact(ensure_ascii=False), "utf-8", reuse).text(doc)
+        return _Layout(_compact(ensure_ascii=False), "utf-8", reuse, between).text(doc)
     except UnicodeEncodeError:  # lone surrogates (odd file names): escape them instead
-        return _Layout(_compact(ensure_ascii=True), "ascii", reuse).text(doc)
+        return _Layout(_compact(ensure_ascii=True), "ascii", reuse, between).text(doc)
     except ValueError:  # NaN or infinity, which JSON cannot hold: say where
         where, value = _not_finite(doc, "")
         raise ValueError(f"{where or 'a value'}: {value} is not a number JSON can hold") from None
@@ -96,9 +101,13 @@ class _Layout:
     """Writes the layout above with one compact encoder, as ``codec`` bytes."""
 
     def __init__(
-        self, dumps: Callable[[Any], str], codec: str, reuse: EpisodeTexts | None = None
+        self,
+        dumps: Callable[[Any], str],
+        codec: str,
+        reuse: EpisodeTexts | None = None,
+        between: Callable[[], None] | None = None,
     ) -> None:
-        self._dumps, self._codec, self._reuse = dumps, codec, reuse
+        self._dumps, self._codec, self._reuse, self._between = dumps, codec, reuse, between
         self._done: list[bytes] = []
         self._kept: dict[bytes, bytes] = {}  # the texts for ``reuse`` once this one is done
 
@@ -140,9 +149,12 @@ class _Layout:
         last = len(items) - 1
         child = _NESTED.get(key)
         item_text = self._kept_item if key == _KEPT and self._reuse is not None else self._item
+        between = self._between if key == _KEPT else None
         for i, item in enumerate(items):
             item_text(item, child, inner, out)
             out.append(",\n" if i < last else "\n")
+            if between is not None:
+                between()
             if len(out) > _PIECES:
                 self._flush(out)
         out.append(f"{indent}]")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -299,9 +299,11 @@ class AutosaveSnapshot:
         self.root, self.doc, self.file, self.keep = root, doc, file, keep
         self._reuse = reuse  # the texts of the episodes unchanged since the last write
 
-    def write(self) -> Path:
+    def write(self, between: Callable[[], None] | None = None) -> Path:
         """Write the copy to ``autosave/`` (text, fsync, rename) and keep only the newest
-        ``keep`` copies; the file written. StoreError when it cannot be written."""
+        ``keep`` copies; the file written. StoreError when it cannot be written. ``between``
+        is called after each episode encoded or let go (a background thread's
+        :class:`~studio.core.pace.Pace`). The snapshot is written once."""
         folder = self.root / AUTOSAVE_FOLDER
         when = datetime.now(UTC)
         newest = autosaves(self.root)[:1]
@@ -311,17 +313,17 @@ class AutosaveSnapshot:
             path = folder / f"project-{when:%Y%m%dT%H%M%S%fZ}.json"
         try:
             folder.mkdir(exist_ok=True)
-            write_atomic(path, encode_document(self.doc, self.file, self._reuse))
+            write_atomic(path, encode_document(self.doc, self.file, self._reuse, between))
         except OSError as exc:
             raise StoreError(f"cannot autosave: {describe(exc)} ({path})") from exc
         finally:
-            self._let_go()
+            self._let_go(between)
         for old in autosaves(self.root)[max(self.keep, 1) :]:
             with contextlib.suppress(OSError):
                 old.unlink()
         return path
 
-    def _let_go(self) -> None:
+    def _let_go(self, between: Callable[[], None] | None) -> None:
         """Drop the tree an episode at a time. Freed whole, a 100-episode tree is tens of
         milliseconds of deallocation that no other thread can break into (the interpreter
         lock passes only between bytecodes): the window's thread would wait all of it."""
@@ -329,6 +331,8 @@ class AutosaveSnapshot:
         episodes = doc.get("project", {}).get("episodes")
         while isinstance(episodes, list) and episodes:
             episodes.pop()
+            if between is not None:
+                between()
 
 
 def _lock(root: Path, *, if_locked: str, problems: list[str]) -> lock.LockInfo | None:

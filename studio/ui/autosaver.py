@@ -7,11 +7,13 @@ episodes on a slow machine), in steps of a few episodes, one per turn of the eve
 than one step; an edit (or another project) between two steps starts it again, while a job's
 take arriving meanwhile only lands in the next autosave. The tree is kept from the cyclic
 collector until it is written; the text, the fsync and the rename happen on an ``autosave``
-thread. There is never more than one autosave being written: one asked for meanwhile follows
-it, from a fresh snapshot. Closing the project waits for the one being written (see
-:meth:`Autosaver.wait`), so none is lost on quit. The outcome goes to the session:
-``autosaved`` with the file, or one line on ``message`` (the project stays unsaved, as after
-any autosave).
+thread, which rests between episodes as long as each took (:class:`~studio.core.pace.Pace`:
+else the GUI thread's calls into Qt wait for the interpreter lock, and a repaint takes many
+times as long) unless the window waits for it. There is never more than one autosave being
+written: one asked for meanwhile follows it, from a fresh snapshot. Closing the project waits
+for the one being written (see :meth:`Autosaver.wait`), so none is lost on quit. The outcome
+goes to the session: ``autosaved`` with the file, or one line on ``message`` (the project stays
+unsaved, as after any autosave).
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
+from studio.core.pace import Pace
 from studio.core.store import AutosaveSnapshot, StoreError
 
 if TYPE_CHECKING:
@@ -41,6 +44,7 @@ class Autosaver(QObject):
         super().__init__(session)
         self._session = session
         self._thread: threading.Thread | None = None
+        self._pace = Pace()  # the writing thread's rests, cut short when the window waits
         self._outcome: tuple[Path | None, str] = (None, "")
         self._again = False  # asked for while one was being written
         # The GUI thread looks for the outcome: the writing thread never touches a Qt object,
@@ -88,8 +92,9 @@ class Autosaver(QObject):
             return
         self._step.stop()
         self._steps = None
+        self._pace = Pace()
         self._thread = threading.Thread(
-            target=self._write, args=(snapshot,), name="autosave", daemon=True
+            target=self._write, args=(snapshot, self._pace), name="autosave", daemon=True
         )
         self._thread.start()
         self._poll.start()
@@ -133,6 +138,7 @@ class Autosaver(QObject):
         self._drop_steps()
         thread, self._again = self._thread, False
         if thread is not None:
+            self._pace.hurry()
             thread.join()
             self._settle()
 
@@ -145,8 +151,8 @@ class Autosaver(QObject):
             session.message.emit(str(exc))
             return None
 
-    def _write(self, snapshot: AutosaveSnapshot) -> None:
-        self._outcome = _written(snapshot)
+    def _write(self, snapshot: AutosaveSnapshot, pace: Pace) -> None:
+        self._outcome = _written(snapshot, pace.rest)
 
     def _settle(self) -> None:
         """The written autosave's outcome, on the GUI thread (once: from the poll or wait)."""
@@ -192,10 +198,12 @@ def _set_aside() -> Iterator[None]:
             gc.enable()
 
 
-def _written(snapshot: AutosaveSnapshot) -> tuple[Path | None, str]:
+def _written(
+    snapshot: AutosaveSnapshot, between: Callable[[], None] | None = None
+) -> tuple[Path | None, str]:
     """Write ``snapshot``: (the file, "") or (None, why not)."""
     try:
-        return snapshot.write(), ""
+        return snapshot.write(between), ""
     except StoreError as exc:
         return None, str(exc)
     except Exception as exc:  # a bug must not kill the thread unseen: say it

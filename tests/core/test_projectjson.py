@@ -184,3 +184,14 @@ def test_an_encode_again_takes_the_unchanged_episodes_texts(monkeypatch) -> None
     del edited["state"]
     episodes.reverse()
     assert encode(doc, reuse) == encode(doc) == first
+
+
+def test_the_parts_make_the_text_and_between_comes_after_each_episode() -> None:
+    doc = {"project": {"title": "Rain", "episodes": [{"n": n, "scenes": []} for n in range(4)]}}
+    seen: list[int] = []
+    reuse = projectjson.EpisodeTexts()
+    for given in (None, reuse, reuse):  # encoded, then their texts reused
+        parts = projectjson.encode_parts(doc, given, lambda: seen.append(1))
+        assert b"".join(parts) == encode(doc)
+        assert given is None or len(parts) > 4, "with texts kept, each episode is a part"
+    assert len(seen) == 3 * 4

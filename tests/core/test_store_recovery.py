@@ -111,13 +111,16 @@ def test_an_autosave_taken_in_steps_is_the_same_document(tmp_path: Path) -> None
 
 def test_a_written_autosave_lets_its_tree_go_one_episode_at_a_time(root: Path) -> None:
     """Freed whole, a 100-episode tree is tens of milliseconds in which no other thread runs
-    (the window's among them): once written, the snapshot empties its episodes one by one."""
+    (the window's among them): once written, the snapshot empties its episodes one by one. The
+    writer's pace is called after each episode encoded and each let go."""
     with open_project(root) as folder:
         folder.project.episodes *= 3
         count = len(folder.project.episodes)
         *_, snapshot = folder.autosave_steps()
         episodes = snapshot.doc["project"]["episodes"]
         assert len(episodes) == count > 1
-        written = snapshot.write()
+        calls: list[int] = []
+        written = snapshot.write(lambda: calls.append(len(episodes)))
     assert episodes == [] and snapshot.doc == {}
+    assert calls == [count] * count + list(range(count - 1, -1, -1)), "each encoded, each let go"
     assert len(json.loads(written.read_text(encoding="utf-8"))["project"]["episodes"]) == count

@@ -13,6 +13,7 @@ import pytest
 from workflow_window import Windows, close_window
 
 from studio.core import store
+from studio.ui import autosaver
 
 PROMPT = "rain on the glass, autosaved late"
 
@@ -128,3 +129,35 @@ def test_an_edit_between_the_snapshot_s_steps_takes_it_again(
     first = doc["project"]["episodes"][0]["scenes"][0]["shots"][0]
     assert first["id"] == shot.id and first["prompt"] == PROMPT
     assert len(store.autosaves(project)) == 1 and gc.get_freeze_count() == 0
+
+
+def test_the_writing_thread_rests_after_each_episode_until_the_window_waits_for_it(
+    windows, project, slow_disk, monkeypatch, qtbot
+) -> None:
+    """Its rests leave the interpreter lock to the GUI thread (see studio.core.pace); closing
+    the window waits for the write, without rests."""
+    log: list[tuple[str, str]] = []
+
+    class Recorded(autosaver.Pace):
+        def rest(self) -> None:
+            log.append(("rest", threading.current_thread().name))
+            super().rest()
+
+        def hurry(self) -> None:
+            log.append(("hurry", threading.current_thread().name))
+            super().hurry()
+
+    monkeypatch.setattr(autosaver, "Pace", Recorded)
+    writing, release = slow_disk
+    window = windows.open(project)
+    session = window.session
+    episodes = len(session.project.episodes)
+    session.set_shot_fields(session.shots()[0].id, "Edit Shot Prompt", prompt=PROMPT)
+    session.autosaver.start()
+    qtbot.waitUntil(writing.is_set, timeout=10_000)
+    assert episodes > 0 and log == [("rest", "autosave")] * episodes, "a rest after each text"
+    threading.Timer(0.3, release.set).start()
+    close_window(window)
+    assert log[episodes] == ("hurry", "MainThread")
+    assert log[episodes + 1 :] == [("rest", "autosave")] * episodes, "each episode let go"
+    assert len(store.autosaves(project)) == 1
