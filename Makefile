@@ -86,6 +86,7 @@ bench: setup
 	$(BIN)/python bench/player.py
 	$(BIN)/python bench/ui_timeline_paint.py
 	$(BIN)/python bench/ui_responsiveness.py
+	$(BIN)/python bench/lock_share.py
 
 # The app bundle without model weights (packaging/README.md): dist/micro-drama-studio/studio.
 # PyInstaller is installed here, on demand, not with the dev tools.

@@ -19,7 +19,8 @@ assert.
 (a snapshot taken on the GUI thread five episodes a turn of the event loop, the text and the
 write on a background thread: ``Session.autosaver``). The worst stall of each, side by side.
 Goal: ≤ 50 ms. Then the autosave thread's own CPU time for the text, every episode encoded
-against the episodes unchanged since the last write reused.
+against the episodes unchanged since the last write reused. Why that thread is paced:
+``bench/lock_share.py``.
 
     .venv/bin/python bench/ui_responsiveness.py [--launches 5] [--autosave-only]
 """
