@@ -32,6 +32,10 @@ class FirstFrames:
         """Neither kept nor being decoded (call with the lock held)."""
         return media not in self._kept and media not in self._decoding
 
+    def known(self, media: Path) -> bool:
+        """Decoded, or found not to decode (call with the lock held)."""
+        return media in self._kept
+
     def forget(self, media: Path) -> None:
         """The take was written again (call with the lock held)."""
         self._kept.pop(media, None)

@@ -8,7 +8,8 @@ built by two background threads: one works through the episode's takes, the one 
 the playhead first; the other only builds takes someone is waiting for. A seek before the
 take's proxy has the frame gets a :class:`~studio.media.frame_glance.Glance` at once (the
 nearest frame that decodes quickly, marked approximate; two more threads decode the takes' first
-frames ahead, see :mod:`~studio.media.first_frames`), then the exact frame through ``on_ready``.
+frames ahead, see :mod:`~studio.media.first_frames`, and one the take a seek could not show at
+once), then the exact frame through ``on_ready``.
 
 The server keeps an LRU of display-size frames and a read-ahead thread that stays ``ahead``
 frames in front of the playhead given to :meth:`FrameServer.prefetch`. A frame that cannot be
@@ -43,7 +44,8 @@ class FrameServer:
     """The frames of one episode at a display size, as RGB uint8 arrays; thread-safe.
 
     ``cache_dir`` holds the proxies (a temporary folder when it cannot be written);
-    ``on_ready(frame)`` is called from the read-ahead thread each time it has a frame ready.
+    ``on_ready(frame)`` is called from a background thread each time it has a frame ready, or
+    the first frame of the take a :meth:`glance` without ``decode`` could not show (glance again).
     """
 
     def __init__(
@@ -71,6 +73,7 @@ class FrameServer:
         self._urgency = itertools.count(1)
         self._procs: set[subprocess.Popen[bytes]] = set()
         self._playing = False  # the clock moves the playhead: no first frames meanwhile
+        self._sought: tuple[Path, int] | None = None  # a glance's take to decode now, its frame
         self._folder, self._temp = usable_folder(cache_dir)
         self._first = FirstFrames(self._lock, self._folder)
         self._threads = [
@@ -79,6 +82,7 @@ class FrameServer:
             threading.Thread(target=self._builder, args=(True,), name="proxy-now", daemon=True),
             threading.Thread(target=self._first_frames, name="first-frames-1", daemon=True),
             threading.Thread(target=self._first_frames, name="first-frames-2", daemon=True),
+            threading.Thread(target=self._first_frame_now, name="first-frame-now", daemon=True),
         ]
         for thread in self._threads:
             thread.start()
@@ -118,8 +122,8 @@ class FrameServer:
         """At once, a picture for a seek to ``frame``: the exact frame when it is decoded or
         its take's proxy has it, else the nearest frame at or before it that decodes quickly
         (see :mod:`studio.media.frame_glance`); the take's proxy is asked for first. Not
-        ``decode``: None rather than decode that quick frame now (an ffmpeg run: tens of
-        milliseconds) when the take has no poster; the read-ahead decodes it (``on_ready``)."""
+        ``decode``: None rather than decode that quick frame here (an ffmpeg run: tens of
+        milliseconds) when the take has no poster; a thread decodes it now (``on_ready``)."""
         with self._lock:
             hit, size, epoch = self._hit(frame), self._size, self._epoch
         place = self._timeline.locate(frame)
@@ -141,11 +145,18 @@ class FrameServer:
                 return Glance(image, frame, True)
         except MediaError:
             pass  # the exact frame will say why
-        key = self._first.get(span.media, decode=decode)  # type: ignore[arg-type]
+        media: Path = span.media  # type: ignore[assignment]
+        key = self._first.get(media, decode=decode)
         if key is None and not decode:
-            return None
+            with self._lock:
+                if pending := not self._first.known(media):
+                    self._sought = (media, frame)
+                    self._lock.notify_all()
+            if pending:
+                return None
+            key = self._first.get(media, decode=False)  # decoded meanwhile, or cannot be
         if key is None:
-            return Glance(placeholder(size, "decoding the take"), span.start, False)
+            return Glance(placeholder(size, "the take cannot be decoded"), span.start, False)
         return Glance(
             fitted(key, (key.shape[1], key.shape[0]), span.focus, size), span.start, False
         )
@@ -295,6 +306,20 @@ class FrameServer:
                 if self._closed:
                     return
             self._first.get(media, AHEAD)
+
+    def _first_frame_now(self) -> None:
+        """Decode the first frame of the take a glance could not show (at the seek's own
+        priority: the user waits for it), then say it is ready."""
+        while True:
+            with self._lock:
+                while not self._closed and self._sought is None:
+                    self._lock.wait()
+                if self._closed or self._sought is None:
+                    return
+                (media, frame), self._sought = self._sought, None
+            self._first.get(media)
+            if self._on_ready is not None:
+                self._on_ready(frame)
 
     def _next_first_frame(self) -> Path | None:
         """The nearest take whose first frame is wanted (its proxy has no frame yet), None

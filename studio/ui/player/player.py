@@ -126,9 +126,9 @@ class PlayerView(QWidget):
 
     # -- the project ----------------------------------------------------------------------------
 
-    def _reload(self, *_: object, decode: bool = True, captions: bool = False) -> None:
-        """Read the session's episode again (another project, episode, or edited shots); not
-        ``decode``: see :meth:`_seek`; ``captions``: only takes changed, the captions hold."""
+    def _reload(self, *_: object, captions: bool = False) -> None:
+        """Read the episode again (another project, episode, edited shots; ``captions``: only
+        takes changed, the captions hold)."""
         if self._closed:
             return
         self.pause()
@@ -157,12 +157,12 @@ class PlayerView(QWidget):
         self._mix_number += 1  # the mix playing is stale: a new one after a pause in the edits
         self.audio.set_samples(None)
         self._mix_timer.start()
-        self._seek(self.session.playhead, decode)
+        self._seek(self.session.playhead)
 
     def _takes_changed(self, shot_ids: list[str]) -> None:
         """A result gave shots a take: read the episode again if it has them."""
         if self.timeline.shows(shot_ids):
-            self._reload(decode=False, captions=True)  # a new take shows once decoded
+            self._reload(captions=True)
 
     def _emit(self, signal: Signal, *args: object) -> None:
         """Emit from a background thread (queued to the GUI thread), unless the widget is gone."""
@@ -176,12 +176,9 @@ class PlayerView(QWidget):
         root = self.session.root
         if episode is not None and root is not None and self.audio.available:
             episode, fps = copy.deepcopy(episode), self.timeline.fps  # the window may edit it
-            run_in_background(
-                self,
-                lambda: mix_episode(root, fps, episode),
-                lambda mixed: self._on_mixed(number, *mixed),
-                name="episode-mix",
-            )
+            run_in_background(self, lambda: mix_episode(root, fps, episode),
+                              lambda mixed: self._on_mixed(number, *mixed),
+                              name="episode-mix")  # fmt: skip
 
     def _on_mixed(self, number: int, samples: np.ndarray | None, message: str) -> None:
         if number != self._mix_number or self._closed:  # a newer mix is wanted, or none
@@ -304,9 +301,9 @@ class PlayerView(QWidget):
         else:
             self._seek(frame)
 
-    def _seek(self, frame: int, decode: bool = True) -> None:
-        """Show ``frame`` at once; not ``decode``: the picture shown stays, rather than wait for
-        a new take's first frame, until the exact frame is ready."""
+    def _seek(self, frame: int) -> None:
+        """Show ``frame``, or a stand-in; the GUI thread never decodes: until a thread has a
+        picture for it, the one shown stays (:meth:`_on_ready` shows it once ready)."""
         self._wanted = frame
         self._update_controls()
         if self.server is None or self.timeline.frames == 0:
@@ -314,18 +311,20 @@ class PlayerView(QWidget):
             self.screen_area.update()
             return
         self.server.prefetch(frame)
-        glance = self.server.glance(frame, decode)  # an approximate one is refined in _on_ready
+        self._glance(frame)
+
+    def _on_ready(self, frame: int) -> None:
+        """The exact frame, or its take's first, is ready (from the server)."""
+        stale = frame != self.shown_frame or not self.shown_exact
+        if self.rate == 0 and frame == self._wanted and stale:
+            self._glance(frame)
+
+    def _glance(self, frame: int) -> None:
+        glance = self.server.glance(frame, decode=False) if self.server is not None else None
         if glance is None:
             self.shown_exact = False
         else:
             self._show(glance.frame, glance.image, glance.exact)
-
-    def _on_ready(self, frame: int) -> None:
-        stale = frame != self.shown_frame or not self.shown_exact
-        if self.rate == 0 and frame == self._wanted and stale:
-            image = self.server.cached(frame) if self.server is not None else None
-            if image is not None:
-                self._show(frame, image)
 
     def _show(self, frame: int, image: np.ndarray, exact: bool = True) -> None:
         self.current_frame, self.shown_frame, self.shown_exact = image, frame, exact
