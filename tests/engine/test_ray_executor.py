@@ -16,6 +16,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +211,8 @@ def test_a_killed_actor_fails_its_job_with_the_reason_and_another_runs_it_again(
 def test_model_affinity_each_actor_keeps_its_model(real_farm):
     h = real_farm
     run_all(h, [image("tiny-a", 1), image("tiny-b", 2)])  # one actor holds each model now
-    long = h.submit(image("tiny-a", 3, steps=900))  # keeps the actor holding tiny-a busy
+    busy = replace(image("tiny-a", 3, steps=900), width=128, height=192)  # cancelled below
+    long = h.submit(busy)  # keeps the actor holding tiny-a busy until cancelled
     wait_for(h, lambda: bool(h.progress_of(long.id)))
     a, b = h.queue.submit_many([image("tiny-a", 4), image("tiny-b", 5)])
     h.executor.wake()
@@ -219,6 +221,7 @@ def test_model_affinity_each_actor_keeps_its_model(real_farm):
     while sum(slot.idle for slot in h.executor.slots) != 1 and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(3 * WAKE_S)  # the dispatcher has looked again with the tiny-b actor idle
+    assert h.queue.get(long.id).state is JobState.RUNNING
     assert h.queue.get(a.id).state is JobState.QUEUED, "it waits for the actor holding tiny-a"
     h.queue.cancel(long.id)
     h.wait_until(a.id, *ENDED)
