@@ -225,8 +225,8 @@ def test_prune_deletes_the_posters_of_takes_gone(tmp_path):
 
 def test_a_glance_without_decode_has_a_thread_decode_the_take_now_and_say_so(tmp_path, monkeypatch):
     """The player's seeks never decode on the GUI thread: None at once, then ``on_ready``
-    with the frame sought once a thread has the take's first frame; a take that cannot be
-    decoded is then its placeholder (not None again: no second round)."""
+    with the frame sought once the first-frame-now thread has the take's first frame; a take
+    that cannot be decoded is then its placeholder (not None again: no second round)."""
     write_take(tmp_path / "takes/a.mp4", 20, 1)
     write_take(tmp_path / "takes/b.mp4", 30, 2)
     (tmp_path / "takes/c.mp4").write_bytes(b"not a video at all" * 100)
@@ -235,16 +235,15 @@ def test_a_glance_without_decode_has_a_thread_decode_the_take_now_and_say_so(tmp
     scene = Scene("INT. TEST - DAY", 1, shots=shots)
     project = Project("Test", FrameRate(30), 1080, 1920, episodes=[Episode(1, scenes=[scene])])
     timeline = EpisodeTimeline.from_project(tmp_path, project, 1)
-    gate, threads = threading.Event(), []
+    threads: list[str] = []
     real = posters.first_frame
-
-    def gated(media: Path, *args) -> np.ndarray | None:
-        threads.append(threading.current_thread().name)
-        gate.wait(10)
-        return real(media, *args)
-
-    monkeypatch.setattr(posters, "first_frame", gated)
-    monkeypatch.setattr(FrameServer, "_builder", lambda *_: None)  # no proxies: first frames
+    monkeypatch.setattr(
+        posters,
+        "first_frame",
+        lambda m, *a: threads.append(threading.current_thread().name) or real(m, *a),
+    )
+    monkeypatch.setattr(FrameServer, "_builder", lambda *_: None)  # no proxies, and no first
+    monkeypatch.setattr(FrameServer, "_first_frames", lambda *_: None)  # frames decoded ahead
     ready: list[int] = []
     arrived = threading.Condition()
 
@@ -257,16 +256,13 @@ def test_a_glance_without_decode_has_a_thread_decode_the_take_now_and_say_so(tmp
     try:
         for frame in (45, 65):  # in take b, then in take c
             assert server.glance(frame, decode=False) is None
-            gate.set()
             with arrived:
                 assert arrived.wait_for(lambda frame=frame: frame in ready, 30)
-            gate.clear()
         stand_in = server.glance(45, decode=False)
         assert stand_in is not None and not stand_in.exact and stand_in.frame == 20
         assert read_pattern(stand_in.image) == (0, 2)
         broken = server.glance(65, decode=False)
         assert broken is not None and not broken.exact, "its placeholder, asked no more"
     finally:
-        gate.set()
         server.close()
-    assert "MainThread" not in threads
+    assert threads == ["first-frame-now"] * 2
