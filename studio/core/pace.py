@@ -2,7 +2,7 @@
 (the autosave's text of a big project).
 
 While another thread runs Python, each call the GUI thread makes into Qt that lets the lock go
-costs it up to the switch interval to take it back: a paint of 300 rectangles took 9 to 29 times
+costs it up to the switch interval to take it back: a paint of 300 rectangles took 14 to 29 times
 as long beside a busy thread (about 1 ms alone, on two cores: ``bench/lock_share.py``). A thread
 that works in short slices and rests as long as each slice ran leaves the lock free half the
 time, and the GUI thread's work takes its own time again; the background work takes twice as
