@@ -26,6 +26,7 @@ from typing import IO
 import numpy as np
 
 from studio.core.time import FrameRate
+from studio.media.cpu_priority import BELOW_NORMAL, lower_process
 
 NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console flashing up on Windows
 _SIGXFSZ = getattr(signal, "SIGXFSZ", None)  # a file-size limit kills rather than failing a write
@@ -246,21 +247,28 @@ def _rate(text: str) -> str:
     return f"{f.numerator}/{f.denominator}"
 
 
-def probe(path: str | os.PathLike[str]) -> MediaInfo:
-    """Size, rate, frame count, codec of a file's first video stream; MediaError if none."""
+def probe(path: str | os.PathLike[str], niceness: int = 0) -> MediaInfo:
+    """Size, rate, frame count, codec of a file's first video stream; MediaError if none.
+    The ffmpeg runs lowered to ``niceness`` (:mod:`~studio.media.cpu_priority`)."""
     p = Path(path)
     if not p.is_file():
         raise MediaError(f"{p}: no such file")
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-stats", "-i", str(p),
            "-map", "0:v:0", "-c", "copy", "-f", "null", "-"]  # fmt: skip
     try:
-        run = subprocess.run(
+        with subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            timeout=300, creationflags=NO_WINDOW,
-        )  # fmt: skip
+            creationflags=NO_WINDOW | (BELOW_NORMAL if niceness else 0),
+        ) as proc:  # fmt: skip
+            lower_process(proc, niceness)
+            try:
+                _, err = proc.communicate(timeout=300)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise
     except (OSError, subprocess.TimeoutExpired) as e:
         raise MediaError(f"could not probe {p.name}: {e}") from e
-    return parse_probe(run.stderr.decode("utf-8", "replace"), p.name)
+    return parse_probe(err.decode("utf-8", "replace"), p.name)
 
 
 def parse_probe(text: str, name: str) -> MediaInfo:

@@ -136,7 +136,7 @@ class Proxy:
         data, index = folder / f"{key}.jpgs", folder / f"{key}.json"
         if self._load(data, index):
             return
-        info = probe(self.media)
+        info = probe(self.media, niceness)
         scale = min(1.0, max(PROXY_SIZE[0] / info.width, PROXY_SIZE[1] / info.height))
         size = (max(2, round(info.width * scale)), max(2, round(info.height * scale)))
         fps = FrameRate.parse(info.fps) if info.fps != "0/1" else None

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.media.cpu_priority import AHEAD, BACKGROUND, URGENT, lower_this_thread
+from studio.media.cpu_priority import AHEAD, BACKGROUND, URGENT
 from studio.media.episode_timeline import EpisodeTimeline, source_frame
 from studio.media.ffmpeg import MediaError
 from studio.media.first_frames import FirstFrames
@@ -297,8 +297,7 @@ class FrameServer:
 
     def _first_frames(self) -> None:
         """Decode the takes' first frames ahead of the proxies, nearest the playhead first
-        (below a seek's own decode: :mod:`~studio.media.cpu_priority`)."""
-        lower_this_thread(AHEAD)
+        (their ffmpeg below a seek's own: :mod:`~studio.media.cpu_priority`)."""
         while True:
             with self._lock:
                 while not self._closed and (media := self._next_first_frame()) is None:
@@ -363,7 +362,6 @@ class FrameServer:
 
     def _builder(self, urgent_only: bool) -> None:
         niceness = URGENT if urgent_only else BACKGROUND
-        lower_this_thread(niceness)
         while True:
             with self._lock:
                 while not self._closed and (proxy := self._next_build(urgent_only)) is None:

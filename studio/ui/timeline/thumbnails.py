@@ -23,7 +23,7 @@ from PySide6.QtCore import QLineF, QObject, Qt, Signal
 from PySide6.QtGui import QImage
 
 from studio.media.audio import read_wav
-from studio.media.cpu_priority import AHEAD, lower_this_thread
+from studio.media.cpu_priority import AHEAD
 from studio.media.ffmpeg import MediaError
 from studio.media.posters import first_frame_of
 from studio.ui.timeline.timeline_layout import THUMB_HEIGHT
@@ -90,7 +90,7 @@ def make_thumbnail(path: Path, height: int = THUMB_HEIGHT, posters: Path | None 
     """The first frame of the video at ``path``, ``height`` px high: the take's poster when the
     proxies folder ``posters`` has one, else decoded (and kept there as its poster, see
     :mod:`~studio.media.posters`); MediaError if unreadable."""
-    frame = first_frame_of(path, posters)
+    frame = first_frame_of(path, posters, AHEAD)  # below a seek: the artist waits for that
     if frame is None:
         raise MediaError(f"ffmpeg cannot decode a first frame of {Path(path).name}")
     step = max(1, frame.shape[0] // (2 * height))  # a cheap shrink before the smooth one
@@ -134,9 +134,7 @@ class MediaCache(QObject):
         self._posters = posters
         self._cache: dict[_Key, _Entry] = {}
         self._pending: dict[_Key, int] = {}
-        self._pool = ThreadPoolExecutor(
-            workers, "timeline-media", initializer=lower_this_thread, initargs=(AHEAD,)
-        )  # below a seek of the player: the artist waits for that one
+        self._pool = ThreadPoolExecutor(workers, "timeline-media")
         self._finished.connect(self._store)
         pool = self._pool
         self.destroyed.connect(lambda *_: pool.shutdown(wait=False, cancel_futures=True))
