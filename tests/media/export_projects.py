@@ -3,10 +3,13 @@ animatic backend and its dialogue voiced by espeak-ng, all through the ``studio`
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 SCRIPT = """Title: Glass
@@ -43,8 +46,24 @@ def studio(*args: object, env: dict[str, str] | None = None) -> subprocess.Compl
     )  # fmt: skip
 
 
+_MADE: dict[str, Path] = {}  # size -> the project this test process made at that size
+
+
 def voiced_project(folder: Path, *, size: str = "270x480") -> Path:
-    """A two-episode project in ``folder`` with every shot generated and every line voiced."""
+    """A two-episode project in ``folder`` with every shot generated and every line voiced.
+    Made through the CLI once per test process and size, then copied: a project folder moves
+    whole (its paths are relative), and the copy is the caller's to change."""
+    if size not in _MADE:
+        made = Path(tempfile.mkdtemp(prefix="voiced-"))
+        atexit.register(shutil.rmtree, made, ignore_errors=True)
+        _MADE[size] = _make_voiced(made, size)
+    (folder / "glass.fountain").write_text(SCRIPT, encoding="utf-8")
+    root = folder / "Glass.mdstudio"
+    shutil.copytree(_MADE[size], root)
+    return root
+
+
+def _make_voiced(folder: Path, size: str) -> Path:
     (folder / "glass.fountain").write_text(SCRIPT, encoding="utf-8")
     width, height = size.split("x")
     made = studio("new", folder / "Glass", "--script", folder / "glass.fountain")
