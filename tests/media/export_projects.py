@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 SCRIPT = """Title: Glass
@@ -46,21 +47,25 @@ def studio(*args: object, env: dict[str, str] | None = None) -> subprocess.Compl
     )  # fmt: skip
 
 
-_MADE: dict[str, Path] = {}  # size -> the project this test process made at that size
+_MADE: dict[str, Path] = {}  # what this test process made, by key
+
+
+def made_once(folder: Path, key: str, make: Callable[[Path], Path]) -> Path:
+    """The project ``make`` makes in a folder it is given, copied into ``folder``: made once
+    per test process and ``key``, then copied for each caller (a project folder moves whole,
+    its paths are relative, and the copy is the caller's to change)."""
+    if key not in _MADE:
+        made = Path(tempfile.mkdtemp(prefix="made-once-"))
+        atexit.register(shutil.rmtree, made, ignore_errors=True)
+        _MADE[key] = make(made)
+    root = folder / _MADE[key].name
+    shutil.copytree(_MADE[key], root)
+    return root
 
 
 def voiced_project(folder: Path, *, size: str = "270x480") -> Path:
-    """A two-episode project in ``folder`` with every shot generated and every line voiced.
-    Made through the CLI once per test process and size, then copied: a project folder moves
-    whole (its paths are relative), and the copy is the caller's to change."""
-    if size not in _MADE:
-        made = Path(tempfile.mkdtemp(prefix="voiced-"))
-        atexit.register(shutil.rmtree, made, ignore_errors=True)
-        _MADE[size] = _make_voiced(made, size)
-    (folder / "glass.fountain").write_text(SCRIPT, encoding="utf-8")
-    root = folder / "Glass.mdstudio"
-    shutil.copytree(_MADE[size], root)
-    return root
+    """A two-episode project in ``folder`` with every shot generated and every line voiced."""
+    return made_once(folder, f"voiced-{size}", lambda made: _make_voiced(made, size))
 
 
 def _make_voiced(folder: Path, size: str) -> Path:

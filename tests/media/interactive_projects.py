@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from export_projects import studio
+from export_projects import made_once, studio
 
 SCRIPT = """Title: The Deal
 
@@ -72,6 +72,10 @@ FRAMES = 30  # each shot: one second at the project's 30 fps
 def branching_project(folder: Path) -> Path:
     """The project in ``folder``: episode 1 branches (seven segments, seven shots), episode 2
     does not."""
+    return made_once(folder, "branching", _make_branching)
+
+
+def _make_branching(folder: Path) -> Path:
     (folder / "deal.fountain").write_text(SCRIPT, encoding="utf-8")
     made = studio("new", folder / "Deal", "--script", folder / "deal.fountain")
     assert made.returncode == 0, made.stderr
