@@ -4,6 +4,8 @@ diffusers backend's use of it: the placement it picks, and that a warm model kee
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from studio.engine import device
@@ -81,3 +83,12 @@ def test_the_backend_chooses_for_its_device_and_the_models_size(tmp_path, models
     assert placement.device == "cuda:0" and placement.tier is Tier.FULL  # 3.4 MB fits in 3 GiB
     cpu = backend._placement(entry, context(tmp_path, models_dir, "cpu"))
     assert cpu == Placement("cpu", "float32", Tier.FULL)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux device nodes")
+@pytest.mark.parametrize("node", [None, *device.GPU_NODES])
+def test_a_linux_machine_without_gpu_nodes_is_the_cpu_without_asking_torch(tmp_path, node):
+    (tmp_path / "null").touch()
+    if node is not None:
+        (tmp_path / node).touch()
+    assert device.surely_no_gpu(tmp_path) is (node is None)

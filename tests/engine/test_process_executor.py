@@ -12,6 +12,7 @@ from backends_for_tests import TEST_DOUBLES
 from worker_harness import WAIT_S, Harness
 
 from studio.core.request import ImageRequest, VideoRequest, VoiceRequest
+from studio.engine.device import surely_no_gpu
 from studio.engine.jobs import EventKind, JobState
 from studio.media.cpu_priority import WORKER
 
@@ -124,6 +125,9 @@ def test_the_animatic_renders_a_real_take_through_the_worker(harness):
     assert (harness.root / result.keyframe).stat().st_size > 0
     assert result.rendered.timings.encode > 0
     assert result.device == "cpu"
+    if surely_no_gpu():  # the worker knew its device without torch, and the animatic needs none
+        maps = Path(f"/proc/{worker_pid(harness)}/maps").read_text()
+        assert "libtorch" not in maps and "libc10" not in maps
 
 
 def test_a_shot_folder_linked_outside_after_opening_fails_the_job_and_writes_nothing(
