@@ -29,6 +29,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from studio.core.pace import Pace
 from studio.core.store import AutosaveSnapshot, StoreError
+from studio.ui.gui_thread import give_back, set_aside
 
 if TYPE_CHECKING:
     from studio.ui.session import Session
@@ -110,7 +111,7 @@ class Autosaver(QObject):
         self._step.stop()
         if self._steps is not None:
             self._steps = None
-            gc.unfreeze()  # what its steps set aside
+            give_back()  # what its steps set aside
 
     def start_soon(self) -> None:
         """Autosave once no result has come for :data:`AFTER_RESULTS_MS` (see :meth:`start`)."""
@@ -161,7 +162,7 @@ class Autosaver(QObject):
             return
         thread.join()
         self._thread = None  # the snapshot is gone with the thread's arguments
-        gc.unfreeze()
+        give_back()
         self._poll.stop()
         self._report()
         if self._again:
@@ -180,19 +181,18 @@ class Autosaver(QObject):
 
 @contextlib.contextmanager
 def _set_aside() -> Iterator[None]:
-    """Every object alive at the end (the snapshot's tree so far among them) goes to the
-    collector's permanent generation, until ``gc.unfreeze()`` once the tree is written and
-    gone (then freed by reference counting, never walked).
+    """Every object alive at the end (the snapshot's tree so far among them) is set aside
+    (:func:`~studio.ui.gui_thread.set_aside`) until the tree is written and gone, freed by
+    reference counting, never walked; then given back (:func:`~studio.ui.gui_thread.give_back`).
 
     The tree is a few hundred thousand fresh lists and dicts for a 100-episode project: left
     to the collector, the first collection after it is made walks all of it on the GUI thread
-    (100 ms and more on a busy machine), and later ones again as it ages. Frozen objects are
-    only set aside: cyclic garbage among them is collected after ``unfreeze``."""
+    (100 ms and more on a busy machine), and later ones again as it ages."""
     enabled = gc.isenabled()
     gc.disable()  # no collection between the tree made and frozen
     try:
         yield
-        gc.freeze()
+        set_aside()
     finally:
         if enabled:
             gc.enable()

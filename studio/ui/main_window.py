@@ -30,6 +30,7 @@ from studio.ui import keymap, window_layout
 from studio.ui.assist.assist_actions import AssistantActions
 from studio.ui.characters.character_panel import CharacterPanel
 from studio.ui.dialogs import open_failure
+from studio.ui.gui_thread import settle_long_lived
 from studio.ui.jobs.jobs_panel import JobsPanel
 from studio.ui.player.player import PlayerView
 from studio.ui.project_files import ProjectFiles
@@ -205,6 +206,8 @@ class MainWindow(QMainWindow):
     def _project_shown(self) -> None:
         self.files.show_state(_LAYOUT_VERSION)
         self._fit_once()
+        if self.session.project is not None:  # opened (or recovered): it and its views stay
+            settle_long_lived()
 
     def _cannot_open(self, path: str | Path, exc: StoreError) -> bool:
         """Say why ``path`` did not open; open its newest autosave if the user asks."""
